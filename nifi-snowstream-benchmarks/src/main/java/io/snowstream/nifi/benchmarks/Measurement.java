@@ -1,0 +1,50 @@
+package io.snowstream.nifi.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Times one workload the same way for every candidate of a benchmark: warm-up rounds first (so the JIT has
+ * compiled the hot paths), then measured rounds, reporting the median rate so a single GC pause or scheduler
+ * hiccup does not decide the figure.
+ */
+public final class Measurement {
+
+    /** One round of a workload; returns how many units (records or bytes) it processed. */
+    @FunctionalInterface
+    public interface Round {
+        long run() throws Exception;
+    }
+
+    private final int warmupRounds;
+    private final int measuredRounds;
+
+    public Measurement(final int warmupRounds, final int measuredRounds) {
+        this.warmupRounds = warmupRounds;
+        this.measuredRounds = measuredRounds;
+    }
+
+    /** Median units per second over the measured rounds. */
+    public double medianRate(final Round round) throws Exception {
+        for (int i = 0; i < warmupRounds; i++) {
+            round.run();
+        }
+        final double[] rates = new double[measuredRounds];
+        for (int i = 0; i < measuredRounds; i++) {
+            final long start = System.nanoTime();
+            final long units = round.run();
+            final long elapsed = System.nanoTime() - start;
+            rates[i] = units * 1e9 / elapsed;
+        }
+        Arrays.sort(rates);
+        return rates[measuredRounds / 2];
+    }
+
+    public static String perSecond(final double rate, final String unit) {
+        return String.format(Locale.ROOT, "%,14.0f %s/s", rate, unit);
+    }
+
+    public static String megabytesPerSecond(final double bytesPerSecond) {
+        return String.format(Locale.ROOT, "%,10.1f MB/s", bytesPerSecond / 1_000_000.0);
+    }
+}
