@@ -1,0 +1,73 @@
+# Shared by the deploy scripts: error reporting, the flow file lookup and one HTTP call helper.
+# Sourced, not executed. Callers set `set -euo pipefail` before sourcing.
+# shellcheck shell=bash
+
+# a failure inside $(...) stops the script too
+shopt -s inherit_errexit
+
+script_name=${0##*/}
+
+die() {
+    echo "$script_name: error: $*" >&2
+    exit 1
+}
+
+say() {
+    echo "$script_name: $*" >&2
+}
+
+require_tools() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed"
+    done
+}
+
+# The flow definitions follow the Git flow registry layout flows/<bucket>/<flow>.json: exactly one is the default.
+default_flow_file() {
+    local repo_root candidates
+    repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    mapfile -t candidates < <(find "$repo_root/flows" -mindepth 2 -maxdepth 2 -name '*.json' \
+        -not -path "$repo_root/flows/src/*" -not -path "$repo_root/flows/target/*" 2>/dev/null | sort)
+    case ${#candidates[@]} in
+        0) die "no flow definition found under $repo_root/flows/<bucket>/<flow>.json: pass the flow file as an argument" ;;
+        1) echo "${candidates[0]}" ;;
+        *) die "several flow definitions under $repo_root/flows (${candidates[*]}): pass the one to deploy as an argument" ;;
+    esac
+}
+
+# Fails unless the file is a flow definition as NiFi's "Download flow definition" writes it.
+check_flow_file() {
+    local flow_file=$1
+    [ -f "$flow_file" ] || die "flow file not found: $flow_file"
+    jq -e '.flowContents | type == "object"' "$flow_file" >/dev/null 2>&1 \
+        || die "$flow_file is not a NiFi flow definition (JSON with a 'flowContents' object)"
+}
+
+work_dir=$(mktemp -d)
+trap 'rm -rf "$work_dir"' EXIT
+response_body="$work_dir/response-body"
+curl_options=(--silent --show-error --connect-timeout 10 --max-time 120)
+
+# http METHOD URL [curl arguments...]: the status lands in $http_status, the body in $response_body.
+# A transport failure (refused, DNS, TLS, timeout) stops the script with curl's own explanation.
+http() {
+    local method=$1 url=$2
+    shift 2
+    if ! http_status=$(curl "${curl_options[@]}" --request "$method" --output "$response_body" \
+            --write-out '%{http_code}' "$@" "$url" 2>"$work_dir/curl-error"); then
+        die "cannot reach $url: $(tr -d '\r' <"$work_dir/curl-error" | sed 's/^curl: ([0-9]*) //' | head -n 3)"
+    fi
+}
+
+# expect WHAT STATUS...: stops with the server's own message unless $http_status is one of STATUS.
+expect() {
+    local what=$1 accepted
+    shift
+    for accepted in "$@"; do
+        [ "$http_status" = "$accepted" ] && return 0
+    done
+    local message
+    message=$(head -c 500 "$response_body" | tr -s '\r\n' ' ')
+    die "$what failed: HTTP $http_status${message:+: $message}"
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Uploads a flow definition into a running NiFi 2 as a new process group, logging in as NiFi's single user.
+# Safe to re-run: when the parent group already holds a process group of that name, nothing is uploaded.
+# The credentials come from the environment only, so they never show in the process list or the shell history.
+set -euo pipefail
+# shellcheck source=deploy/scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+    cat <<USAGE
+Usage: NIFI_USERNAME=... NIFI_PASSWORD=... $script_name [options] [FLOW_FILE]
+
+Uploads FLOW_FILE (default: the one flows/<bucket>/<flow>.json of this repository) into NiFi as a process group.
+
+Options:
+  --nifi-url URL        NiFi base URL (default: \$NIFI_URL or https://localhost:8443)
+  --group-name NAME     name of the new process group (default: the flow's own name)
+  --parent-group ID     process group to upload into (default: the root group)
+  --position X,Y        position of the new group on the canvas (default: 0,0)
+  --cacert FILE         trust NiFi's certificate from FILE
+  --insecure            accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
+  -h, --help            this help
+USAGE
+}
+
+nifi_url=${NIFI_URL:-https://localhost:8443}
+group_name=""
+parent_group=""
+position="0,0"
+flow_file=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --nifi-url) nifi_url=${2:?--nifi-url needs a value}; shift 2 ;;
+        --group-name) group_name=${2:?--group-name needs a value}; shift 2 ;;
+        --parent-group) parent_group=${2:?--parent-group needs a value}; shift 2 ;;
+        --position) position=${2:?--position needs a value}; shift 2 ;;
+        --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
+        --insecure) curl_options+=(--insecure); shift ;;
+        -h | --help) usage; exit 0 ;;
+        -*) usage >&2; die "unknown option: $1" ;;
+        *) [ -z "$flow_file" ] || die "only one flow file can be uploaded at a time"; flow_file=$1; shift ;;
+    esac
+done
+
+require_tools curl jq
+[[ $position =~ ^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$ ]] || die "--position must be X,Y (numbers), got '$position'"
+[ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set (the single-user name, SINGLE_USER_CREDENTIALS_USERNAME)"
+[ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set (the single-user password, SINGLE_USER_CREDENTIALS_PASSWORD)"
+[ -n "$flow_file" ] || flow_file=$(default_flow_file)
+check_flow_file "$flow_file"
+[ -n "$group_name" ] || group_name=$(jq -r '.flowContents.name // empty' "$flow_file")
+[ -n "$group_name" ] || die "$flow_file names no process group: pass --group-name"
+api="${nifi_url%/}/nifi-api"
+
+# The password travels on stdin, never as an argument
+http POST "$api/access/token" --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password@-" \
+    < <(printf '%s' "$NIFI_PASSWORD")
+case $http_status in
+    400 | 401 | 403) die "NiFi refused the login of '$NIFI_USERNAME' (HTTP $http_status): check NIFI_USERNAME and NIFI_PASSWORD" ;;
+esac
+expect "logging in to $nifi_url as '$NIFI_USERNAME'" 200 201
+# The token stays in a private file that curl reads, out of every argument list
+authorization="$work_dir/authorization"
+(umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$response_body")" >"$authorization")
+auth=(--header "@$authorization")
+
+http GET "$api/flow/process-groups/${parent_group:-root}" "${auth[@]}"
+[ "$http_status" != 404 ] || die "NiFi has no process group '$parent_group' to upload into"
+expect "reading the parent process group" 200
+parent_id=$(jq -r '.processGroupFlow.id' "$response_body")
+existing_id=$(jq -r --arg name "$group_name" \
+    '.processGroupFlow.flow.processGroups // [] | map(select(.component.name == $name)) | first | .id // empty' \
+    "$response_body")
+if [ -n "$existing_id" ]; then
+    say "process group '$group_name' is already there (id $existing_id): nothing uploaded"
+    exit 0
+fi
+
+http POST "$api/process-groups/$parent_id/process-groups/upload" "${auth[@]}" \
+    --form-string "groupName=$group_name" \
+    --form-string "positionX=${position%,*}" \
+    --form-string "positionY=${position#*,}" \
+    --form-string "clientId=$script_name" \
+    --form-string "disconnectedNodeAcknowledged=false" \
+    --form "file=@\"$flow_file\";type=application/json"
+expect "uploading $flow_file into process group $parent_id" 200 201
+say "uploaded $flow_file as process group '$group_name' (id $(jq -r '.id' "$response_body")); its processors are stopped"

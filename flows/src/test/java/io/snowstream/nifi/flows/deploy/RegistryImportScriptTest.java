@@ -1,0 +1,250 @@
+package io.snowstream.nifi.flows.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.snowstream.nifi.flows.deploy.DeployScripts.REGISTRY_IMPORT;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlow;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlowText;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RegistryImportScriptTest {
+
+    private static final String API = "/nifi-registry-api";
+    private static final String BUCKETS = API + "/buckets";
+    private static final String FLOWS = BUCKETS + "/b-1/flows";
+    private static final String FLOW = FLOWS + "/f-1";
+    private static final String EXISTING_BUCKETS = """
+            [{"identifier": "b-0", "name": "other"}, {"identifier": "b-1", "name": "snowstream"}]""";
+    private static final String EXISTING_FLOWS = """
+            [{"identifier": "f-1", "name": "customer-stream-to-snowflake", "bucketIdentifier": "b-1"}]""";
+    private static final String IMPORTED_VERSION_2 = """
+            {"snapshotMetadata": {"version": 2}}""";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private HttpStub registry;
+
+    @BeforeEach
+    void startRegistry() throws IOException {
+        registry = new HttpStub();
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        registry.close();
+    }
+
+    private ScriptRun importFixture(final String... extraArguments) {
+        final String[] arguments = new String[extraArguments.length + 5];
+        arguments[0] = "--registry-url";
+        arguments[1] = registry.url();
+        arguments[2] = "--bucket";
+        arguments[3] = "snowstream";
+        System.arraycopy(extraArguments, 0, arguments, 4, extraArguments.length);
+        arguments[arguments.length - 1] = fixtureFlow().toString();
+        return ScriptRun.run(REGISTRY_IMPORT, Map.of(), arguments);
+    }
+
+    @Test
+    void createsTheBucketAndTheFlowWhenMissingThenImportsTheFirstVersion() throws IOException {
+        registry.on("GET", BUCKETS, 200, "[]")
+                .on("POST", BUCKETS, 200, "{\"identifier\": \"b-1\", \"name\": \"snowstream\"}")
+                .on("GET", FLOWS, 200, "[]")
+                .on("POST", FLOWS, 200, "{\"identifier\": \"f-1\", \"name\": \"customer-stream-to-snowflake\"}")
+                .on("GET", FLOW + "/versions/latest", 404, "text/plain", "The specified flow ID has no versions")
+                .on("POST", FLOW + "/versions/import", 201, "{\"snapshotMetadata\": {\"version\": 1}}");
+
+        final ScriptRun run = importFixture("--comment", "first import");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).containsExactly(
+                "GET " + BUCKETS, "POST " + BUCKETS, "GET " + FLOWS, "POST " + FLOWS,
+                "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+
+        final HttpStub.Request createBucket = registry.request("POST", BUCKETS);
+        assertThat(createBucket.header("Content-Type")).isEqualTo("application/json");
+        assertThat(json.readTree(createBucket.body()).get("name").asText()).isEqualTo("snowstream");
+
+        final JsonNode createFlow = json.readTree(registry.request("POST", FLOWS).body());
+        assertThat(createFlow.get("name").asText()).as("flow name defaults to the file name").isEqualTo("customer-stream-to-snowflake");
+
+        final HttpStub.Request importVersion = registry.request("POST", FLOW + "/versions/import");
+        assertThat(importVersion.header("Content-Type")).isEqualTo("application/json");
+        assertThat(importVersion.header("Comments")).isEqualTo("first import");
+        assertThat(importVersion.bodyText()).as("the flow file, byte for byte").isEqualTo(fixtureFlowText());
+        assertThat(run.stderr()).contains("version 1 of snowstream/customer-stream-to-snowflake");
+    }
+
+    @Test
+    void reusesTheExistingBucketAndFlowAndImportsAChangedFlowAsANewVersion() throws IOException {
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 200, latestVersionHolding("{\"name\": \"an older flow\"}"))
+                .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).containsExactly(
+                "GET " + BUCKETS, "GET " + FLOWS, "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+        assertThat(registry.request("POST", FLOW + "/versions/import").header("Comments"))
+                .as("a default comment says where the version came from")
+                .contains("customer-stream-to-snowflake.json");
+        assertThat(run.stderr()).contains("as version 2");
+    }
+
+    @Test
+    void importsNothingWhenTheLatestVersionAlreadyHoldsTheSameFlow() throws IOException {
+        final JsonNode flowContents = json.readTree(fixtureFlowText()).get("flowContents");
+        final List<String> keys = new ArrayList<>();
+        flowContents.fieldNames().forEachRemaining(keys::add);
+        final ObjectNode sameContentsInReverseKeyOrder = json.createObjectNode();
+        keys.reversed().forEach(key -> sameContentsInReverseKeyOrder.set(key, flowContents.get(key)));
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 200, latestVersionHolding(json.writeValueAsString(sameContentsInReverseKeyOrder)));
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).doesNotContain("POST " + FLOW + "/versions/import");
+        assertThat(run.stderr()).contains("up to date at version 7");
+    }
+
+    @Test
+    void usesTheBucketThatAnotherClientCreatedWhenTheRegistryAnswersConflict() {
+        registry.on("GET", BUCKETS, 200, "[]")
+                .on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("POST", BUCKETS, 409, "text/plain", "A bucket with the same name already exists")
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 404, "text/plain", "no versions")
+                .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).containsExactly(
+                "GET " + BUCKETS, "POST " + BUCKETS, "GET " + BUCKETS, "GET " + FLOWS,
+                "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+    }
+
+    @Test
+    void stopsWithTheRegistryMessageWhenTheImportConflicts() {
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 404, "text/plain", "no versions")
+                .on("POST", FLOW + "/versions/import", 409, "text/plain", "Flow version 1 already exists");
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("HTTP 409").contains("Flow version 1 already exists");
+    }
+
+    @Test
+    void stopsAtTheFirstRequestWhenTheRegistryRequiresAuthentication() {
+        registry.on("GET", BUCKETS, 401, "text/plain", "Unauthorized");
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("listing").contains("HTTP 401").contains("Unauthorized");
+        assertThat(registry.requestLines()).containsExactly("GET " + BUCKETS);
+    }
+
+    @Test
+    void stopsOnAnUnexpectedAnswerInsteadOfImportingBlindly() {
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 503, "text/plain", "Service Unavailable");
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("HTTP 503");
+        assertThat(registry.requestLines()).doesNotContain("POST " + FLOW + "/versions/import");
+    }
+
+    @Test
+    void explainsAnUnreachableRegistry() throws IOException {
+        final ScriptRun run = ScriptRun.run(REGISTRY_IMPORT, Map.of(),
+                "--registry-url", DeployScripts.unreachableUrl("http"), fixtureFlow().toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("cannot reach").contains("/nifi-registry-api/buckets");
+    }
+
+    @Test
+    void readsTheRegistryUrlFromTheEnvironment() {
+        registry.on("GET", BUCKETS, 401, "text/plain", "Unauthorized");
+
+        ScriptRun.run(REGISTRY_IMPORT, Map.of("NIFI_REGISTRY_URL", registry.url()), fixtureFlow().toString());
+
+        assertThat(registry.requestLines()).containsExactly("GET " + BUCKETS);
+    }
+
+    @Test
+    void refusesAFileThatIsNotAFlowDefinitionBeforeAnyRequest(@TempDir final Path directory) throws IOException {
+        final Path notAFlow = Files.writeString(directory.resolve("flow.json"), "{\"processors\": []}");
+
+        final ScriptRun run = ScriptRun.run(REGISTRY_IMPORT, Map.of(), "--registry-url", registry.url(), notAFlow.toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("is not a NiFi flow definition");
+        assertThat(registry.requests()).isEmpty();
+    }
+
+    @Test
+    void defaultsToTheOneFlowOfTheRepositoryAndNamesBucketAndFlowAfterItsPath(@TempDir final Path root) throws IOException {
+        final Path scripts = DeployScripts.copyScriptsInto(root);
+        DeployScripts.placeFlow(root, "snowstream", "customer-stream-to-snowflake.json");
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 404, "text/plain", "no versions")
+                .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
+
+        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.request("POST", FLOW + "/versions/import").bodyText()).isEqualTo(fixtureFlowText());
+    }
+
+    @Test
+    void refusesToGuessBetweenSeveralFlows(@TempDir final Path root) throws IOException {
+        final Path scripts = DeployScripts.copyScriptsInto(root);
+        DeployScripts.placeFlow(root, "snowstream", "customer-stream-to-snowflake.json");
+        DeployScripts.placeFlow(root, "snowstream", "another-flow.json");
+
+        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("several flow definitions").contains("pass the one to deploy");
+        assertThat(registry.requests()).isEmpty();
+    }
+
+    @Test
+    void saysWhereItLookedWhenThereIsNoFlowYet(@TempDir final Path root) throws IOException {
+        final Path scripts = DeployScripts.copyScriptsInto(root);
+
+        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("no flow definition found under").contains("flows/<bucket>/<flow>.json");
+    }
+
+    private String latestVersionHolding(final String flowContents) {
+        return "{\"snapshotMetadata\": {\"version\": 7}, \"flowContents\": " + flowContents + "}";
+    }
+}
