@@ -71,3 +71,20 @@ expect() {
     message=$(head -c 500 "$response_body" | tr -s '\r\n' ' ')
     die "$what failed: HTTP $http_status${message:+: $message}"
 }
+
+# nifi_login API TOKEN_FILE: logs in as NiFi's single user (NIFI_USERNAME, NIFI_PASSWORD) and writes the header
+# "Authorization: Bearer <token>" to TOKEN_FILE, readable by its owner only, for `curl --header @TOKEN_FILE`.
+# The password goes to curl on stdin and the token through a file: neither ever shows in an argument list.
+nifi_login() {
+    local api=$1 token_file=$2
+    [ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set (the single-user name, SINGLE_USER_CREDENTIALS_USERNAME)"
+    [ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set (the single-user password, SINGLE_USER_CREDENTIALS_PASSWORD)"
+    http POST "$api/access/token" --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password@-" \
+        < <(printf '%s' "$NIFI_PASSWORD")
+    case $http_status in
+        400 | 401 | 403) die "NiFi refused the login of '$NIFI_USERNAME' (HTTP $http_status): check NIFI_USERNAME and NIFI_PASSWORD" ;;
+    esac
+    expect "logging in to $api as '$NIFI_USERNAME'" 200 201
+    (umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$response_body")" >"$token_file.new")
+    mv -f "$token_file.new" "$token_file"
+}

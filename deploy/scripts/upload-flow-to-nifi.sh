@@ -19,6 +19,7 @@ Options:
   --position X,Y        position of the new group on the canvas (default: 0,0)
   --cacert FILE         trust NiFi's certificate from FILE
   --insecure            accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
+  --no-login            NiFi runs without login (plain HTTP, e.g. the local cluster of docker compose)
   -h, --help            this help
 USAGE
 }
@@ -27,6 +28,7 @@ nifi_url=${NIFI_URL:-https://localhost:8443}
 group_name=""
 parent_group=""
 position="0,0"
+login=true
 flow_file=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
         --position) position=${2:?--position needs a value}; shift 2 ;;
         --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
         --insecure) curl_options+=(--insecure); shift ;;
+        --no-login) login=false; shift ;;
         -h | --help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) [ -z "$flow_file" ] || die "only one flow file can be uploaded at a time"; flow_file=$1; shift ;;
@@ -44,25 +47,17 @@ done
 
 require_tools curl jq
 [[ $position =~ ^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$ ]] || die "--position must be X,Y (numbers), got '$position'"
-[ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set (the single-user name, SINGLE_USER_CREDENTIALS_USERNAME)"
-[ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set (the single-user password, SINGLE_USER_CREDENTIALS_PASSWORD)"
 [ -n "$flow_file" ] || flow_file=$(default_flow_file)
 check_flow_file "$flow_file"
 [ -n "$group_name" ] || group_name=$(jq -r '.flowContents.name // empty' "$flow_file")
 [ -n "$group_name" ] || die "$flow_file names no process group: pass --group-name"
 api="${nifi_url%/}/nifi-api"
 
-# The password travels on stdin, never as an argument
-http POST "$api/access/token" --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password@-" \
-    < <(printf '%s' "$NIFI_PASSWORD")
-case $http_status in
-    400 | 401 | 403) die "NiFi refused the login of '$NIFI_USERNAME' (HTTP $http_status): check NIFI_USERNAME and NIFI_PASSWORD" ;;
-esac
-expect "logging in to $nifi_url as '$NIFI_USERNAME'" 200 201
-# The token stays in a private file that curl reads, out of every argument list
-authorization="$work_dir/authorization"
-(umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$response_body")" >"$authorization")
-auth=(--header "@$authorization")
+auth=()
+if [ "$login" = true ]; then
+    nifi_login "$api" "$work_dir/authorization"
+    auth=(--header "@$work_dir/authorization")
+fi
 
 http GET "$api/flow/process-groups/${parent_group:-root}" "${auth[@]}"
 [ "$http_status" != 404 ] || die "NiFi has no process group '$parent_group' to upload into"

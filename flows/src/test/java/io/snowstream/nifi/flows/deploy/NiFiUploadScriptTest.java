@@ -211,6 +211,17 @@ class NiFiUploadScriptTest {
         assertThat(MultipartForm.parse(upload.header("Content-Type"), upload.body()).get("file").content()).isEqualTo(fixtureFlowText());
     }
 
+    @Test
+    void uploadsWithoutLoginToANiFiThatHasNone() {
+        nifi.on("GET", ROOT_FLOW, 200, EMPTY_ROOT).on("POST", UPLOAD, 201, "{\"id\": \"pg-1\"}");
+
+        final ScriptRun run = upload(Map.of(), "--no-login");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(nifi.requestLines()).containsExactly("GET " + ROOT_FLOW, "POST " + UPLOAD);
+        assertThat(nifi.request("POST", UPLOAD).header("Authorization")).isNull();
+    }
+
     private static Map<String, String> formFields(final String urlEncodedForm) {
         final Map<String, String> fields = new LinkedHashMap<>();
         for (final String field : urlEncodedForm.split("&")) {
