@@ -9,6 +9,7 @@ source .ci/jdk.sh
 classpath=$(./mvnw -B -q -pl nifi-snowstream-benchmarks dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
 classpath="nifi-snowstream-benchmarks/target/classes:$classpath"
 
+# shellcheck disable=SC2317 # called from the case branches below, one per benchmark
 run() {
     # one core, as the targets are stated per core
     taskset -c 0 "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:ActiveProcessorCount=1 -cp "$classpath" "$@"

@@ -1,4 +1,5 @@
 # Sourced by .ci/run and benchmarks.sh: exports JAVA_HOME as the first JDK >= 21 found, or stops with a clear error.
+# shellcheck shell=bash
 
 java_spec() {
     "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'
@@ -7,7 +8,9 @@ java_spec() {
 pick_jdk() {
     local candidate version
     for candidate in ${JAVA_HOME:-} /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-        [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+        if [ ! -x "$candidate/bin/java" ] || [ ! -x "$candidate/bin/javac" ]; then
+            continue
+        fi
         version=$(java_spec "$candidate")
         if [ -n "$version" ] && [ "${version%%.*}" -ge 21 ]; then
             echo "$candidate"
