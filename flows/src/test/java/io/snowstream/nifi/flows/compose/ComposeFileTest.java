@@ -1,0 +1,196 @@
+package io.snowstream.nifi.flows.compose;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.snowstream.nifi.flows.compose.Repository.list;
+import static io.snowstream.nifi.flows.compose.Repository.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml follows the official NiFi images' documented conventions (environment variables, ports, volumes)
+ * and the versions of the pom; `.ci/check-deploy` has Compose itself validate the file.
+ */
+class ComposeFileTest {
+
+    private static final String NIFI_HOME = "/opt/nifi/nifi-current";
+    private static final String NIFI_VERSION = Repository.pomValue("pom.xml", "properties/nifi.version");
+    private static final Map<String, Object> COMPOSE = Repository.yaml("docker-compose.yml");
+    private static final Map<String, Object> SERVICES = map(COMPOSE.get("services"));
+    private static final List<String> NIFI_SERVICES = List.of("nifi", "nifi-node-1", "nifi-node-2", "nifi-node-3");
+    private static final List<String> CLUSTER_NODES = List.of("nifi-node-1", "nifi-node-2", "nifi-node-3");
+
+    /** What the apache/nifi image's start.sh reads (nifi-docker/dockerhub/sh/start.sh and its README). */
+    private static final Set<String> NIFI_IMAGE_VARIABLES = Set.of(
+            "SINGLE_USER_CREDENTIALS_USERNAME", "SINGLE_USER_CREDENTIALS_PASSWORD",
+            "NIFI_WEB_HTTPS_PORT", "NIFI_WEB_HTTPS_HOST", "NIFI_WEB_HTTP_PORT", "NIFI_WEB_HTTP_HOST", "NIFI_WEB_PROXY_HOST",
+            "NIFI_JVM_HEAP_INIT", "NIFI_JVM_HEAP_MAX", "NIFI_SENSITIVE_PROPS_KEY",
+            "NIFI_CLUSTER_IS_NODE", "NIFI_CLUSTER_ADDRESS", "NIFI_CLUSTER_NODE_PROTOCOL_PORT", "NIFI_ZK_CONNECT_STRING",
+            "NIFI_ZK_ROOT_NODE", "NIFI_ELECTION_MAX_WAIT", "NIFI_ELECTION_MAX_CANDIDATES");
+    /** Read by the bundle's processors: the AWS SDK's default credential chain and this project's own settings. */
+    private static final Pattern BUNDLE_VARIABLE = Pattern.compile("AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|REGION)|SNOWSTREAM_[A-Z0-9_]+");
+
+    @Test
+    void pinsTheImagesToThePomsNiFiVersion() {
+        for (final String service : NIFI_SERVICES) {
+            assertThat(map(map(service(service).get("build")).get("args")).get("NIFI_VERSION"))
+                    .as(service + " build argument NIFI_VERSION").isEqualTo(NIFI_VERSION);
+        }
+        assertThat(service("nifi-registry").get("image")).isEqualTo("apache/nifi-registry:" + NIFI_VERSION);
+        SERVICES.forEach((name, definition) -> assertThat(String.valueOf(map(definition).getOrDefault("image", "")))
+                .as(name + " image tag").doesNotEndWith(":latest").contains(":"));
+    }
+
+    @Test
+    void configuresNiFiOnlyThroughTheVariablesTheImageDocuments() {
+        for (final String service : NIFI_SERVICES) {
+            for (final String variable : environment(service).keySet()) {
+                assertThat(NIFI_IMAGE_VARIABLES.contains(variable) || BUNDLE_VARIABLE.matcher(variable).matches())
+                        .as(service + " sets " + variable + ", which neither the NiFi image nor this bundle reads").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void servesTheStandaloneNiFiOverHttpsWithTheSingleUserFromEnv() {
+        final Map<String, Object> nifi = environment("nifi");
+        assertThat(nifi).containsEntry("NIFI_WEB_HTTPS_PORT", "8443").doesNotContainKey("NIFI_WEB_HTTP_PORT");
+        assertThat(nifi.get("SINGLE_USER_CREDENTIALS_USERNAME")).isEqualTo("${NIFI_USERNAME:?set NIFI_USERNAME in .env}");
+        assertThat((String) nifi.get("SINGLE_USER_CREDENTIALS_PASSWORD")).startsWith("${NIFI_PASSWORD:?");
+        assertThat((String) nifi.get("NIFI_JVM_HEAP_INIT")).isEqualTo(nifi.get("NIFI_JVM_HEAP_MAX"));
+        assertThat(containerPorts("nifi")).containsExactly("8443");
+        assertThat(healthcheck("nifi")).contains("https://$${HOSTNAME}:8443/nifi-api/");
+    }
+
+    @Test
+    void clustersThreeNodesThroughZooKeeperUnderTheClusterProfile() {
+        for (final String node : CLUSTER_NODES) {
+            final Map<String, Object> environment = environment(node);
+            assertThat(service(node).get("profiles")).as(node).isEqualTo(List.of("cluster"));
+            assertThat(environment).containsEntry("NIFI_CLUSTER_IS_NODE", "true")
+                    .containsEntry("NIFI_ZK_CONNECT_STRING", "zookeeper:2181")
+                    .containsEntry("NIFI_ELECTION_MAX_CANDIDATES", String.valueOf(CLUSTER_NODES.size()));
+            assertThat(service(node).get("hostname")).isEqualTo(node);
+            assertThat(containerPorts(node)).containsExactly((String) environment.get("NIFI_WEB_HTTP_PORT"));
+            assertThat(healthcheck(node)).contains(":" + environment.get("NIFI_WEB_HTTP_PORT") + "/nifi-api/");
+        }
+        assertThat(service("zookeeper").get("profiles")).isEqualTo(List.of("cluster"));
+    }
+
+    @Test
+    void keepsQueuedDataAndTheCanvasOnNamedVolumes() {
+        final Set<String> namedVolumes = map(COMPOSE.get("volumes")).keySet();
+        for (final String service : NIFI_SERVICES) {
+            final Map<String, String> mounts = mounts(service);
+            for (final String directory : List.of("conf", "flowfile_repository", "content_repository", "provenance_repository", "state")) {
+                assertThat(mounts).as(service + " " + directory).containsKey(NIFI_HOME + "/" + directory);
+                assertThat(namedVolumes).as(service + " " + directory).contains(mounts.get(NIFI_HOME + "/" + directory));
+            }
+            assertThat(mounts).as("the image places its NAR in nar_extensions on start; a volume there would shadow it")
+                    .doesNotContainKey(NIFI_HOME + "/nar_extensions");
+        }
+    }
+
+    @Test
+    void bindsEveryPublishedPortToTheConfiguredAddressLocalhostByDefault() {
+        SERVICES.forEach((name, definition) -> {
+            for (final Object port : list(map(definition).get("ports"))) {
+                assertThat(String.valueOf(port)).as(name).startsWith("${BIND_ADDRESS:-127.0.0.1}:");
+            }
+        });
+        assertThat(Repository.envFile(".env.example")).containsEntry("BIND_ADDRESS", "127.0.0.1");
+    }
+
+    @Test
+    void deploysTheFlowOnceNiFiAndTheRegistryAreHealthy() {
+        final Map<String, Object> deployer = service("flow-deployer");
+        assertThat(deployer.get("restart")).isEqualTo("no");
+        assertThat(map(deployer.get("depends_on"))).containsOnlyKeys("nifi", "nifi-registry")
+                .allSatisfy((name, condition) -> assertThat(map(condition)).containsEntry("condition", "service_healthy"));
+        final String command = (String) list(deployer.get("command")).getFirst();
+        assertThat(command).isEqualTo("/repo/deploy/init/deploy-flow.sh");
+        assertThat(Repository.exists(command.replace("/repo/", ""))).isTrue();
+        assertThat(environment("flow-deployer")).containsEntry("NIFI_URL", "https://${NIFI_HOSTNAME:-nifi}:8443")
+                .containsEntry("NIFI_REGISTRY_URL", "http://nifi-registry:18080");
+        assertThat(list(service("nifi-registry").get("ports"))).containsExactly("${BIND_ADDRESS:-127.0.0.1}:${NIFI_REGISTRY_PORT:-18080}:18080");
+    }
+
+    @Test
+    void documentsEverySettingInTheEnvExampleWithPasswordsNiFiAccepts() {
+        final Map<String, String> example = Repository.envFile(".env.example");
+        final Matcher reference = Pattern.compile("(?<!\\$)\\$\\{([A-Z0-9_]+)").matcher(Repository.read("docker-compose.yml"));
+        final Set<String> referenced = new LinkedHashSet<>();
+        while (reference.find()) {
+            referenced.add(reference.group(1));
+        }
+        assertThat(example.keySet()).containsAll(referenced);
+        // NiFi ignores shorter single-user passwords and sensitive-property keys; MinIO refuses shorter secrets
+        assertThat(example.get("NIFI_PASSWORD")).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(example.get("NIFI_SENSITIVE_PROPS_KEY")).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(example.get("MINIO_ROOT_PASSWORD")).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(example.get("S3_SECRET_ACCESS_KEY")).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(Repository.read(".env.example")).contains("12 characters or more");
+        assertThat(Repository.read(".gitignore").lines().toList()).contains(".env");
+    }
+
+    @Test
+    void pointsTheFlowsS3SettingsAtTheLocalMinioByDefault() {
+        final Map<String, String> example = Repository.envFile(".env.example");
+        assertThat(example.get("S3_ENDPOINT")).isEqualTo("http://minio:9000");
+        assertThat(environment("nifi")).containsEntry("SNOWSTREAM_S3_ENDPOINT", "${S3_ENDPOINT-http://minio:9000}")
+                .containsEntry("SNOWSTREAM_S3_BUCKET", "${S3_BUCKET:-snowstream}");
+        assertThat(String.join(" ", list(service("minio-setup").get("command")).stream().map(String::valueOf).toList()))
+                .contains("mc mb --ignore-existing \"local/$$S3_BUCKET\"");
+        assertThat(map(service("nifi").get("depends_on"))).containsKey("minio-setup");
+    }
+
+    @Test
+    void scrapesNiFisPrometheusEndpointUnderTheMonitoringProfile() {
+        final Map<String, Object> prometheus = Repository.yaml("deploy/monitoring/prometheus.yml");
+        final List<Object> jobs = list(prometheus.get("scrape_configs"));
+        assertThat(jobs).isNotEmpty().allSatisfy(job ->
+                assertThat(map(job).get("metrics_path")).isEqualTo("/nifi-api/flow/metrics/prometheus"));
+        assertThat(map(map(jobs.getFirst()).get("authorization")).get("credentials_file"))
+                .isEqualTo(list(service("nifi-metrics-token").get("command")).get(1));
+        for (final String service : List.of("prometheus", "grafana", "nifi-metrics-token")) {
+            assertThat(service(service).get("profiles")).as(service).isEqualTo(List.of("monitoring"));
+        }
+    }
+
+    private static Map<String, Object> service(final String name) {
+        assertThat(SERVICES).containsKey(name);
+        return map(SERVICES.get(name));
+    }
+
+    private static Map<String, Object> environment(final String service) {
+        return map(service(service).get("environment"));
+    }
+
+    private static List<String> containerPorts(final String service) {
+        return list(service(service).get("ports")).stream()
+                .map(String::valueOf)
+                .map(port -> port.substring(port.lastIndexOf(':') + 1))
+                .toList();
+    }
+
+    private static String healthcheck(final String service) {
+        return String.join(" ", list(map(service(service).get("healthcheck")).get("test")).stream().map(String::valueOf).toList());
+    }
+
+    /** Container path to volume name, for the "volume:path" entries. */
+    private static Map<String, String> mounts(final String service) {
+        final Map<String, String> mounts = new HashMap<>();
+        for (final Object volume : list(service(service).get("volumes"))) {
+            final String[] parts = String.valueOf(volume).split(":");
+            mounts.put(parts[1], parts[0]);
+        }
+        return mounts;
+    }
+}

@@ -1,0 +1,87 @@
+package io.snowstream.nifi.flows.compose;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.yaml.snakeyaml.Yaml;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the repository's build and deployment files as the tools that consume them would. */
+final class Repository {
+
+    static final Path ROOT = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
+
+    private Repository() {
+    }
+
+    static String read(final String relativePath) {
+        try {
+            return Files.readString(ROOT.resolve(relativePath));
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean exists(final String relativePath) {
+        return Files.isRegularFile(ROOT.resolve(relativePath));
+    }
+
+    /** A Maven POM element by path from the project element, e.g. "properties/nifi.version". */
+    static String pomValue(final String pomPath, final String elementPath) {
+        try {
+            final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(pomPath).toFile());
+            Element element = pom.getDocumentElement();
+            for (final String name : elementPath.split("/")) {
+                element = directChild(element, name);
+            }
+            return element.getTextContent().trim();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot read " + elementPath + " from " + pomPath, e);
+        }
+    }
+
+    private static Element directChild(final Element parent, final String name) {
+        for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element child && child.getTagName().equals(name)) {
+                return child;
+            }
+        }
+        throw new IllegalStateException("no <" + name + "> under <" + parent.getTagName() + ">");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> yaml(final String relativePath) {
+        return (Map<String, Object>) new Yaml().load(read(relativePath));
+    }
+
+    /** KEY=VALUE lines of an env file, without comments and blank lines. */
+    static Map<String, String> envFile(final String relativePath) {
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (final String line : read(relativePath).split("\n")) {
+            final String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            final int equals = trimmed.indexOf('=');
+            values.put(trimmed.substring(0, equals), trimmed.substring(equals + 1));
+        }
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(final Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(final Object value) {
+        return value == null ? List.of() : (List<Object>) value;
+    }
+}
