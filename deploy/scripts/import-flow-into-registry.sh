@@ -78,7 +78,7 @@ ensure_item() {
 bucket_id=$(ensure_item bucket "$api/buckets" "$bucket_name" \
     "$(jq -n --arg name "$bucket_name" '{name: $name, description: "Flows of nifi-snowstream"}')")
 flow_id=$(ensure_item flow "$api/buckets/$bucket_id/flows" "$flow_name" \
-    "$(jq -n --arg name "$flow_name" '{name: $name, type: "Flow"}')")
+    "$(jq -n --arg name "$flow_name" '{name: $name}')")
 flow_url="$api/buckets/$bucket_id/flows/$flow_id"
 
 http GET "$flow_url/versions/latest"

@@ -85,6 +85,14 @@ class ComposeFileTest {
     }
 
     @Test
+    void checksHealthOnTheHostNameTheNiFiImagesListenOn() {
+        // start.sh of both images binds the web server to $HOSTNAME, not to every interface: localhost is refused
+        for (final String service : List.of("nifi", "nifi-registry", "nifi-node-1", "nifi-node-2", "nifi-node-3")) {
+            assertThat(healthcheck(service)).as(service).contains("://$${HOSTNAME}:").doesNotContain("localhost");
+        }
+    }
+
+    @Test
     void keepsQueuedDataAndTheCanvasOnNamedVolumes() {
         final Set<String> namedVolumes = map(COMPOSE.get("volumes")).keySet();
         for (final String service : NIFI_SERVICES) {
