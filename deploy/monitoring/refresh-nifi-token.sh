@@ -12,6 +12,10 @@ api="${NIFI_URL:?NIFI_URL is not set}/nifi-api"
 # NiFi's generated self-signed certificate, on the compose network only
 curl_options+=(--insecure)
 
+# As PID 1 of its container bash ignores SIGTERM unless told otherwise: stop at once on `docker compose stop`
+sleeper=""
+trap '[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null; exit 0' TERM INT
+
 while true; do
     # a failed login ends the script and the container restarts it: the failure shows in `docker compose ps`
     nifi_login "$api" "$work_dir/token"
@@ -19,5 +23,7 @@ while true; do
     (umask 077 && sed 's/^Authorization: Bearer //' "$work_dir/token" >"$token_file.new")
     mv -f "$token_file.new" "$token_file"
     say "token renewed; next renewal in ${refresh_seconds}s"
-    sleep "$refresh_seconds"
+    sleep "$refresh_seconds" &
+    sleeper=$!
+    wait "$sleeper"
 done
