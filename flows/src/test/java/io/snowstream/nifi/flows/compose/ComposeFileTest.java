@@ -78,8 +78,11 @@ class ComposeFileTest {
                     .containsEntry("NIFI_ZK_CONNECT_STRING", "zookeeper:2181")
                     .containsEntry("NIFI_ELECTION_MAX_CANDIDATES", String.valueOf(CLUSTER_NODES.size()));
             assertThat(service(node).get("hostname")).isEqualTo(node);
-            assertThat(containerPorts(node)).containsExactly((String) environment.get("NIFI_WEB_HTTP_PORT"));
-            assertThat(healthcheck(node)).contains(":" + environment.get("NIFI_WEB_HTTP_PORT") + "/nifi-api/");
+            // NiFi checks the Host header, port included: each node is published on the port it listens on
+            final String port = (String) environment.get("NIFI_WEB_HTTP_PORT");
+            assertThat(list(service(node).get("ports"))).containsExactly("${BIND_ADDRESS:-127.0.0.1}:" + port + ":" + port);
+            assertThat(healthcheck(node)).contains(":$${NIFI_WEB_HTTP_PORT}/nifi-api/");
+            assertThat(Repository.read("deploy/monitoring/prometheus.yml")).contains("\"" + node + ":" + port + "\"");
         }
         assertThat(service("zookeeper").get("profiles")).isEqualTo(List.of("cluster"));
     }
