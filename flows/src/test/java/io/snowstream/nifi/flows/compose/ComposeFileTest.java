@@ -110,13 +110,15 @@ class ComposeFileTest {
     }
 
     @Test
-    void bindsEveryPublishedPortToTheConfiguredAddressLocalhostByDefault() {
+    void bindsEveryPublishedPortToLocalhostUnlessEnvSaysOtherwise() {
         SERVICES.forEach((name, definition) -> {
+            final String addressVariable = name.equals("nifi") ? "NIFI_BIND_ADDRESS" : "BIND_ADDRESS";
             for (final Object port : list(map(definition).get("ports"))) {
-                assertThat(String.valueOf(port)).as(name).startsWith("${BIND_ADDRESS:-127.0.0.1}:");
+                assertThat(String.valueOf(port)).as(name).startsWith("${" + addressVariable + ":-127.0.0.1}:");
             }
         });
-        assertThat(Repository.envFile(".env.example")).containsEntry("BIND_ADDRESS", "127.0.0.1");
+        assertThat(Repository.envFile(".env.example")).containsEntry("BIND_ADDRESS", "127.0.0.1")
+                .containsEntry("NIFI_BIND_ADDRESS", "127.0.0.1");
     }
 
     @Test
