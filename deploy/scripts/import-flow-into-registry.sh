@@ -65,7 +65,7 @@ ensure_item() {
     if [ "$http_status" = 409 ]; then
         # created by someone else between our listing and our creation: use theirs
         identifier=$(find_identifier "$collection" "$name")
-        [ -n "$identifier" ] || expect "creating $what '$name'" 200 201
+        [ -n "$identifier" ] || die "creating $what '$name' failed: HTTP 409, yet the registry lists no $what of that name"
     else
         expect "creating $what '$name'" 200 201
         identifier=$(jq -r '.identifier // empty' "$response_body")
@@ -84,7 +84,9 @@ flow_url="$api/buckets/$bucket_id/flows/$flow_id"
 http GET "$flow_url/versions/latest"
 if [ "$http_status" = 200 ]; then
     latest_version=$(jq -r '.snapshotMetadata.version' "$response_body")
-    if [ "$(jq -S '.flowContents' "$response_body")" = "$(jq -S '.flowContents' "$flow_file")" ]; then
+    # compared without key order and without null fields, which serializers may write or leave out
+    same_contents='.flowContents | del(.. | nulls)'
+    if [ "$(jq -S "$same_contents" "$response_body")" = "$(jq -S "$same_contents" "$flow_file")" ]; then
         say "$bucket_name/$flow_name is up to date at version $latest_version: nothing imported"
         exit 0
     fi

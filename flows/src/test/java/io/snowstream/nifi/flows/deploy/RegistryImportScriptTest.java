@@ -106,12 +106,13 @@ class RegistryImportScriptTest {
     }
 
     @Test
-    void importsNothingWhenTheLatestVersionAlreadyHoldsTheSameFlow() throws IOException {
+    void importsNothingWhenTheLatestVersionAlreadyHoldsTheSameFlowInAnotherKeyOrderAndWithNullFields() throws IOException {
         final JsonNode flowContents = json.readTree(fixtureFlowText()).get("flowContents");
         final List<String> keys = new ArrayList<>();
         flowContents.fieldNames().forEachRemaining(keys::add);
         final ObjectNode sameContentsInReverseKeyOrder = json.createObjectNode();
         keys.reversed().forEach(key -> sameContentsInReverseKeyOrder.set(key, flowContents.get(key)));
+        sameContentsInReverseKeyOrder.putNull("versionedFlowCoordinates");
         registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
                 .on("GET", FLOWS, 200, EXISTING_FLOWS)
                 .on("GET", FLOW + "/versions/latest", 200, latestVersionHolding(json.writeValueAsString(sameContentsInReverseKeyOrder)));
@@ -138,6 +139,18 @@ class RegistryImportScriptTest {
         assertThat(registry.requestLines()).containsExactly(
                 "GET " + BUCKETS, "POST " + BUCKETS, "GET " + BUCKETS, "GET " + FLOWS,
                 "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+    }
+
+    @Test
+    void stopsWhenTheRegistryReportsAConflictButListsNoSuchBucket() {
+        registry.on("GET", BUCKETS, 200, "[]")
+                .on("POST", BUCKETS, 409, "text/plain", "conflict");
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("HTTP 409, yet the registry lists no bucket of that name");
+        assertThat(registry.requestLines()).containsExactly("GET " + BUCKETS, "POST " + BUCKETS, "GET " + BUCKETS);
     }
 
     @Test
