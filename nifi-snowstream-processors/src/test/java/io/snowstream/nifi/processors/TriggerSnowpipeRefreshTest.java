@@ -220,6 +220,13 @@ class TriggerSnowpipeRefreshTest {
             failed.assertAttributeEquals("snowpipe.error.sqlstate", "08001");
             assertNoSecretIn(failed);
             assertThat(stub.statements()).isEmpty();
+
+            // a wrong key or password is not hammered at Snowflake (that can lock the user): one login per hold
+            runner.clearTransferState();
+            enqueueObjects(FOLDER + "b.csv.gz");
+            runner.run();
+            runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
+            assertThat(stub.logins()).isEqualTo(1);
         }
 
         @Test

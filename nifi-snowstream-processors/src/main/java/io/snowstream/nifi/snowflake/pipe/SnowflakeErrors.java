@@ -19,11 +19,19 @@ public final class SnowflakeErrors {
                 e.getSQLState(), isTransient(e), e);
     }
 
+    /**
+     * Whether Snowflake refused the login itself (bad password, unknown key, locked or disabled user): repeating
+     * it cannot help, and repeated failed logins can lock the user.
+     */
+    public static boolean isLoginRefusal(final SQLException e) {
+        return e.getErrorCode() >= 390100 && e.getErrorCode() < 390200;
+    }
+
     static boolean isTransient(final SQLException e) {
         if (e instanceof SQLTimeoutException) {
             return true;
         }
-        if (PERMANENT_CODES.contains(e.getErrorCode()) || (e.getErrorCode() >= 390100 && e.getErrorCode() < 390200)) {
+        if (PERMANENT_CODES.contains(e.getErrorCode()) || isLoginRefusal(e)) {
             return false;
         }
         final String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -210,6 +211,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             PRIVATE_KEY_FILE, PRIVATE_KEY_PASSPHRASE, PASSWORD, LOGIN_TIMEOUT, NETWORK_TIMEOUT, MAX_HTTP_RETRIES,
             MAX_POOL_SIZE);
 
+    private volatile DriverDataSource dataSource;
     private volatile HikariDataSource pool;
     private volatile HttpClient httpClient;
     private volatile KeyPairJwt jwt;
@@ -268,7 +270,8 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
 
         final HikariConfig config = new HikariConfig();
         config.setPoolName("snowflake-" + getIdentifier());
-        config.setDataSource(new DriverDataSource(new SnowflakeDriver(), jdbcUrl(context), driverProperties));
+        dataSource = new DriverDataSource(new SnowflakeDriver(), jdbcUrl(context), driverProperties);
+        config.setDataSource(dataSource);
         config.setMaximumPoolSize(context.getProperty(MAX_POOL_SIZE).asInteger());
         config.setMinimumIdle(0);
         config.setConnectionTimeout(Math.max(250, loginTimeout.toMillis()));
@@ -338,6 +341,10 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         final HikariDataSource current = pool;
         if (current == null) {
             throw new ProcessException("the Snowflake connection service is not enabled");
+        }
+        final Optional<SQLException> refused = dataSource.recentRefusal();
+        if (refused.isPresent()) {
+            throw refused.get();
         }
         try {
             return current.getConnection();
