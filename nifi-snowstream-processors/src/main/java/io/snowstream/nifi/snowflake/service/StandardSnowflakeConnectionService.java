@@ -258,6 +258,9 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             driverProperties.put("authenticator", "SNOWFLAKE_JWT");
             driverProperties.put("privateKey", privateKey);
             jwt = new KeyPairJwt(account, user, privateKey, Clock.systemUTC());
+            // the public key's fingerprint is no secret, and it is what DESC USER shows to compare with
+            getLogger().info("Snowflake user {} authenticates with the key pair {}", user,
+                    KeyPairJwt.fingerprint(privateKey));
         } else {
             driverProperties.put("password", context.getProperty(PASSWORD).getValue());
             jwt = null;
