@@ -401,6 +401,11 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             }
             final String bucket = flowFile.getAttribute("s3.bucket");
             final String key = flowFile.getAttribute("s3.key");
+            if (bucket == null || key == null) {
+                fail(session, session.putAttribute(flowFile, ERROR_MESSAGE,
+                        "the FlowFile names no S3 object: it needs the s3.bucket and s3.key attributes"));
+                continue;
+            }
             stageLocation.relativePath(bucket, key).ifPresentOrElse(
                     path -> toAnnounce.put(flowFile, path),
                     () -> fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "s3://" + bucket + '/' + key

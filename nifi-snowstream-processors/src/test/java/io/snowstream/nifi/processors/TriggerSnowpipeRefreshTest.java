@@ -261,6 +261,33 @@ class TriggerSnowpipeRefreshTest {
         }
 
         @Test
+        void aLoginThatOnlyMeets503sEndsOnRetryWithinTheLoginTimeout() {
+            enableService();
+            stub.failNext(Endpoint.LOGIN, Integer.MAX_VALUE, 503);
+            enqueueObjects(FOLDER + "a.csv.gz");
+
+            runner.run();
+
+            runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+                    .assertAttributeExists("snowpipe.error.message");
+            assertThat(stub.statements()).isEmpty();
+        }
+
+        @Test
+        void aFlowFileWithoutAnS3ObjectGoesToFailure() {
+            enableService();
+            runner.enqueue(new byte[0], Map.of("s3.bucket", BUCKET));
+
+            runner.run();
+
+            runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
+            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
+                    .getAttribute("snowpipe.error.message")).contains("s3.bucket and s3.key");
+            assertThat(stub.statements()).isEmpty();
+        }
+
+        @Test
         void aFewHttp503sAreAbsorbedByTheDriver() {
             enableService();
             stub.failNext(Endpoint.QUERY, 1, 503);
@@ -417,13 +444,21 @@ class TriggerSnowpipeRefreshTest {
         }
 
         @Test
-        void aMissingPipeGoesToFailureAndThrottlingToRetry() {
+        void aMissingPipeGoesToFailureServerErrorsAndThrottlingToRetry() {
             stub.answerInsertFiles(404, "390404", "Specified object does not exist or not authorized. Pipe not found");
             enqueueObjects(FOLDER + "a.csv.gz");
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
             runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "390404");
+
+            runner.clearTransferState();
+            stub.failNext(Endpoint.INSERT_FILES, 1, 503);
+            enqueueObjects(FOLDER + "b.csv.gz");
+            runner.run();
+            runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+                    .assertAttributeEquals("snowpipe.error.code", "503");
 
             runner.clearTransferState();
             stub.answerInsertFiles(429, "429", "Too many requests");
