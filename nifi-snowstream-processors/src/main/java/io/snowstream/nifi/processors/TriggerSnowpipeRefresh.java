@@ -13,12 +13,14 @@ import io.snowstream.nifi.snowflake.pipe.SnowpipeNotifier;
 import io.snowstream.nifi.snowflake.pipe.SnowpipeRestApi;
 import io.snowstream.nifi.snowflake.pipe.StageLocation;
 import io.snowstream.nifi.snowflake.service.SnowflakeConnectionService;
+import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
@@ -57,6 +59,7 @@ import java.util.concurrent.TimeUnit;
         + " PARTIALLY_LOADED (failure), or the confirmation timeout passes (failure). What a pending file needs is kept"
         + " in its attributes, so a restart loses nothing and repeating a notification never loads a file twice.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@SeeAlso(value = StandardSnowflakeConnectionService.class, classNames = "io.snowstream.nifi.processors.PutS3Batch")
 @ReadsAttributes({
         @ReadsAttribute(attribute = "s3.bucket", description = "Bucket of the object (written by PutS3Batch)."),
         @ReadsAttribute(attribute = "s3.key", description = "Key of the object (written by PutS3Batch)."),
@@ -437,7 +440,8 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             final FlowFile flowFile = session.putAllAttributes(entry.getKey(), Map.of(
                     PIPE, pipeName, PATH, entry.getValue(), MODE, notificationMethod.name(),
                     REQUESTED_AT, requestedAt));
-            session.getProvenanceReporter().send(flowFile, transitUri + '/' + entry.getValue(), millis);
+            session.getProvenanceReporter().send(flowFile, transitUri,
+                    notificationMethod.name() + " " + entry.getValue(), millis);
             if (loadHistory == null) {
                 session.transfer(flowFile, REL_SUCCESS);
             } else {

@@ -116,7 +116,9 @@ class TriggerSnowpipeRefreshTest {
             assertThat(runner.getProvenanceEvents()).hasSize(3).allSatisfy(event ->
                     assertThat(event.getEventType()).isEqualTo(ProvenanceEventType.SEND));
             assertThat(runner.getProvenanceEvents()).extracting(ProvenanceEventRecord::getTransitUri)
-                    .contains("snowflake://testacct/ANALYTICS.RAW.CUSTOMER_PIPE/2026/11/23/10/a.csv.gz");
+                    .containsOnly("snowflake://testacct/ANALYTICS.RAW.CUSTOMER_PIPE");
+            assertThat(runner.getProvenanceEvents()).extracting(ProvenanceEventRecord::getDetails)
+                    .contains("REFRESH 2026/11/23/10/a.csv.gz");
             assertThat(runner.getCounterValue("Files queued")).isEqualTo(3);
         }
 
