@@ -73,4 +73,18 @@ class SnowpipeRestApiTest {
         assertThat(stub.restRequests().getFirst().query())
                 .containsEntry("startTimeInclusive", "2026-11-23T09:00:00Z");
     }
+
+    @Test
+    void followsAnIncompleteScanUntilEveryFileIsFound() throws SnowpipeException {
+        for (int i = 0; i < 5; i++) {
+            stub.addLoadHistory("f-" + i + ".csv", "LOADED", 1, 1, "2026-11-23T10:00:00.000Z", null);
+        }
+        stub.pageLoadHistory(2);
+
+        final var found = api.lookUp(List.of("f-0.csv", "f-3.csv"), Instant.parse("2026-11-23T09:00:00Z"));
+
+        assertThat(found).containsOnlyKeys("f-0.csv", "f-3.csv");
+        // pages [0,1] and [2,3]: it stops as soon as it has every file, not at the end of the history
+        assertThat(stub.restRequests()).hasSize(2);
+    }
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -73,6 +74,7 @@ public final class SnowflakeStub implements AutoCloseable {
     private volatile String loginRefusal;
     private volatile ObjectNode loadHistory = emptyLoadHistory();
     private volatile RestAnswer insertFilesAnswer = new RestAnswer(200, null);
+    private volatile int loadHistoryPageSize = Integer.MAX_VALUE;
 
     private record SqlRule(Pattern pattern, Deque<ObjectNode> answers) {
     }
@@ -148,6 +150,14 @@ public final class SnowflakeStub implements AutoCloseable {
         if (firstError != null) {
             file.put("firstError", firstError);
         }
+    }
+
+    /**
+     * Makes loadHistoryScan answer at most {@code files} entries per call, with {@code completeResult = false}
+     * and a {@code rangeEndTime} from which the next call continues, as Snowflake does for long histories.
+     */
+    public void pageLoadHistory(final int files) {
+        loadHistoryPageSize = files;
     }
 
     // ---- what happened
@@ -293,8 +303,25 @@ public final class SnowflakeStub implements AutoCloseable {
             respond(exchange, answer.status(), answer.body() != null ? answer.body()
                     : JSON.createObjectNode().put("requestId", query(uri).get("requestId")).put("status", "SUCCESS"));
         } else {
-            respond(exchange, 200, loadHistory);
+            respond(exchange, 200, loadHistoryPage(query(uri).get("startTimeInclusive")));
         }
+    }
+
+    /** Pages are addressed by a range end of epoch + offset seconds: opaque to the client, as in Snowflake. */
+    private ObjectNode loadHistoryPage(final String start) {
+        final ArrayNode files = (ArrayNode) loadHistory.get("files");
+        final int offset = start != null && start.startsWith("1970-")
+                ? (int) Instant.parse(start).getEpochSecond() : 0;
+        final int end = (int) Math.min(files.size(), (long) offset + loadHistoryPageSize);
+        final ObjectNode page = JSON.createObjectNode().put("completeResult", end == files.size());
+        final ArrayNode pageFiles = page.putArray("files");
+        for (int i = offset; i < end; i++) {
+            pageFiles.add(files.get(i));
+        }
+        if (end < files.size()) {
+            page.put("rangeEndTime", Instant.ofEpochSecond(end).toString());
+        }
+        return page;
     }
 
     /** RS256 signature by the test key, and the claims Snowflake checks. */
