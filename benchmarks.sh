@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [generator|validator|all]   (default: all)
+# Usage: ./benchmarks.sh [generator|validator|snowpipe|all]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 source .ci/jdk.sh
-./mvnw -B -q -pl nifi-snowstream-benchmarks -am package -DskipTests
-classpath=$(./mvnw -B -q -pl nifi-snowstream-benchmarks dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
-classpath="nifi-snowstream-benchmarks/target/classes:$classpath"
+# one reactor run: the benchmarks' classpath then resolves the processors (and their test-jar) from target/
+./mvnw -B -q -pl nifi-snowstream-benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=runtime
+classpath="nifi-snowstream-benchmarks/target/classes:$(cat nifi-snowstream-benchmarks/target/benchmark.classpath)"
 
 # shellcheck disable=SC2317 # called from the case branches below, one per benchmark
 run() {
@@ -16,5 +17,12 @@ run() {
 }
 
 case "${1:-all}" in
-    *) echo "unknown benchmark: $1 (expected: generator, validator or all)" >&2; exit 2 ;;
+    snowpipe)
+        # the Snowflake driver: no native helper library, OCSP cache under target/, no Nagle stall in the stub
+        mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
+        SNOWFLAKE_DISABLE_MINICORE=true run -Dsun.net.httpserver.nodelay=true \
+            -Dnet.snowflake.jdbc.ocspResponseCacheDir=nifi-snowstream-benchmarks/target/snowflake-ocsp \
+            -Djava.util.logging.config.file=/dev/null \
+            io.snowstream.nifi.benchmarks.SnowpipeBenchmark ;;
+    *) echo "unknown benchmark: $1 (expected: generator, validator, snowpipe or all)" >&2; exit 2 ;;
 esac
