@@ -281,7 +281,7 @@ public final class RecordRules {
                 + (settings.normalize() ? "an ISO-8601 date-time with an offset" : "a canonical UTC time like 2026-11-23T10:15:30.123Z"));
         }
         if (parsed > now + settings.allowedFutureSkewMillis()) {
-            return reject(ViolationCode.FUTURE_EVENT_TIME, "updated_at " + EventTime.format(parsed) + " is more than "
+            return reject(ViolationCode.FUTURE_EVENT_TIME, "updated_at " + preview(bytes, start, end) + " is more than "
                 + settings.allowedFutureSkewMillis() + " ms after the processing time " + EventTime.format(now));
         }
         if (parsed < settings.oldestEventTimeMillis()) {
