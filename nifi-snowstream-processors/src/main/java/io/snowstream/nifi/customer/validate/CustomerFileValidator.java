@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -173,6 +175,11 @@ public final class CustomerFileValidator {
                 return String.format(Locale.ROOT, "The input is not CSV text: its first line holds the control byte 0x%02X "
                     + "(binary content, or UTF-16 without a byte order mark)", b);
             }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, start, length));
+        } catch (final CharacterCodingException e) {
+            return "The input is not CSV text: its first line is not valid UTF-8 (binary content, or another encoding)";
         }
         final StringBuilder found = new StringBuilder();
         for (int field = 0; field < header.fieldCount(); field++) {
