@@ -134,7 +134,8 @@ public final class CustomerCsvReader {
                 final int runStart = position;
                 while (position < limit) {
                     final byte b = in[position];
-                    if (b == DELIMITER || b == LF || b == CR) {
+                    // delimiter, CR and LF all sort at or below ',': one comparison settles letters and digits
+                    if (b <= DELIMITER && (b == DELIMITER || b == LF || b == CR)) {
                         break;
                     }
                     position++;

@@ -117,7 +117,8 @@ public final class CustomerCsvWriter implements AutoCloseable {
         boolean quote = false;
         for (int i = offset; i < offset + length; i++) {
             final byte b = utf8[i];
-            if (CustomerCsvFormat.needsQuoting(b)) {
+            // the four special bytes all sort at or below ',': one comparison settles letters and digits
+            if (b <= CustomerCsvFormat.DELIMITER && CustomerCsvFormat.needsQuoting(b)) {
                 quote = true;
                 break;
             }

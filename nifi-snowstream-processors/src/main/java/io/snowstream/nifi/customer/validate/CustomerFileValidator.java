@@ -36,6 +36,9 @@ import java.util.Map;
  */
 public final class CustomerFileValidator {
 
+    /** The columns written as they are, between customer_id and updated_at. */
+    private static final CustomerColumn[] TEXT_COLUMNS = CustomerColumn.LEGACY_COLUMNS.subList(1, CustomerColumn.LEGACY_COLUMNS.size())
+        .toArray(new CustomerColumn[0]);
     private static final byte[] UPSERT = {'U'};
     private static final byte[] DELETE = {'D'};
     private static final String[] ERROR_COLUMNS = {"error_code", "error_detail", "source_line"};
@@ -113,7 +116,7 @@ public final class CustomerFileValidator {
         final byte[] bytes = reader.buffer();
         rules.normalizeEmail(bytes);
         writer.field(rules.customerId());
-        for (final CustomerColumn column : CustomerColumn.LEGACY_COLUMNS.subList(1, CustomerColumn.LEGACY_COLUMNS.size())) {
+        for (final CustomerColumn column : TEXT_COLUMNS) {
             final int start = rules.valueStart(column);
             writer.field(bytes, start, rules.valueEnd(column) - start);
         }

@@ -32,6 +32,19 @@ public final class RecordRules {
     private static final int PREVIEW_CHARACTERS = 60;
     private static final int MAX_EMAIL_BYTES = 254;
 
+    /** ASCII bytes a plausible address never holds outside quotes: controls, space and the RFC 5322 specials. */
+    private static final boolean[] NOT_IN_EMAIL = new boolean[128];
+
+    static {
+        for (int b = 0; b <= ' '; b++) {
+            NOT_IN_EMAIL[b] = true;
+        }
+        for (final char special : "\",()<>[]\\;:".toCharArray()) {
+            NOT_IN_EMAIL[special] = true;
+        }
+        NOT_IN_EMAIL[0x7F] = true;
+    }
+
     private final ValidationSettings settings;
     private final int[] starts = new int[CustomerColumn.CANONICAL_COLUMNS.size()];
     private final int[] ends = new int[CustomerColumn.CANONICAL_COLUMNS.size()];
@@ -317,8 +330,7 @@ public final class RecordRules {
                     return malformedEmail(bytes, start, end);
                 }
                 domainDot |= at >= 0;
-            } else if (b >= 0 && (b <= ' ' || b == '"' || b == ',' || b == '(' || b == ')' || b == '<' || b == '>'
-                || b == '[' || b == ']' || b == '\\' || b == ';' || b == ':')) {
+            } else if (b >= 0 && NOT_IN_EMAIL[b]) {
                 // non-ASCII bytes are negative in Java and allowed: internationalized addresses
                 return malformedEmail(bytes, start, end);
             }
