@@ -7,7 +7,7 @@ import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.snowstream.nifi.customer.csv.CustomerCsvWriter;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.validate.CustomerFileValidator;
-import io.snowstream.nifi.customer.validate.ValidationResult;
+import io.snowstream.nifi.customer.validate.ValidationOutcome;
 import io.snowstream.nifi.customer.validate.ValidationSettings;
 import io.snowstream.nifi.processors.ValidateCustomerRecord;
 import net.datafaker.Faker;
@@ -54,7 +54,7 @@ public final class ValidatorBenchmark {
 
     private static void throughput(final int megabytes) throws Exception {
         final byte[] csv = generate(megabytes * 1_000_000L);
-        final ValidationResult check = validate(new ByteArrayInputStream(csv));
+        final ValidationOutcome check = validate(new ByteArrayInputStream(csv));
         if (check.isFailure() || check.invalidCount() != 0) {
             throw new IllegalStateException("the generated input is not all valid: " + check);
         }
@@ -90,7 +90,7 @@ public final class ValidatorBenchmark {
         System.gc();
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         final long start = System.nanoTime();
-        final ValidationResult result = validate(new RepeatingInput(chunk, headerLength, total));
+        final ValidationOutcome result = validate(new RepeatingInput(chunk, headerLength, total));
         final long elapsed = System.nanoTime() - start;
         final long peak = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
         System.out.printf(Locale.ROOT, "Heap while streaming %,d bytes (%,d records, %,d valid) through the validator%n",
@@ -100,7 +100,7 @@ public final class ValidatorBenchmark {
             chunk.length >> 20, Measurement.megabytesPerSecond(total * 1e9 / elapsed));
     }
 
-    private static ValidationResult validate(final InputStream input) throws IOException {
+    private static ValidationOutcome validate(final InputStream input) throws IOException {
         return new CustomerFileValidator(ValidationSettings.defaults())
             .validate(input, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), LEGACY_EVENT_TIME, NOW);
     }

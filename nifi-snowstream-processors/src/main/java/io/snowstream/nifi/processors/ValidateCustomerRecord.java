@@ -3,7 +3,7 @@ package io.snowstream.nifi.processors;
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.validate.CustomerFileValidator;
-import io.snowstream.nifi.customer.validate.ValidationResult;
+import io.snowstream.nifi.customer.validate.ValidationOutcome;
 import io.snowstream.nifi.customer.validate.ValidationSettings;
 import io.snowstream.nifi.customer.validate.ViolationCode;
 import org.apache.nifi.annotation.behavior.InputRequirement;
@@ -12,12 +12,13 @@ import org.apache.nifi.annotation.behavior.SupportsBatching;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
-import org.apache.nifi.components.ValidationResult.Builder;
+import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -33,6 +34,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -60,6 +62,7 @@ import java.util.concurrent.TimeUnit;
     @WritesAttribute(attribute = "validation.error.message", description = "Why the FlowFile was routed to 'failure'"),
     @WritesAttribute(attribute = "mime.type", description = "text/csv on 'valid' and 'invalid'")
 })
+@SeeAlso(classNames = {"io.snowstream.nifi.processors.GenerateFakeCustomers", "io.snowstream.nifi.processors.PutS3Batch"})
 @UseCase(description = "Quarantine bad customer records before they are landed in S3 and loaded into Snowflake.",
     configuration = """
         Connect 'valid' to PutS3Batch (or any landing step), 'invalid' to a quarantine destination such as a separate S3 prefix
@@ -157,7 +160,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
     }
 
     @Override
-    protected Collection<org.apache.nifi.components.ValidationResult> customValidate(final ValidationContext context) {
+    protected Collection<ValidationResult> customValidate(final ValidationContext context) {
         final Integer maxFieldLength;
         final Double maxRecordBytes;
         try {
@@ -170,7 +173,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         if (maxFieldLength == null || maxRecordBytes == null || maxRecordBytes > 4.0 * maxFieldLength) {
             return List.of();
         }
-        return List.of(new Builder()
+        return List.of(new ValidationResult.Builder()
             .subject(MAX_RECORD_SIZE.getName())
             .valid(false)
             .explanation("must exceed 4 bytes per character of Maximum Field Length, or an over-long field would fail its "
@@ -197,11 +200,11 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         }
         final FlowFile valid = session.create(original);
         final FlowFile invalid = session.create(original);
-        final ValidationResult result;
+        final ValidationOutcome outcome;
         try (InputStream in = session.read(original);
              OutputStream validOut = session.write(valid);
              OutputStream invalidOut = session.write(invalid)) {
-            result = validator.validate(in, validOut, invalidOut, original.getLineageStartDate(), System.currentTimeMillis());
+            outcome = validator.validate(in, validOut, invalidOut, original.getLineageStartDate(), System.currentTimeMillis());
         } catch (final IOException e) {
             // a fault of the content repository, not of the data: retry later, keep the FlowFile
             getLogger().error("Could not read or write content for {}; rolling back", original, e);
@@ -210,40 +213,40 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             return;
         }
 
-        if (result.isFailure()) {
+        if (outcome.isFailure()) {
             session.remove(valid);
             session.remove(invalid);
-            getLogger().warn("Routing {} to failure: {}", original, result.failureMessage());
-            final FlowFile failed = session.putAttribute(original, ERROR_MESSAGE, result.failureMessage());
-            session.getProvenanceReporter().route(failed, REL_FAILURE, result.failureMessage());
+            getLogger().warn("Routing {} to failure: {}", original, outcome.failureMessage());
+            final FlowFile failed = session.putAttribute(original, ERROR_MESSAGE, outcome.failureMessage());
+            session.getProvenanceReporter().route(failed, REL_FAILURE, outcome.failureMessage());
             session.transfer(session.penalize(failed), REL_FAILURE);
             session.adjustCounter("FlowFiles routed to failure", 1, false);
             return;
         }
 
         final Map<String, String> counts = Map.of(
-            RECORD_COUNT, String.valueOf(result.recordCount()),
-            VALID_RECORD_COUNT, String.valueOf(result.validCount()),
-            INVALID_RECORD_COUNT, String.valueOf(result.invalidCount()),
+            RECORD_COUNT, String.valueOf(outcome.recordCount()),
+            VALID_RECORD_COUNT, String.valueOf(outcome.validCount()),
+            INVALID_RECORD_COUNT, String.valueOf(outcome.invalidCount()),
             CoreAttributes.MIME_TYPE.key(), CustomerCsvFormat.MIME_TYPE);
-        route(session, valid, result.validCount(), withEventTimes(counts, result), REL_VALID);
-        route(session, invalid, result.invalidCount(), counts, REL_INVALID);
+        route(session, valid, outcome.validCount(), withEventTimes(counts, outcome), REL_VALID);
+        route(session, invalid, outcome.invalidCount(), counts, REL_INVALID);
         session.remove(original);
 
-        session.adjustCounter("Records valid", result.validCount(), false);
-        session.adjustCounter("Records invalid", result.invalidCount(), false);
-        for (final Map.Entry<ViolationCode, Long> violation : result.violations().entrySet()) {
+        session.adjustCounter("Records valid", outcome.validCount(), false);
+        session.adjustCounter("Records invalid", outcome.invalidCount(), false);
+        for (final Map.Entry<ViolationCode, Long> violation : outcome.violations().entrySet()) {
             session.adjustCounter("Records invalid: " + violation.getKey().name(), violation.getValue(), false);
         }
-        if (result.recordCount() == 0) {
+        if (outcome.recordCount() == 0) {
             session.adjustCounter("FlowFiles without records", 1, false);
         }
-        getLogger().debug("Validated {}: {} valid and {} invalid records", original, result.validCount(), result.invalidCount());
+        getLogger().debug("Validated {}: {} valid and {} invalid records", original, outcome.validCount(), outcome.invalidCount());
     }
 
     /** Transfers an output with records; removes one without, so no empty FlowFile leaves this processor. */
     private static void route(final ProcessSession session, final FlowFile output, final long records,
-                                  final Map<String, String> attributes, final Relationship relationship) {
+                              final Map<String, String> attributes, final Relationship relationship) {
         if (records == 0) {
             session.remove(output);
             return;
@@ -253,29 +256,30 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         session.transfer(routed, relationship);
     }
 
-    private static Map<String, String> withEventTimes(final Map<String, String> counts, final ValidationResult result) {
-        if (result.validCount() == 0) {
+    private static Map<String, String> withEventTimes(final Map<String, String> counts, final ValidationOutcome outcome) {
+        if (outcome.validCount() == 0) {
             return counts;
         }
         final Map<String, String> attributes = new HashMap<>(counts);
-        attributes.put(EVENT_TIME_MIN, EventTime.format(result.minEventTime()));
-        attributes.put(EVENT_TIME_MAX, EventTime.format(result.maxEventTime()));
+        attributes.put(EVENT_TIME_MIN, EventTime.format(outcome.minEventTime()));
+        attributes.put(EVENT_TIME_MAX, EventTime.format(outcome.maxEventTime()));
         return attributes;
     }
 
-    private static org.apache.nifi.components.ValidationResult validateInstant(final String subject, final String value,
-                                                                               final ValidationContext context) {
+    private static ValidationResult validateInstant(final String subject, final String value, final ValidationContext context) {
         final String evaluated = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(value)
             ? context.newPropertyValue(value).evaluateAttributeExpressions().getValue() : value;
-        String explanation = null;
+        final String explanation = explainInvalidInstant(evaluated);
+        return new ValidationResult.Builder().subject(subject).input(value).valid(explanation == null).explanation(explanation).build();
+    }
+
+    /** Why the value is no usable event time bound, or null when it is one. */
+    private static String explainInvalidInstant(final String value) {
         try {
-            final long millis = Instant.parse(evaluated.strip()).toEpochMilli();
-            if (millis < 0) {
-                explanation = "must not be before 1970-01-01T00:00:00Z";
-            }
-        } catch (final DateTimeParseException | ArithmeticException e) {
-            explanation = "must be an ISO-8601 instant such as " + ValidationSettings.DEFAULT_OLDEST_EVENT_TIME;
+            final int year = Instant.parse(value.strip()).atOffset(ZoneOffset.UTC).getYear();
+            return year >= 1 && year <= 9999 ? null : "must lie in the years 0001 to 9999";
+        } catch (final DateTimeParseException e) {
+            return "must be an ISO-8601 instant such as " + ValidationSettings.DEFAULT_OLDEST_EVENT_TIME;
         }
-        return new Builder().subject(subject).input(value).valid(explanation == null).explanation(explanation).build();
     }
 }

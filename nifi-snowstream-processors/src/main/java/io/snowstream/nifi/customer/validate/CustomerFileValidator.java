@@ -25,7 +25,7 @@ import java.util.Map;
  * fields keeps all of its fields, so that row is longer or shorter than the header). Each output receives its
  * header with its first record, so an output without records stays empty. Input order is kept.
  *
- * <p>The whole input is rejected (a {@link ValidationResult#failed failure}, with whatever was written to the
+ * <p>The whole input is rejected (a {@link ValidationOutcome#failed failure}, with whatever was written to the
  * outputs to be discarded by the caller) when it is not customer CSV at all: empty, not text, UTF-16, a header that
  * is neither the canonical nor the legacy one, a quote left open at the end (its extent, and so the record count,
  * is unknowable), or a record larger than the record size limit.
@@ -55,7 +55,7 @@ public final class CustomerFileValidator {
      * any of the streams. {@code legacyEventTime} is the event time given to legacy records, {@code now} the
      * processing time, both epoch milliseconds.
      */
-    public ValidationResult validate(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
+    public ValidationOutcome validate(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
                                      final long legacyEventTime, final long now) throws IOException {
         try {
             return run(input, validOutput, invalidOutput, legacyEventTime, now);
@@ -64,16 +64,16 @@ public final class CustomerFileValidator {
         }
     }
 
-    private ValidationResult run(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
+    private ValidationOutcome run(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
                                  final long legacyEventTime, final long now) throws IOException {
         final CustomerCsvReader reader = new CustomerCsvReader(input, settings.maxRecordBytes());
         final CustomerCsvReader.Status headerStatus = reader.next();
         if (headerStatus != CustomerCsvReader.Status.RECORD) {
-            return ValidationResult.failed(readFailure(headerStatus, reader, true));
+            return ValidationOutcome.failed(readFailure(headerStatus, reader, true));
         }
         final InputLayout layout = InputLayout.ofHeader(reader);
         if (layout == null) {
-            return ValidationResult.failed(describeWrongHeader(reader));
+            return ValidationOutcome.failed(describeWrongHeader(reader));
         }
 
         final RecordRules rules = new RecordRules(settings);
@@ -90,7 +90,7 @@ public final class CustomerFileValidator {
                 break;
             }
             if (status != CustomerCsvReader.Status.RECORD) {
-                return ValidationResult.failed(readFailure(status, reader, false));
+                return ValidationOutcome.failed(readFailure(status, reader, false));
             }
             if (rules.check(reader, layout, legacyEventTime, now)) {
                 if (validCount++ == 0) {
@@ -109,7 +109,7 @@ public final class CustomerFileValidator {
         }
         valid.flush();
         invalid.flush();
-        return new ValidationResult(null, layout, validCount, invalidCount, countsByCode(violations), minEventTime, maxEventTime);
+        return new ValidationOutcome(null, layout, validCount, invalidCount, countsByCode(violations), minEventTime, maxEventTime);
     }
 
     private static void writeValid(final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {

@@ -26,7 +26,7 @@ class CustomerFileValidatorTest {
 
     @Test
     void countsRecordsPerOutputAndPerRuleAndTracksTheEventTimeRange() throws IOException {
-        final ValidationResult result = validate(CustomerCsvFormat.HEADER + "\n" + GOOD
+        final ValidationOutcome result = validate(CustomerCsvFormat.HEADER + "\n" + GOOD
             + GOOD.replace("2025-06-01T10:00:00.000Z", "2025-06-02T10:00:00.000Z") + "x\n" + "y\n" + GOOD.replace("ada@", "ada"));
 
         assertThat(result.isFailure()).isFalse();
@@ -49,7 +49,7 @@ class CustomerFileValidatorTest {
     @Test
     void keepsInvalidBytesOfARejectedRecordExactly() throws IOException {
         final byte[] input = (CustomerCsvFormat.HEADER + "\n" + GOOD.replace("Ada", "A\u00FFa")).getBytes(StandardCharsets.ISO_8859_1);
-        final ValidationResult result = validator.validate(new ByteArrayInputStream(input), valid, invalid, NOW, NOW);
+        final ValidationOutcome result = validator.validate(new ByteArrayInputStream(input), valid, invalid, NOW, NOW);
 
         assertThat(result.violations()).containsOnlyKeys(ViolationCode.INVALID_UTF8);
         final byte[] expectedField = "1,A\u00FFa,".getBytes(StandardCharsets.ISO_8859_1);
@@ -75,7 +75,7 @@ class CustomerFileValidatorTest {
         assertThatThrownBy(() -> validator.validate(input, broken, invalid, NOW, NOW)).isInstanceOf(IOException.class).hasMessage("disk full");
     }
 
-    private ValidationResult validate(final String csv) throws IOException {
+    private ValidationOutcome validate(final String csv) throws IOException {
         return validator.validate(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), valid, invalid, NOW, NOW);
     }
 }
