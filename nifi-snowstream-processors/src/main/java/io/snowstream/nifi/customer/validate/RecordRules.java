@@ -293,9 +293,10 @@ public final class RecordRules {
             return reject(ViolationCode.BAD_EVENT_TIME, "updated_at " + preview(bytes, start, end) + " is not "
                 + (settings.normalize() ? "an ISO-8601 date-time with an offset" : "a canonical UTC time like 2026-11-23T10:15:30.123Z"));
         }
-        if (parsed > now + settings.allowedFutureSkewMillis()) {
+        final long skew = settings.allowedFutureSkewMillis();
+        if (parsed > now && parsed - now > skew) {
             return reject(ViolationCode.FUTURE_EVENT_TIME, "updated_at " + preview(bytes, start, end) + " is more than "
-                + settings.allowedFutureSkewMillis() + " ms after the processing time " + EventTime.format(now));
+                + skew + " ms after the processing time " + EventTime.format(now));
         }
         if (parsed < settings.oldestEventTimeMillis()) {
             return reject(ViolationCode.BAD_EVENT_TIME, "updated_at " + preview(bytes, start, end)
