@@ -53,6 +53,15 @@ public final class CustomerCsvWriter implements AutoCloseable {
         writeEncoded(utf8, offset, length);
     }
 
+    /**
+     * Writes a field the caller has already checked to hold no delimiter, quote, CR or LF: copied without the scan
+     * that decides about quoting.
+     */
+    public void plainField(final byte[] utf8, final int offset, final int length) {
+        separate();
+        writeRaw(utf8, offset, length);
+    }
+
     public void field(final long value) {
         separate();
         ensureCapacity(20);

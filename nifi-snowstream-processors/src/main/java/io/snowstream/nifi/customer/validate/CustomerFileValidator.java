@@ -118,16 +118,20 @@ public final class CustomerFileValidator {
         writer.field(rules.customerId());
         for (final CustomerColumn column : TEXT_COLUMNS) {
             final int start = rules.valueStart(column);
-            writer.field(bytes, start, rules.valueEnd(column) - start);
+            final int length = rules.valueEnd(column) - start;
+            if (rules.needsQuoting(column)) {
+                writer.field(bytes, start, length);
+            } else {
+                writer.plainField(bytes, start, length);
+            }
         }
         if (rules.eventTimeCanonical()) {
-            final int start = rules.valueStart(CustomerColumn.UPDATED_AT);
-            writer.field(bytes, start, EventTime.LENGTH);
+            writer.plainField(bytes, rules.valueStart(CustomerColumn.UPDATED_AT), EventTime.LENGTH);
         } else {
             writer.eventTimeField(rules.eventTime());
         }
         final byte[] op = rules.isDelete() ? DELETE : UPSERT;
-        writer.field(op, 0, op.length);
+        writer.plainField(op, 0, op.length);
         writer.endRecord();
     }
 

@@ -49,6 +49,8 @@ public final class RecordRules {
     private final int[] starts = new int[CustomerColumn.CANONICAL_COLUMNS.size()];
     private final int[] ends = new int[CustomerColumn.CANONICAL_COLUMNS.size()];
 
+    /** Bit i set: the value of column i holds a delimiter, quote, CR or LF and must be quoted when written. */
+    private int fieldsNeedingQuotes;
     private long customerId;
     private long eventTime;
     private boolean eventTimeCanonical;
@@ -68,6 +70,7 @@ public final class RecordRules {
     public boolean check(final CustomerCsvReader record, final InputLayout layout, final long legacyEventTime, final long now) {
         violation = null;
         detail = null;
+        fieldsNeedingQuotes = 0;
         final int columns = layout.columnCount();
         if (record.fieldCount() != columns) {
             return reject(ViolationCode.WRONG_FIELD_COUNT, "expected " + columns + " fields, found " + record.fieldCount());
@@ -133,6 +136,11 @@ public final class RecordRules {
         return ends[column.ordinal()];
     }
 
+    /** Whether the value of a column of the last checked record must be quoted in CSV. */
+    public boolean needsQuoting(final CustomerColumn column) {
+        return (fieldsNeedingQuotes & (1 << column.ordinal())) != 0;
+    }
+
     /** Lower-cases the ASCII letters of the last valid record's email in the reader's buffer, when normalizing. */
     public void normalizeEmail(final byte[] bytes) {
         if (!settings.normalize()) {
@@ -147,12 +155,22 @@ public final class RecordRules {
     }
 
     private boolean checkContent(final byte[] bytes, final int field, final int start, final int end) {
+        boolean special = false;
         for (int i = start; i < end; i++) {
             final byte b = bytes[i];
-            // bytes are signed: every non-ASCII byte is negative and takes the slow path as well
-            if (b < 0x20 || b == 0x7F) {
+            // bytes are signed: every non-ASCII byte is negative and takes the slow path with the controls; the
+            // bytes that need quoting all sort at or below ',', so letters and digits cost two comparisons
+            if (b <= ',') {
+                if (b < 0x20) {
+                    return checkContentSlowly(bytes, field, start, end);
+                }
+                special |= b == ',' || b == '"';
+            } else if (b == 0x7F) {
                 return checkContentSlowly(bytes, field, start, end);
             }
+        }
+        if (special) {
+            fieldsNeedingQuotes |= 1 << field;
         }
         if (end - start > settings.maxFieldLength()) {
             return tooLong(field, end - start);
@@ -195,6 +213,9 @@ public final class RecordRules {
                     + (i - start + 1) + String.format(Locale.ROOT, " (0x%02X)", lead));
             }
             characters++;
+            if (codePoint == ',' || codePoint == '"' || codePoint == '\n' || codePoint == '\r') {
+                fieldsNeedingQuotes |= 1 << field;
+            }
             if (isControl(codePoint)) {
                 return reject(ViolationCode.CONTROL_CHARACTER, "field " + columnName(field) + " holds the control character "
                     + String.format(Locale.ROOT, "U+%04X", codePoint) + " at character " + characters);
@@ -317,26 +338,33 @@ public final class RecordRules {
         if (start == end) {
             return true;
         }
+        if (end - start > MAX_EMAIL_BYTES) {
+            return malformedEmail(bytes, start, end);
+        }
         int at = -1;
-        boolean domainDot = false;
+        int lastDot = -2;
+        boolean doubledDot = false;
         for (int i = start; i < end; i++) {
             final byte b = bytes[i];
-            if (b == '@') {
+            // letters sort above '@' and pass with two or three comparisons; of the rest only '@' and '.' matter
+            // here, and non-ASCII bytes (negative) are allowed: internationalized addresses
+            if (b > '@') {
+                if (b >= '[' && b <= ']' || b == 0x7F) {
+                    return malformedEmail(bytes, start, end);
+                }
+            } else if (b == '@') {
                 if (at >= 0) {
                     return malformedEmail(bytes, start, end);
                 }
                 at = i;
             } else if (b == '.') {
-                if (i > start && bytes[i - 1] == '.') {
-                    return malformedEmail(bytes, start, end);
-                }
-                domainDot |= at >= 0;
+                doubledDot |= lastDot == i - 1;
+                lastDot = i;
             } else if (b >= 0 && NOT_IN_EMAIL[b]) {
-                // non-ASCII bytes are negative in Java and allowed: internationalized addresses
                 return malformedEmail(bytes, start, end);
             }
         }
-        if (at <= start || at >= end - 1 || !domainDot || end - start > MAX_EMAIL_BYTES
+        if (doubledDot || at <= start || at >= end - 1 || lastDot < at
             || bytes[start] == '.' || bytes[at - 1] == '.'
             || bytes[at + 1] == '.' || bytes[at + 1] == '-' || bytes[end - 1] == '.' || bytes[end - 1] == '-') {
             return malformedEmail(bytes, start, end);
