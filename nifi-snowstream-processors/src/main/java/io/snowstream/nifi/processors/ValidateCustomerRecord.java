@@ -229,8 +229,10 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             VALID_RECORD_COUNT, String.valueOf(outcome.validCount()),
             INVALID_RECORD_COUNT, String.valueOf(outcome.invalidCount()),
             CoreAttributes.MIME_TYPE.key(), CustomerCsvFormat.MIME_TYPE);
-        route(session, valid, outcome.validCount(), withEventTimes(counts, outcome), REL_VALID);
-        route(session, invalid, outcome.invalidCount(), counts, REL_INVALID);
+        route(session, valid, outcome.validCount(), withEventTimes(counts, outcome), REL_VALID,
+            "valid records: " + outcome.validCount());
+        route(session, invalid, outcome.invalidCount(), counts, REL_INVALID,
+            "invalid records: " + outcome.invalidCount() + " " + outcome.violations());
         session.remove(original);
 
         session.adjustCounter("Records valid", outcome.validCount(), false);
@@ -246,13 +248,13 @@ public class ValidateCustomerRecord extends AbstractProcessor {
 
     /** Transfers an output with records; removes one without, so no empty FlowFile leaves this processor. */
     private static void route(final ProcessSession session, final FlowFile output, final long records,
-                              final Map<String, String> attributes, final Relationship relationship) {
+                              final Map<String, String> attributes, final Relationship relationship, final String details) {
         if (records == 0) {
             session.remove(output);
             return;
         }
         final FlowFile routed = session.putAllAttributes(output, attributes);
-        session.getProvenanceReporter().route(routed, relationship, records + " records");
+        session.getProvenanceReporter().route(routed, relationship, details);
         session.transfer(routed, relationship);
     }
 

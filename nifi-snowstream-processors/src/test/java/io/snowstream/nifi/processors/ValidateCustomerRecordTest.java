@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ValidateCustomerRecordTest {
 
@@ -76,8 +77,8 @@ class ValidateCustomerRecordTest {
         assertThat(events).filteredOn(event -> event.getEventType() == ProvenanceEventType.ROUTE)
             .extracting(ProvenanceEventRecord::getRelationship, ProvenanceEventRecord::getDetails)
             .containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("valid", "2 records"),
-                org.assertj.core.groups.Tuple.tuple("invalid", "1 records"));
+                tuple("valid", "valid records: 2"),
+                tuple("invalid", "invalid records: 1 {MALFORMED_EMAIL=1}"));
     }
 
     @Test
