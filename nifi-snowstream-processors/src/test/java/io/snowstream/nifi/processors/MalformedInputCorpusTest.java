@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +95,44 @@ class MalformedInputCorpusTest {
         final String huge = "2,Ada,Lovelace,ada@example.com," + "x".repeat(17 * 1024 * 1024) + ",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
         assertFailure((CustomerCsvFormat.HEADER + "\n" + huge).getBytes(StandardCharsets.US_ASCII),
             "The record starting on line 2 is larger than the Maximum Record Size of 16777216 bytes");
+    }
+
+    /**
+     * Thousands of records with random bytes (but no quotes or line ends) overwritten: whatever each record's
+     * fate, every one of them is counted exactly once, and the valid output is canonical.
+     */
+    @Test
+    void randomlyDamagedRecordsAreEachAccountedForOnce() throws IOException {
+        final Random random = new Random(2026);
+        final String good = "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U";
+        final ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes((CustomerCsvFormat.HEADER + "\n").getBytes(StandardCharsets.US_ASCII));
+        final int records = 5000;
+        for (int i = 0; i < records; i++) {
+            final byte[] record = good.getBytes(StandardCharsets.US_ASCII);
+            for (int damage = random.nextInt(3); damage > 0; damage--) {
+                byte replacement;
+                do {
+                    replacement = (byte) random.nextInt(256);
+                } while (replacement == '"' || replacement == '\n' || replacement == '\r');
+                record[random.nextInt(record.length)] = replacement;
+            }
+            csv.writeBytes(record);
+            csv.write('\n');
+        }
+
+        final TestRunner runner = run(csv.toByteArray());
+        runner.assertTransferCount(ValidateCustomerRecord.REL_FAILURE, 0);
+        final long valid = runner.getCounterValue("Records valid");
+        final long invalid = runner.getCounterValue("Records invalid");
+        assertThat(valid + invalid).isEqualTo(records);
+        assertThat(valid).isPositive();
+        assertThat(invalid).isPositive();
+        final MockFlowFile validOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
+        assertThat(parse(validOutput.toByteArray())).hasSize((int) valid + 1);
+        assertCanonical(validOutput.toByteArray());
+        final MockFlowFile invalidOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID).getFirst();
+        assertThat(parse(invalidOutput.toByteArray())).hasSize((int) invalid + 1);
     }
 
     private static void assertFailure(final byte[] content, final String message) throws IOException {
