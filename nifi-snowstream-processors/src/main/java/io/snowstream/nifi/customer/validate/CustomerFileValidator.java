@@ -56,7 +56,7 @@ public final class CustomerFileValidator {
      * processing time, both epoch milliseconds.
      */
     public ValidationOutcome validate(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
-                                     final long legacyEventTime, final long now) throws IOException {
+                                      final long legacyEventTime, final long now) throws IOException {
         try {
             return run(input, validOutput, invalidOutput, legacyEventTime, now);
         } catch (final UncheckedIOException e) {
@@ -65,7 +65,7 @@ public final class CustomerFileValidator {
     }
 
     private ValidationOutcome run(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
-                                 final long legacyEventTime, final long now) throws IOException {
+                                  final long legacyEventTime, final long now) throws IOException {
         final CustomerCsvReader reader = new CustomerCsvReader(input, settings.maxRecordBytes());
         final CustomerCsvReader.Status headerStatus = reader.next();
         if (headerStatus != CustomerCsvReader.Status.RECORD) {
