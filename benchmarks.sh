@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [generator|validator|snowpipe|all]   (default: all)
+# Usage: ./benchmarks.sh [validator|snowpipe|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,19 +10,32 @@ source .ci/jdk.sh
     -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=runtime
 classpath="nifi-snowstream-benchmarks/target/classes:$(cat nifi-snowstream-benchmarks/target/benchmark.classpath)"
 
-# shellcheck disable=SC2317 # called from the case branches below, one per benchmark
-run() {
-    # one core, as the targets are stated per core
-    taskset -c 0 "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:ActiveProcessorCount=1 -cp "$classpath" "$@"
+# one core, as the targets are stated per core; the heap size is the caller's
+on_one_core() {
+    taskset -c 0 "$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -cp "$classpath" "$@"
 }
 
-case "${1:-all}" in
-    snowpipe)
-        # the Snowflake driver: no native helper library, OCSP cache under target/, no Nagle stall in the stub
-        mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
-        SNOWFLAKE_DISABLE_MINICORE=true run -Dsun.net.httpserver.nodelay=true \
-            -Dnet.snowflake.jdbc.ocspResponseCacheDir=nifi-snowstream-benchmarks/target/snowflake-ocsp \
-            -Djava.util.logging.config.file=/dev/null \
-            io.snowstream.nifi.benchmarks.SnowpipeBenchmark ;;
-    *) echo "unknown benchmark: $1 (expected: generator, validator, snowpipe or all)" >&2; exit 2 ;;
-esac
+validator() {
+    on_one_core -Xms2g -Xmx2g io.snowstream.nifi.benchmarks.ValidatorBenchmark throughput 128
+    # heap stays flat: 1 GB through a 256 MB heap
+    on_one_core -Xmx256m io.snowstream.nifi.benchmarks.ValidatorBenchmark heap 1024
+}
+
+snowpipe() {
+    # the Snowflake driver: no native helper library, OCSP cache under target/, no Nagle stall in the stub
+    mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
+    SNOWFLAKE_DISABLE_MINICORE=true on_one_core -Xms2g -Xmx2g -Dsun.net.httpserver.nodelay=true \
+        -Dnet.snowflake.jdbc.ocspResponseCacheDir=nifi-snowstream-benchmarks/target/snowflake-ocsp \
+        -Djava.util.logging.config.file=/dev/null \
+        io.snowstream.nifi.benchmarks.SnowpipeBenchmark
+}
+
+all_benchmarks=(validator snowpipe)
+[ $# -gt 0 ] || set -- all
+for name in "$@"; do
+    case "$name" in
+        all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
+        validator|snowpipe) "$name" ;;
+        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]} or all)" >&2; exit 2 ;;
+    esac
+done

@@ -40,6 +40,34 @@ public final class Measurement {
         return rates[measuredRounds / 2];
     }
 
+    /**
+     * Median units per second of each workload, their rounds taken in turn (A, B, A, B, ...) after each has been
+     * warmed up, so that on a shared machine a burst of outside load falls on all candidates alike and their ratio
+     * stays meaningful.
+     */
+    public double[] interleavedMedianRates(final Round... rounds) throws Exception {
+        for (final Round round : rounds) {
+            for (int i = 0; i < warmupRounds; i++) {
+                round.run();
+            }
+        }
+        final double[][] rates = new double[rounds.length][measuredRounds];
+        for (int i = 0; i < measuredRounds; i++) {
+            for (int candidate = 0; candidate < rounds.length; candidate++) {
+                final long start = System.nanoTime();
+                final long units = rounds[candidate].run();
+                final long elapsed = System.nanoTime() - start;
+                rates[candidate][i] = units * 1e9 / elapsed;
+            }
+        }
+        final double[] medians = new double[rounds.length];
+        for (int candidate = 0; candidate < rounds.length; candidate++) {
+            Arrays.sort(rates[candidate]);
+            medians[candidate] = rates[candidate][measuredRounds / 2];
+        }
+        return medians;
+    }
+
     public static String perSecond(final double rate, final String unit) {
         return String.format(Locale.ROOT, "%,14.0f %s/s", rate, unit);
     }

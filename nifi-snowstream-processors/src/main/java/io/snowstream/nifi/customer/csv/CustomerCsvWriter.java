@@ -53,6 +53,15 @@ public final class CustomerCsvWriter implements AutoCloseable {
         writeEncoded(utf8, offset, length);
     }
 
+    /**
+     * Writes a field the caller has already checked to hold no delimiter, quote, CR or LF: copied without the scan
+     * that decides about quoting.
+     */
+    public void plainField(final byte[] utf8, final int offset, final int length) {
+        separate();
+        writeRaw(utf8, offset, length);
+    }
+
     public void field(final long value) {
         separate();
         ensureCapacity(20);
@@ -117,7 +126,8 @@ public final class CustomerCsvWriter implements AutoCloseable {
         boolean quote = false;
         for (int i = offset; i < offset + length; i++) {
             final byte b = utf8[i];
-            if (CustomerCsvFormat.needsQuoting(b)) {
+            // the four special bytes all sort at or below ',': one comparison settles letters and digits
+            if (b <= CustomerCsvFormat.DELIMITER && CustomerCsvFormat.needsQuoting(b)) {
                 quote = true;
                 break;
             }
@@ -126,7 +136,7 @@ public final class CustomerCsvWriter implements AutoCloseable {
             writeRaw(utf8, offset, length);
             return;
         }
-        buffer[position++] = CustomerCsvFormat.QUOTE;
+        writeRaw(QUOTE_BYTE, 0, 1);
         int runStart = offset;
         for (int i = offset; i < offset + length; i++) {
             if (utf8[i] == CustomerCsvFormat.QUOTE) {

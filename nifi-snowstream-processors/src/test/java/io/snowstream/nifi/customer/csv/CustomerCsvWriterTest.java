@@ -84,6 +84,18 @@ class CustomerCsvWriterTest {
     }
 
     @Test
+    void quotesAFieldThatStartsExactlyWhereTheBufferIsFull() {
+        final String filler = "x".repeat(64 * 1024 - 1);
+        final String csv = write(writer -> {
+            writer.field(filler);
+            writer.field("a,b");
+            writer.endRecord();
+        });
+
+        assertThat(csv).isEqualTo(filler + ",\"a,b\"\n");
+    }
+
+    @Test
     void countsBytesWritten() {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final CustomerCsvWriter writer = new CustomerCsvWriter(out);
