@@ -3,8 +3,9 @@
 --
 -- Semantics (README.md has the table):
 --   * A key's versions are its events ordered by updated_at (event time, never load time). Several events of one key
---     with the same updated_at: the one from the greatest (source_file, source_row) wins, in a batch and across
---     batches alike, so exact duplicates and re-sent files collapse.
+--     with the same updated_at: the first by (source_file, source_row) wins, in a batch and across batches alike.
+--     PutS3Batch's object names sort in the order they were written, so a re-sent file never displaces the
+--     original, and exact duplicates collapse.
 --   * An event whose state (op plus every attribute, NULL-safe through row_hash) equals the version in force at its
 --     time starts no version: an identical re-send changes nothing.
 --   * op = D ends the version in force and starts a tombstone version (is_deleted, NULL attributes); the customer
@@ -110,13 +111,13 @@ BEGIN
                   AND r.op IN ('U', 'D')
             ) candidate
             QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
-                                       ORDER BY source_file DESC, source_row DESC) = 1
+                                       ORDER BY source_file, source_row) = 1
         ) winner
     ) chained
     WHERE previous_hash IS DISTINCT FROM row_hash;
 
-    -- Versions of the rebuilt period that the new chain no longer has (absorbed by an equal earlier state, or
-    -- replaced at the same event time by a winning event)
+    -- Versions of the rebuilt period that the new chain no longer has: absorbed by an equal earlier state, or
+    -- displaced at the same event time by an event that wins the tie
     -- @step remove_superseded_versions
     DELETE FROM &{database}.&{schema}.customer_history h
     WHERE EXISTS (SELECT 1
@@ -127,7 +128,9 @@ BEGIN
                       FROM &{database}.&{schema}.customer_history_rebuild n
                       WHERE n.customer_id = h.customer_id
                         AND n.valid_from = h.valid_from
-                        AND n.row_hash = h.row_hash);
+                        AND n.row_hash = h.row_hash
+                        AND n.source_file = h.source_file
+                        AND n.source_row = h.source_row);
     history_rows_removed := SQLROWCOUNT;
 
     -- @step write_history
@@ -153,7 +156,10 @@ BEGIN
     USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
         ON c.customer_id = n.customer_id
     WHEN MATCHED AND n.is_deleted THEN DELETE
-    WHEN MATCHED AND (c.row_hash IS DISTINCT FROM n.row_hash OR c.updated_at IS DISTINCT FROM n.valid_from) THEN UPDATE SET
+    WHEN MATCHED AND (c.row_hash IS DISTINCT FROM n.row_hash
+                      OR c.updated_at IS DISTINCT FROM n.valid_from
+                      OR c.source_file IS DISTINCT FROM n.source_file
+                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
         first_name = n.first_name,
         last_name = n.last_name,
         email = n.email,

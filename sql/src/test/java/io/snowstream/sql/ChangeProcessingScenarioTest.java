@@ -77,7 +77,7 @@ class ChangeProcessingScenarioTest {
         final List<CustomerRow> customersBefore = warehouse.customers();
 
         // the same file re-sent under a new name, and the same state again with a later event time
-        final ApplyCounts counts = loadAndApply("a-resent.csv.gz", upsert(1, t(0), "Ada", "a@x"), upsert(2, t(9), "Bob", "b@x"));
+        final ApplyCounts counts = loadAndApply("b-resent.csv.gz", upsert(1, t(0), "Ada", "a@x"), upsert(2, t(9), "Bob", "b@x"));
 
         assertThat(counts.events()).isEqualTo(2);
         assertThat(counts.of("remove_superseded_versions")).isZero();
@@ -170,14 +170,15 @@ class ChangeProcessingScenarioTest {
 
     @Test
     void sameEventTimeIsDecidedByFileThenRowWhateverTheArrivalOrder() throws SQLException {
-        loadAndApply("2026/11/23/batch-0002.csv.gz", upsert(1, t(0), "Ada", "late-file-wins@x"));
-        loadAndApply("2026/11/23/batch-0001.csv.gz", upsert(1, t(0), "Ada", "early-file@x"));
-        loadAndApply("2026/11/23/batch-0003.csv.gz", upsert(2, t(0), "Bob", "row-1@x"), upsert(2, t(0), "Bob", "row-2-wins@x"));
+        loadAndApply("2026/11/23/batch-0002.csv.gz", upsert(1, t(0), "Ada", "later-file@x"));
+        loadAndApply("2026/11/23/batch-0001.csv.gz", upsert(1, t(0), "Ada", "first-file-wins@x"));
+        loadAndApply("2026/11/23/batch-0003.csv.gz", upsert(2, t(0), "Bob", "row-1-wins@x"), upsert(2, t(0), "Bob", "row-2@x"));
 
-        assertThat(customers()).containsExactly("1 Ada late-file-wins@x @" + t(0), "2 Bob row-2-wins@x @" + t(0));
+        assertThat(customers()).containsExactly("1 Ada first-file-wins@x @" + t(0), "2 Bob row-1-wins@x @" + t(0));
         assertThat(history()).containsExactly(
-                "1 Ada late-file-wins@x [" + t(0) + ", ) current",
-                "2 Bob row-2-wins@x [" + t(0) + ", ) current");
+                "1 Ada first-file-wins@x [" + t(0) + ", ) current",
+                "2 Bob row-1-wins@x [" + t(0) + ", ) current");
+        assertThat(warehouse.customers().getFirst().sourceFile()).isEqualTo("2026/11/23/batch-0001.csv.gz");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,33 +82,30 @@ final class DuckDbWarehouse implements AutoCloseable {
         load(sourceFile, 0, events);
     }
 
-    /** Loads a file as if the pipe had loaded it {@code loadedDaysAgo} days ago. */
+    /** Loads a file as if the pipe had loaded it {@code loadedDaysAgo} days ago; the stream shows its rows. */
     void load(final String sourceFile, final int loadedDaysAgo, final List<CustomerEvent> events) throws SQLException {
-        final String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP_MS), ?, ?, ?, CURRENT_TIMESTAMP - (? * INTERVAL '1 DAY')";
-        try (PreparedStatement raw = connection.prepareStatement("INSERT INTO " + schema + ".customer_raw" + values + ")");
-             PreparedStatement stream = connection.prepareStatement(
-                     "INSERT INTO " + schema + ".customer_raw_stream" + values + ", 'INSERT', FALSE, ?)")) {
-            long row = 1;
+        final String row = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP_MS), ?, ?, ?, CURRENT_TIMESTAMP - (? * INTERVAL '1 DAY'))";
+        final String insert = "INSERT INTO " + schema + ".customer_raw VALUES " + String.join(", ", Collections.nCopies(events.size(), row));
+        try (PreparedStatement raw = connection.prepareStatement(insert)) {
+            int parameter = 1;
+            long rowNumber = 1;
             for (final CustomerEvent event : events) {
-                for (final PreparedStatement insert : List.of(raw, stream)) {
-                    bindRawRow(insert, sourceFile, row, loadedDaysAgo, event);
-                }
-                stream.setString(14, sourceFile + ":" + row);
-                raw.addBatch();
-                stream.addBatch();
-                row++;
+                parameter = bindRawRow(raw, parameter, sourceFile, rowNumber++, loadedDaysAgo, event);
             }
-            raw.executeBatch();
-            stream.executeBatch();
+            raw.executeUpdate();
         }
+        replayIntoStream(sourceFile);
     }
 
-    /** Puts the given file's raw rows into the stream again, as if the last offset advance had not happened. */
-    void replayIntoStream(final String sourceFile) throws SQLException {
+    /**
+     * Shows the given file's raw rows in the stream: once after loading, as an append-only stream does, and again
+     * to emulate a stream delivering a batch twice. Returns the number of rows.
+     */
+    int replayIntoStream(final String sourceFile) throws SQLException {
         try (PreparedStatement replay = connection.prepareStatement("INSERT INTO " + schema + ".customer_raw_stream "
                 + "SELECT *, 'INSERT', FALSE, source_file || ':' || source_row FROM " + schema + ".customer_raw WHERE source_file = ?")) {
             replay.setString(1, sourceFile);
-            replay.executeUpdate();
+            return replay.executeUpdate();
         }
     }
 
@@ -176,21 +174,23 @@ final class DuckDbWarehouse implements AutoCloseable {
         connection.close();
     }
 
-    private void bindRawRow(final PreparedStatement insert, final String sourceFile, final long row, final int loadedDaysAgo,
-                            final CustomerEvent event) throws SQLException {
+    private static int bindRawRow(final PreparedStatement insert, final int firstParameter, final String sourceFile,
+                                  final long row, final int loadedDaysAgo, final CustomerEvent event) throws SQLException {
         if (EventTime.parseCanonical(event.updatedAt()) == EventTime.INVALID) {
             throw new IllegalArgumentException("not a canonical event time: " + event.updatedAt());
         }
-        insert.setLong(1, event.customerId());
-        for (int i = 0; i < CustomerEvent.ATTRIBUTE_COUNT; i++) {
-            insert.setString(2 + i, event.attributes().get(i));
+        int parameter = firstParameter;
+        insert.setLong(parameter++, event.customerId());
+        for (final String attribute : event.attributes()) {
+            insert.setString(parameter++, attribute);
         }
         // the pipe's TO_TIMESTAMP_NTZ($9, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"'): the UTC wall clock of the canonical form
-        insert.setString(9, event.updatedAt().replace('T', ' ').replace("Z", ""));
-        insert.setString(10, event.op());
-        insert.setString(11, sourceFile);
-        insert.setLong(12, row);
-        insert.setInt(13, loadedDaysAgo);
+        insert.setString(parameter++, event.updatedAt().replace('T', ' ').replace("Z", ""));
+        insert.setString(parameter++, event.op());
+        insert.setString(parameter++, sourceFile);
+        insert.setLong(parameter++, row);
+        insert.setInt(parameter++, loadedDaysAgo);
+        return parameter;
     }
 
     private static List<String> attributes(final ResultSet result) throws SQLException {
