@@ -190,13 +190,14 @@ BEGIN
 
     COMMIT;
 
+    -- Rows affected by each step, under the step's name, and the number of events applied
     RETURN OBJECT_CONSTRUCT(
-        'changed_keys', changed_keys,
         'events', events,
-        'history_rows_removed', history_rows_removed,
-        'history_rows_written', history_rows_written,
-        'customer_rows_changed', customer_rows_changed,
-        'raw_rows_purged', raw_rows_purged);
+        'read_stream', changed_keys,
+        'remove_superseded_versions', history_rows_removed,
+        'write_history', history_rows_written,
+        'write_customer', customer_rows_changed,
+        'purge_raw', raw_rows_purged);
 EXCEPTION
     -- Undo everything, stream offset included, and fail the call so that the task run is recorded as failed
     WHEN OTHER THEN

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.snowstream.sql.DuckDbWarehouse.ApplyCounts;
-import io.snowstream.sql.DuckDbWarehouse.CustomerRow;
-import io.snowstream.sql.DuckDbWarehouse.HistoryRow;
+import io.snowstream.sql.Warehouse.ApplyCounts;
+import io.snowstream.sql.Warehouse.CustomerRow;
+import io.snowstream.sql.Warehouse.HistoryRow;
 
 /** The scenarios of the SCD semantics, each run through the statements of 06_change_processing.sql. */
 class ChangeProcessingScenarioTest {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import io.snowstream.sql.DuckDbWarehouse.CustomerRow;
-import io.snowstream.sql.DuckDbWarehouse.HistoryRow;
+import io.snowstream.sql.Warehouse.CustomerRow;
+import io.snowstream.sql.Warehouse.HistoryRow;
 
 /**
  * The SCD semantics of README.md written as plainly as possible, to check the SQL against: every table is a function

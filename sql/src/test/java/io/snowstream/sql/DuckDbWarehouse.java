@@ -7,10 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 import io.snowstream.nifi.customer.csv.EventTime;
 
@@ -26,47 +28,35 @@ import io.snowstream.nifi.customer.csv.EventTime;
  * <li>the task is the test calling {@link #apply()}.</li>
  * </ul>
  */
-final class DuckDbWarehouse implements AutoCloseable {
-
-    /** The update count of every step of the last {@link #apply()}, plus the number of events it consumed. */
-    record ApplyCounts(Map<String, Integer> stepCounts, long events) {
-        int of(final String step) {
-            return stepCounts.get(step);
-        }
-    }
-
-    record CustomerRow(long customerId, List<String> attributes, String updatedAt, String sourceFile, long sourceRow) {
-        String describe() {
-            return customerId + " " + attributes.get(0) + " " + attributes.get(2) + " @" + updatedAt;
-        }
-    }
-
-    record HistoryRow(long customerId, List<String> attributes, String validFrom, String validTo, boolean current,
-                      boolean deleted, String sourceFile, long sourceRow) {
-        String describe() {
-            return customerId + " " + (deleted ? "deleted" : attributes.get(0) + " " + attributes.get(2))
-                    + " [" + validFrom + ", " + (validTo == null ? "" : validTo) + ")" + (current ? " current" : "");
-        }
-    }
+final class DuckDbWarehouse implements Warehouse {
 
     private static final String ATTRIBUTES = "first_name, last_name, email, street, city, state, country";
     private static final String TIME_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
 
     private final Connection connection;
+    private final String database;
+    private final String schemaName;
+    /** The qualified schema name. */
     private final String schema;
     private final Map<String, String> steps;
 
     DuckDbWarehouse() throws SQLException {
         final Map<String, String> variables = SqlScript.variables();
-        schema = variables.get("database") + "." + variables.get("schema");
+        database = variables.get("database");
+        schemaName = variables.get("schema");
+        schema = database + "." + schemaName;
         connection = DriverManager.getConnection("jdbc:duckdb:");
-        execute("ATTACH ':memory:' AS " + variables.get("database"));
+        execute("ATTACH ':memory:' AS " + database);
         execute("CREATE SCHEMA " + schema);
         for (final String ddl : SqlScript.read("04_tables.sql").templated(variables).marked("ddl").values()) {
             execute(DuckDbDialect.toDuckDb(ddl));
         }
         execute("CREATE TABLE " + schema + ".customer_raw_stream AS SELECT *, 'INSERT' AS METADATA$ACTION, "
                 + "FALSE AS METADATA$ISUPDATE, CAST(NULL AS VARCHAR) AS METADATA$ROW_ID FROM " + schema + ".customer_raw WHERE FALSE");
+        // the files' rows as text, before the pipe's conversions: filled fast through DuckDB's appender
+        execute("CREATE TABLE " + schema + ".pipe_landing (customer_id BIGINT, first_name VARCHAR, last_name VARCHAR, email VARCHAR, "
+                + "street VARCHAR, city VARCHAR, state VARCHAR, country VARCHAR, updated_at VARCHAR, op VARCHAR, source_file VARCHAR, "
+                + "source_row BIGINT, loaded_days_ago INTEGER)");
         steps = new LinkedHashMap<>();
         SqlScript.read("06_change_processing.sql").templated(variables).marked("step")
                 .forEach((name, statement) -> steps.put(name, DuckDbDialect.toDuckDb(statement)));
@@ -77,23 +67,35 @@ final class DuckDbWarehouse implements AutoCloseable {
         return List.copyOf(steps.keySet());
     }
 
-    /** What the pipe does with one file: appends its rows to customer_raw with their lineage. */
-    void load(final String sourceFile, final List<CustomerEvent> events) throws SQLException {
+    @Override
+    public void load(final String sourceFile, final List<CustomerEvent> events) throws SQLException {
         load(sourceFile, 0, events);
     }
 
     /** Loads a file as if the pipe had loaded it {@code loadedDaysAgo} days ago; the stream shows its rows. */
     void load(final String sourceFile, final int loadedDaysAgo, final List<CustomerEvent> events) throws SQLException {
-        final String row = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP_MS), ?, ?, ?, CURRENT_TIMESTAMP - (? * INTERVAL '1 DAY'))";
-        final String insert = "INSERT INTO " + schema + ".customer_raw VALUES " + String.join(", ", Collections.nCopies(events.size(), row));
-        try (PreparedStatement raw = connection.prepareStatement(insert)) {
-            int parameter = 1;
-            long rowNumber = 1;
+        try (DuckDBAppender landing = connection.unwrap(DuckDBConnection.class).createAppender(database, schemaName, "pipe_landing")) {
+            long row = 1;
             for (final CustomerEvent event : events) {
-                parameter = bindRawRow(raw, parameter, sourceFile, rowNumber++, loadedDaysAgo, event);
+                if (EventTime.parseCanonical(event.updatedAt()) == EventTime.INVALID) {
+                    throw new IllegalArgumentException("not a canonical event time: " + event.updatedAt());
+                }
+                landing.beginRow().append(event.customerId());
+                for (final String attribute : event.attributes()) {
+                    if (attribute == null) {
+                        landing.appendNull();
+                    } else {
+                        landing.append(attribute);
+                    }
+                }
+                landing.append(event.updatedAt()).append(event.op()).append(sourceFile).append(row++).append(loadedDaysAgo).endRow();
             }
-            raw.executeUpdate();
         }
+        // the pipe's COPY: TO_TIMESTAMP_NTZ($9, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') keeps the UTC wall clock of the text
+        executeUpdate("INSERT INTO {schema}.customer_raw SELECT customer_id, " + ATTRIBUTES + ", "
+                + "CAST(replace(replace(updated_at, 'T', ' '), 'Z', '') AS TIMESTAMP_MS), op, source_file, source_row, "
+                + "CURRENT_TIMESTAMP - (loaded_days_ago * INTERVAL '1 DAY') FROM {schema}.pipe_landing");
+        executeUpdate("DELETE FROM {schema}.pipe_landing");
         replayIntoStream(sourceFile);
     }
 
@@ -109,13 +111,13 @@ final class DuckDbWarehouse implements AutoCloseable {
         }
     }
 
-    /** What the task does: one call of apply_customer_changes(). */
-    ApplyCounts apply() throws SQLException {
-        final Map<String, Integer> counts = new LinkedHashMap<>();
+    @Override
+    public ApplyCounts apply() throws SQLException {
+        final Map<String, Long> counts = new LinkedHashMap<>();
         connection.setAutoCommit(false);
         try {
             for (final Map.Entry<String, String> step : steps.entrySet()) {
-                counts.put(step.getKey(), executeUpdate(step.getValue()));
+                counts.put(step.getKey(), (long) executeUpdate(step.getValue()));
             }
             executeUpdate("DELETE FROM " + schema + ".customer_raw_stream");
             connection.commit();
@@ -128,7 +130,8 @@ final class DuckDbWarehouse implements AutoCloseable {
         return new ApplyCounts(counts, queryLong("SELECT COALESCE(SUM(event_count), 0) FROM " + schema + ".customer_change_batch"));
     }
 
-    List<CustomerRow> customers() throws SQLException {
+    @Override
+    public List<CustomerRow> customers() throws SQLException {
         final List<CustomerRow> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", strftime(updated_at, " + TIME_FORMAT
@@ -140,7 +143,8 @@ final class DuckDbWarehouse implements AutoCloseable {
         return rows;
     }
 
-    List<HistoryRow> history() throws SQLException {
+    @Override
+    public List<HistoryRow> history() throws SQLException {
         final List<HistoryRow> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", strftime(valid_from, " + TIME_FORMAT
@@ -154,11 +158,13 @@ final class DuckDbWarehouse implements AutoCloseable {
         return rows;
     }
 
-    long rawRowCount() throws SQLException {
+    @Override
+    public long rawRowCount() throws SQLException {
         return queryLong("SELECT COUNT(*) FROM " + schema + ".customer_raw");
     }
 
-    long streamRowCount() throws SQLException {
+    @Override
+    public long streamRowCount() throws SQLException {
         return queryLong("SELECT COUNT(*) FROM " + schema + ".customer_raw_stream");
     }
 
@@ -172,25 +178,6 @@ final class DuckDbWarehouse implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
-    }
-
-    private static int bindRawRow(final PreparedStatement insert, final int firstParameter, final String sourceFile,
-                                  final long row, final int loadedDaysAgo, final CustomerEvent event) throws SQLException {
-        if (EventTime.parseCanonical(event.updatedAt()) == EventTime.INVALID) {
-            throw new IllegalArgumentException("not a canonical event time: " + event.updatedAt());
-        }
-        int parameter = firstParameter;
-        insert.setLong(parameter++, event.customerId());
-        for (final String attribute : event.attributes()) {
-            insert.setString(parameter++, attribute);
-        }
-        // the pipe's TO_TIMESTAMP_NTZ($9, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"'): the UTC wall clock of the canonical form
-        insert.setString(parameter++, event.updatedAt().replace('T', ' ').replace("Z", ""));
-        insert.setString(parameter++, event.op());
-        insert.setString(parameter++, sourceFile);
-        insert.setLong(parameter++, row);
-        insert.setInt(parameter++, loadedDaysAgo);
-        return parameter;
     }
 
     private static List<String> attributes(final ResultSet result) throws SQLException {
