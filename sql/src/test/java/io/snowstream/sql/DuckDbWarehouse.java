@@ -1,12 +1,8 @@
 package io.snowstream.sql;
 
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,24 +24,20 @@ import io.snowstream.nifi.customer.csv.EventTime;
  * <li>the task is the test calling {@link #apply()}.</li>
  * </ul>
  */
-final class DuckDbWarehouse implements Warehouse {
+final class DuckDbWarehouse extends JdbcWarehouse {
 
-    private static final String ATTRIBUTES = "first_name, last_name, email, street, city, state, country";
-    private static final String TIME_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
-
-    private final Connection connection;
     private final String database;
     private final String schemaName;
-    /** The qualified schema name. */
-    private final String schema;
-    private final Map<String, String> steps;
+    private final Map<String, String> steps = new LinkedHashMap<>();
 
     DuckDbWarehouse() throws SQLException {
-        final Map<String, String> variables = SqlScript.variables();
+        this(SqlScript.variables());
+    }
+
+    private DuckDbWarehouse(final Map<String, String> variables) throws SQLException {
+        super(DriverManager.getConnection("jdbc:duckdb:"), variables.get("database") + "." + variables.get("schema"));
         database = variables.get("database");
         schemaName = variables.get("schema");
-        schema = database + "." + schemaName;
-        connection = DriverManager.getConnection("jdbc:duckdb:");
         execute("ATTACH ':memory:' AS " + database);
         execute("CREATE SCHEMA " + schema);
         for (final String ddl : SqlScript.read("04_tables.sql").templated(variables).marked("ddl").values()) {
@@ -57,14 +49,13 @@ final class DuckDbWarehouse implements Warehouse {
         execute("CREATE TABLE " + schema + ".pipe_landing (customer_id BIGINT, first_name VARCHAR, last_name VARCHAR, email VARCHAR, "
                 + "street VARCHAR, city VARCHAR, state VARCHAR, country VARCHAR, updated_at VARCHAR, op VARCHAR, source_file VARCHAR, "
                 + "source_row BIGINT, loaded_days_ago INTEGER)");
-        steps = new LinkedHashMap<>();
         SqlScript.read("06_change_processing.sql").templated(variables).marked("step")
                 .forEach((name, statement) -> steps.put(name, DuckDbDialect.toDuckDb(statement)));
     }
 
-    /** The step names of apply_customer_changes(), in execution order. */
-    List<String> stepNames() {
-        return List.copyOf(steps.keySet());
+    @Override
+    String eventTimeText(final String column) {
+        return "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%gZ')";
     }
 
     @Override
@@ -111,6 +102,7 @@ final class DuckDbWarehouse implements Warehouse {
         }
     }
 
+    /** The steps of apply_customer_changes() in one transaction; the stream's offset advances with its commit. */
     @Override
     public ApplyCounts apply() throws SQLException {
         final Map<String, Long> counts = new LinkedHashMap<>();
@@ -119,7 +111,7 @@ final class DuckDbWarehouse implements Warehouse {
             for (final Map.Entry<String, String> step : steps.entrySet()) {
                 counts.put(step.getKey(), (long) executeUpdate(step.getValue()));
             }
-            executeUpdate("DELETE FROM " + schema + ".customer_raw_stream");
+            executeUpdate("DELETE FROM {schema}.customer_raw_stream");
             connection.commit();
         } catch (final SQLException e) {
             connection.rollback();
@@ -128,76 +120,5 @@ final class DuckDbWarehouse implements Warehouse {
             connection.setAutoCommit(true);
         }
         return new ApplyCounts(counts, queryLong("SELECT COALESCE(SUM(event_count), 0) FROM " + schema + ".customer_change_batch"));
-    }
-
-    @Override
-    public List<CustomerRow> customers() throws SQLException {
-        final List<CustomerRow> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", strftime(updated_at, " + TIME_FORMAT
-                     + "), source_file, source_row FROM " + schema + ".customer ORDER BY customer_id")) {
-            while (result.next()) {
-                rows.add(new CustomerRow(result.getLong(1), attributes(result), result.getString(9), result.getString(10), result.getLong(11)));
-            }
-        }
-        return rows;
-    }
-
-    @Override
-    public List<HistoryRow> history() throws SQLException {
-        final List<HistoryRow> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", strftime(valid_from, " + TIME_FORMAT
-                     + "), strftime(valid_to, " + TIME_FORMAT + "), is_current, is_deleted, source_file, source_row FROM "
-                     + schema + ".customer_history ORDER BY customer_id, valid_from")) {
-            while (result.next()) {
-                rows.add(new HistoryRow(result.getLong(1), attributes(result), result.getString(9), result.getString(10),
-                        result.getBoolean(11), result.getBoolean(12), result.getString(13), result.getLong(14)));
-            }
-        }
-        return rows;
-    }
-
-    @Override
-    public long rawRowCount() throws SQLException {
-        return queryLong("SELECT COUNT(*) FROM " + schema + ".customer_raw");
-    }
-
-    @Override
-    public long streamRowCount() throws SQLException {
-        return queryLong("SELECT COUNT(*) FROM " + schema + ".customer_raw_stream");
-    }
-
-    /** Runs a statement against the warehouse's schema; {@code {schema}} stands for its qualified name. */
-    int executeUpdate(final String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            return statement.executeUpdate(sql.replace("{schema}", schema));
-        }
-    }
-
-    @Override
-    public void close() throws SQLException {
-        connection.close();
-    }
-
-    private static List<String> attributes(final ResultSet result) throws SQLException {
-        final List<String> attributes = new ArrayList<>(CustomerEvent.ATTRIBUTE_COUNT);
-        for (int i = 0; i < CustomerEvent.ATTRIBUTE_COUNT; i++) {
-            attributes.add(result.getString(2 + i));
-        }
-        return attributes;
-    }
-
-    private void execute(final String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private long queryLong(final String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 }
