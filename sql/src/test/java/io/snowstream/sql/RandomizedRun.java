@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -63,6 +65,8 @@ final class RandomizedRun {
         long loadedEvents = 0;
         long consumedEvents = 0;
         for (int batch = 1; loadedEvents < eventCount; batch++) {
+            final List<CustomerRow> customersBefore = model.customers();
+            final List<HistoryRow> historyBefore = model.history();
             long eventsInStream = loadBatch(warehouse, random, batch);
             loadedEvents += eventsInStream;
             if (warehouse instanceof DuckDbWarehouse duckDb && random.nextInt(20) == 0) {
@@ -70,13 +74,17 @@ final class RandomizedRun {
                 eventsInStream += duckDb.replayIntoStream(files.get(random.nextInt(files.size())));
             }
 
-            final List<CustomerRow> customersBefore = warehouse.customers();
             final ApplyCounts counts = warehouse.apply();
             consumedEvents += counts.events();
 
+            final List<HistoryRow> historyAfter = model.history();
             assertThat(counts.events()).as("events consumed by batch %d", batch).isEqualTo(eventsInStream);
             assertThat(counts.of("write_customer")).as("SCD1 rows inserted, updated or deleted by batch %d", batch)
                     .isEqualTo(changedRows(customersBefore, model.customers()));
+            assertThat(counts.of("remove_superseded_versions")).as("SCD2 versions removed by batch %d", batch)
+                    .isEqualTo(versionsOnlyIn(historyBefore, historyAfter).size());
+            assertThat(counts.of("write_history")).as("SCD2 versions inserted or re-dated by batch %d", batch)
+                    .isEqualTo(versionsOnlyIn(historyAfter, historyBefore).size() + redatedVersions(historyBefore, historyAfter));
             if (batch % CHECKPOINT_INTERVAL == 0) {
                 assertSameTables(warehouse, batch);
             }
@@ -138,6 +146,30 @@ final class RandomizedRun {
         final long insertedOrUpdated = afterById.values().stream().filter(row -> !row.equals(beforeById.get(row.customerId()))).count();
         final long deleted = beforeById.keySet().stream().filter(id -> !afterById.containsKey(id)).count();
         return insertedOrUpdated + deleted;
+    }
+
+    /** A version's identity: what it says and where it comes from, not how long it lasts. */
+    private record VersionIdentity(long customerId, String validFrom, List<String> attributes, boolean deleted,
+                                   String sourceFile, long sourceRow) {
+        VersionIdentity(final HistoryRow row) {
+            this(row.customerId(), row.validFrom(), row.attributes(), row.deleted(), row.sourceFile(), row.sourceRow());
+        }
+    }
+
+    private static Set<VersionIdentity> versionsOnlyIn(final List<HistoryRow> these, final List<HistoryRow> others) {
+        final Set<VersionIdentity> only = these.stream().map(VersionIdentity::new).collect(Collectors.toCollection(HashSet::new));
+        others.stream().map(VersionIdentity::new).forEach(only::remove);
+        return only;
+    }
+
+    /** Versions kept by the batch whose end or current flag it changed. */
+    private static long redatedVersions(final List<HistoryRow> before, final List<HistoryRow> after) {
+        final Map<VersionIdentity, HistoryRow> beforeByIdentity = before.stream()
+                .collect(Collectors.toMap(VersionIdentity::new, Function.identity()));
+        return after.stream().filter(row -> {
+            final HistoryRow previous = beforeByIdentity.get(new VersionIdentity(row));
+            return previous != null && !previous.equals(row);
+        }).count();
     }
 
     /** Every row of both tables equal to the model's; {@code batch} -1 is the end of the run. */
