@@ -101,8 +101,11 @@ final class RandomizedRun {
         final int fileCount = 1 + random.nextInt(3);
         final int eventsPerFile = 1 + random.nextInt(maxBatch) / fileCount;
         for (int file = 0; file < fileCount; file++) {
-            // names sort in the order they are written, as PutS3Batch's do
-            final String name = "customers/%05d-%d.csv.gz".formatted(batch, file);
+            // names sort in the order they are written, as PutS3Batch's do, except for the odd backfill file whose
+            // name sorts before all others: its events win every tie, although they arrive later
+            final String name = random.nextInt(15) == 0
+                    ? "customers/0-backfill-%05d-%d.csv.gz".formatted(batch, file)
+                    : "customers/%05d-%d.csv.gz".formatted(batch, file);
             final List<CustomerEvent> events = new ArrayList<>();
             for (int i = 0; i < eventsPerFile; i++) {
                 events.add(nextEvent(random));
