@@ -18,7 +18,7 @@
 --
 -- Statements marked "-- @step <name>" are executed by the scenario tests in this order, inside one transaction
 -- (see README.md for the mechanical substitutions they apply); the procedure around them is Snowflake-only.
--- CREATE OR REPLACE is right for a procedure: it holds no data, and its owner and grants stay with the script.
+-- CREATE OR REPLACE is right for the procedure: it holds no data, and only its owner's task calls it (no grant to lose).
 
 USE ROLE SNOWSTREAM_TRANSFORMER;
 USE WAREHOUSE &{warehouse};
