@@ -31,21 +31,25 @@ FROM TABLE(&{database}.INFORMATION_SCHEMA.TASK_HISTORY(
          ERROR_ONLY => TRUE))
 WHERE database_name = '&{database}' AND schema_name = '&{schema}';
 
--- One row: is the pipe running, how much is waiting, how old is the oldest event the task has not applied yet.
--- A growing oldest_unapplied_load means the task is suspended or failing: the stream goes stale after 14 days.
+-- One row: is the pipe running and how much is waiting; are there events the task has not applied, and how long
+-- ago did it last succeed. Unapplied events with an old last success mean the task is suspended or failing: the
+-- stream goes stale when that lasts longer than MAX_DATA_EXTENSION_TIME_IN_DAYS (SHOW STREAMS shows stale_after).
 CREATE OR ALTER VIEW &{database}.&{schema}.customer_pipeline_health
-    COMMENT = 'nifi-snowstream: pipe state, pending files, unapplied events and their age'
+    COMMENT = 'nifi-snowstream: pipe state and backlog, unapplied events, last successful change processing'
 AS
 SELECT pipe.status:executionState::VARCHAR AS pipe_state,
        pipe.status:pendingFileCount::NUMBER AS pipe_pending_files,
        pipe.status:lastIngestedTimestamp::TIMESTAMP_LTZ AS pipe_last_ingested,
        pipe.status:error::VARCHAR AS pipe_error,
-       backlog.unapplied_events,
-       backlog.oldest_unapplied_load,
-       DATEDIFF(MINUTE, backlog.oldest_unapplied_load, CURRENT_TIMESTAMP()) AS unapplied_minutes
+       SYSTEM$STREAM_HAS_DATA('&{database}.&{schema}.customer_raw_stream') AS has_unapplied_events,
+       task.last_success AS last_successful_apply,
+       DATEDIFF(MINUTE, task.last_success, CURRENT_TIMESTAMP()) AS minutes_since_successful_apply
 FROM (SELECT PARSE_JSON(SYSTEM$PIPE_STATUS('&{database}.&{schema}.customer_pipe')) AS status) pipe
-CROSS JOIN (SELECT COUNT(*) AS unapplied_events, MIN(loaded_at) AS oldest_unapplied_load
-            FROM &{database}.&{schema}.customer_raw_stream) backlog;
+CROSS JOIN (SELECT MAX(completed_time) AS last_success
+            FROM TABLE(&{database}.INFORMATION_SCHEMA.TASK_HISTORY(
+                     SCHEDULED_TIME_RANGE_START => DATEADD(DAY, -7, CURRENT_TIMESTAMP()),
+                     TASK_NAME => 'APPLY_CUSTOMER_CHANGES_TASK'))
+            WHERE state = 'SUCCEEDED' AND database_name = '&{database}' AND schema_name = '&{schema}') task;
 
 GRANT SELECT ON VIEW &{database}.&{schema}.customer_pipe_loads TO ROLE SNOWSTREAM_LOADER;
 GRANT SELECT ON VIEW &{database}.&{schema}.customer_pipeline_health TO ROLE SNOWSTREAM_TRANSFORMER;
