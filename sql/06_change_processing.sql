@@ -62,6 +62,8 @@ BEGIN
     -- The new tail of every touched chain, from the version in force at the batch's earliest event onwards:
     -- candidates are the existing versions and the raw events of that period; one winner per (key, event time);
     -- runs of equal states collapse into their first event; each version lasts until the next one starts.
+    -- A raw row of a touched key that Snowpipe commits during this transaction may be applied now although the
+    -- stream delivers it next time: applying it again then changes nothing.
     -- @step rebuild_chains
     INSERT INTO &{database}.&{schema}.customer_history_rebuild (
         customer_id, first_name, last_name, email, street, city, state, country,
@@ -120,17 +122,21 @@ BEGIN
     -- displaced at the same event time by an event that wins the tie
     -- @step remove_superseded_versions
     DELETE FROM &{database}.&{schema}.customer_history h
-    WHERE EXISTS (SELECT 1
-                  FROM &{database}.&{schema}.customer_change_batch b
-                  WHERE b.customer_id = h.customer_id
-                    AND (h.valid_to IS NULL OR h.valid_to >= b.first_event_at))
-      AND NOT EXISTS (SELECT 1
-                      FROM &{database}.&{schema}.customer_history_rebuild n
-                      WHERE n.customer_id = h.customer_id
-                        AND n.valid_from = h.valid_from
-                        AND n.row_hash = h.row_hash
-                        AND n.source_file = h.source_file
-                        AND n.source_row = h.source_row);
+    USING (
+        SELECT old.customer_id, old.valid_from
+        FROM &{database}.&{schema}.customer_history old
+        JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = old.customer_id
+        LEFT JOIN &{database}.&{schema}.customer_history_rebuild n
+            ON n.customer_id = old.customer_id
+           AND n.valid_from = old.valid_from
+           AND n.row_hash = old.row_hash
+           AND n.source_file = old.source_file
+           AND n.source_row = old.source_row
+        WHERE (old.valid_to IS NULL OR old.valid_to >= b.first_event_at)
+          AND n.customer_id IS NULL
+    ) superseded
+    WHERE h.customer_id = superseded.customer_id
+      AND h.valid_from = superseded.valid_from;
     history_rows_removed := SQLROWCOUNT;
 
     -- @step write_history
