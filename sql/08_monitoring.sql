@@ -1,4 +1,5 @@
 -- Monitoring views. Run as SNOWSTREAM_ADMIN. CREATE OR ALTER VIEW: views hold no data, grants survive.
+-- Readable by SNOWSTREAM_ADMIN (and SYSADMIN above it) and the transformer; NiFi's role gets nothing here.
 
 USE ROLE SNOWSTREAM_ADMIN;
 
@@ -51,6 +52,6 @@ CROSS JOIN (SELECT MAX(completed_time) AS last_success
                      TASK_NAME => 'APPLY_CUSTOMER_CHANGES_TASK'))
             WHERE state = 'SUCCEEDED' AND database_name = '&{database}' AND schema_name = '&{schema}') task;
 
-GRANT SELECT ON VIEW &{database}.&{schema}.customer_pipe_loads TO ROLE SNOWSTREAM_LOADER;
+GRANT SELECT ON VIEW &{database}.&{schema}.customer_pipe_loads TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT ON VIEW &{database}.&{schema}.customer_pipeline_health TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT ON VIEW &{database}.&{schema}.customer_task_failures TO ROLE SNOWSTREAM_TRANSFORMER;

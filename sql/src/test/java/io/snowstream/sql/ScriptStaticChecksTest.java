@@ -163,8 +163,7 @@ class ScriptStaticChecksTest {
                 "GRANT USAGE ON WAREHOUSE X TO ROLE SNOWSTREAM_LOADER",
                 "GRANT USAGE ON DATABASE X TO ROLE SNOWSTREAM_LOADER",
                 "GRANT USAGE ON SCHEMA X.X TO ROLE SNOWSTREAM_LOADER",
-                "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER",
-                "GRANT SELECT ON VIEW X.X.customer_pipe_loads TO ROLE SNOWSTREAM_LOADER");
+                "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER");
     }
 
     @Test
