@@ -1,0 +1,135 @@
+-- Tables and the stream. Statements marked "-- @ddl <name>" are also executed by the scenario tests
+-- (src/test/java, see README.md); the others are Snowflake-only.
+-- CREATE ... IF NOT EXISTS throughout: these objects hold data and stream offsets, so a re-run never replaces them.
+-- Event times (updated_at, valid_from, valid_to) are UTC wall-clock values in TIMESTAMP_NTZ, exactly as written in
+-- the files: no session time zone ever shifts them. Load and processing times are TIMESTAMP_LTZ instants.
+
+USE ROLE SNOWSTREAM_ADMIN;
+
+-- @ddl customer_raw
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_raw (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    updated_at TIMESTAMP_NTZ(3) NOT NULL,
+    op VARCHAR(1) NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    loaded_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- @ddl customer_raw_comment
+COMMENT ON TABLE &{database}.&{schema}.customer_raw IS
+    'Every change event exactly as loaded by customer_pipe, with its lineage; append-only, purged by age';
+
+-- A stream whose consumer is suspended goes stale once the table's retention runs out: let Snowflake extend the
+-- retention for the unconsumed stream up to 14 days rather than lose its offset.
+ALTER TABLE &{database}.&{schema}.customer_raw SET
+    DATA_RETENTION_TIME_IN_DAYS = 1
+    MAX_DATA_EXTENSION_TIME_IN_DAYS = 14;
+
+-- @ddl customer
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    updated_at TIMESTAMP_NTZ(3) NOT NULL,
+    row_hash VARCHAR(32) NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    changed_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- @ddl customer_comment
+COMMENT ON TABLE &{database}.&{schema}.customer IS
+    'SCD type 1: one row per live customer, the state of its latest event (updated_at = event time of that state)';
+
+-- @ddl customer_history
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_history (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    valid_from TIMESTAMP_NTZ(3) NOT NULL,
+    valid_to TIMESTAMP_NTZ(3),
+    is_current BOOLEAN NOT NULL,
+    is_deleted BOOLEAN NOT NULL,
+    row_hash VARCHAR(32) NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    changed_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- @ddl customer_history_comment
+COMMENT ON TABLE &{database}.&{schema}.customer_history IS
+    'SCD type 2: every version of every customer; [valid_from, valid_to) without gaps or overlaps, valid_to NULL on the current version; a delete is a version with is_deleted = TRUE and NULL attributes';
+
+-- Work tables of apply_customer_changes(): rewritten inside its transaction on every run, so no fail-safe copy.
+-- @ddl customer_change_batch
+CREATE TRANSIENT TABLE IF NOT EXISTS &{database}.&{schema}.customer_change_batch (
+    customer_id BIGINT NOT NULL,
+    first_event_at TIMESTAMP_NTZ(3) NOT NULL,
+    event_count BIGINT NOT NULL
+);
+
+-- @ddl customer_history_rebuild
+CREATE TRANSIENT TABLE IF NOT EXISTS &{database}.&{schema}.customer_history_rebuild (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    valid_from TIMESTAMP_NTZ(3) NOT NULL,
+    valid_to TIMESTAMP_NTZ(3),
+    is_current BOOLEAN NOT NULL,
+    is_deleted BOOLEAN NOT NULL,
+    row_hash VARCHAR(32) NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL
+);
+
+-- Rows Snowflake itself rejected while loading (bad id, bad time, wrong field count), captured from
+-- VALIDATE_PIPE_LOAD by capture_rejected_rows_task (07_tasks.sql)
+-- @ddl customer_raw_rejected
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_raw_rejected (
+    source_file VARCHAR NOT NULL,
+    row_start_line BIGINT NOT NULL,
+    error_code VARCHAR NOT NULL,
+    error_message VARCHAR,
+    column_name VARCHAR,
+    rejected_record VARCHAR,
+    captured_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- APPEND_ONLY: it tracks inserts only, so purging old raw rows never shows up as a change, and its offset
+-- advances only when a DML statement reading it commits: apply_customer_changes() reads it inside its transaction.
+-- Never CREATE OR REPLACE: that would reset the offset and silently skip or replay events.
+CREATE STREAM IF NOT EXISTS &{database}.&{schema}.customer_raw_stream
+    ON TABLE &{database}.&{schema}.customer_raw
+    APPEND_ONLY = TRUE
+    COMMENT = 'nifi-snowstream: raw events not yet applied to customer and customer_history';
+
+GRANT SELECT, DELETE ON TABLE &{database}.&{schema}.customer_raw TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT ON STREAM &{database}.&{schema}.customer_raw_stream TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer_history TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_change_batch TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_history_rebuild TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT ON TABLE &{database}.&{schema}.customer_raw_rejected TO ROLE SNOWSTREAM_TRANSFORMER;

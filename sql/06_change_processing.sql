@@ -1,0 +1,213 @@
+-- Change processing: applies the raw events delivered by customer_raw_stream to customer (SCD1) and
+-- customer_history (SCD2) in ONE transaction, together with the stream offset. Run as SNOWSTREAM_TRANSFORMER.
+--
+-- Semantics (README.md has the table):
+--   * A key's versions are its events ordered by updated_at (event time, never load time). Several events of one key
+--     with the same updated_at: the first by (source_file, source_row) wins, in a batch and across batches alike.
+--     PutS3Batch's object names sort in the order they were written, so a re-sent file never displaces the
+--     original, and exact duplicates collapse.
+--   * An event whose state (op plus every attribute, NULL-safe through row_hash) equals the version in force at its
+--     time starts no version: an identical re-send changes nothing.
+--   * op = D ends the version in force and starts a tombstone version (is_deleted, NULL attributes); the customer
+--     leaves the SCD1 table. A later upsert starts a new version: the customer comes back.
+--   * A late event takes its place in the chain by event time and splits the version it falls into; SCD1 always
+--     shows the state of the latest event time, so a late event never overwrites a newer state there.
+--   * Every chain touched by a batch is rebuilt from its events (customer_raw, within raw_retention_days) and its
+--     existing versions (older than that): the result does not depend on how events were split into batches or
+--     in which order they arrived, as long as the events involved are still in customer_raw.
+--
+-- Statements marked "-- @step <name>" are executed by the scenario tests in this order, inside one transaction
+-- (see README.md for the mechanical substitutions they apply); the procedure around them is Snowflake-only.
+-- CREATE OR REPLACE is right for the procedure: it holds no data, and only its owner's task calls it (no grant to lose).
+
+USE ROLE SNOWSTREAM_TRANSFORMER;
+USE WAREHOUSE &{warehouse};
+
+CREATE OR REPLACE PROCEDURE &{database}.&{schema}.apply_customer_changes()
+    RETURNS VARIANT
+    LANGUAGE SQL
+    EXECUTE AS OWNER
+    COMMENT = 'nifi-snowstream: applies customer_raw_stream to customer (SCD1) and customer_history (SCD2) atomically'
+AS
+$$
+DECLARE
+    changed_keys INTEGER DEFAULT 0;
+    events INTEGER DEFAULT 0;
+    history_rows_removed INTEGER DEFAULT 0;
+    history_rows_written INTEGER DEFAULT 0;
+    customer_rows_changed INTEGER DEFAULT 0;
+    raw_rows_purged INTEGER DEFAULT 0;
+BEGIN
+    -- The stream offset advances with this transaction's COMMIT and with nothing else: rows that Snowpipe commits
+    -- meanwhile stay in the stream for the next run, and a failure rolls back everything, offset included.
+    BEGIN TRANSACTION;
+
+    -- @step clear_batch
+    DELETE FROM &{database}.&{schema}.customer_change_batch;
+
+    -- @step read_stream
+    INSERT INTO &{database}.&{schema}.customer_change_batch (customer_id, first_event_at, event_count)
+    SELECT customer_id, MIN(updated_at), COUNT(*)
+    FROM &{database}.&{schema}.customer_raw_stream
+    WHERE METADATA$ACTION = 'INSERT'
+      AND op IN ('U', 'D')
+    GROUP BY customer_id;
+    changed_keys := SQLROWCOUNT;
+
+    SELECT COALESCE(SUM(event_count), 0) INTO :events FROM &{database}.&{schema}.customer_change_batch;
+
+    -- @step clear_rebuild
+    DELETE FROM &{database}.&{schema}.customer_history_rebuild;
+
+    -- The new tail of every touched chain, from the version in force at the batch's earliest event onwards:
+    -- candidates are the existing versions and the raw events of that period; one winner per (key, event time);
+    -- runs of equal states collapse into their first event; each version lasts until the next one starts.
+    -- A raw row of a touched key that Snowpipe commits during this transaction may be applied now although the
+    -- stream delivers it next time: applying it again then changes nothing.
+    -- @step rebuild_chains
+    INSERT INTO &{database}.&{schema}.customer_history_rebuild (
+        customer_id, first_name, last_name, email, street, city, state, country,
+        valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row
+    )
+    SELECT customer_id, first_name, last_name, email, street, city, state, country,
+           valid_from,
+           LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from),
+           LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from) IS NULL,
+           is_deleted, row_hash, source_file, source_row
+    FROM (
+        SELECT winner.*,
+               LAG(row_hash) OVER (PARTITION BY customer_id ORDER BY valid_from) AS previous_hash
+        FROM (
+            SELECT *
+            FROM (
+                SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
+                       h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
+                FROM &{database}.&{schema}.customer_history h
+                JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = h.customer_id
+                WHERE h.valid_to IS NULL OR h.valid_to >= b.first_event_at
+                UNION ALL
+                SELECT r.customer_id,
+                       CASE WHEN r.op = 'U' THEN r.first_name END,
+                       CASE WHEN r.op = 'U' THEN r.last_name END,
+                       CASE WHEN r.op = 'U' THEN r.email END,
+                       CASE WHEN r.op = 'U' THEN r.street END,
+                       CASE WHEN r.op = 'U' THEN r.city END,
+                       CASE WHEN r.op = 'U' THEN r.state END,
+                       CASE WHEN r.op = 'U' THEN r.country END,
+                       r.updated_at,
+                       r.op = 'D',
+                       CASE WHEN r.op = 'D' THEN MD5('D')
+                            ELSE MD5('U'
+                           || COALESCE('v' || CAST(LENGTH(r.first_name) AS VARCHAR) || ':' || r.first_name, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.last_name) AS VARCHAR) || ':' || r.last_name, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.email) AS VARCHAR) || ':' || r.email, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.street) AS VARCHAR) || ':' || r.street, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.city) AS VARCHAR) || ':' || r.city, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.state) AS VARCHAR) || ':' || r.state, 'n')
+                           || COALESCE('v' || CAST(LENGTH(r.country) AS VARCHAR) || ':' || r.country, 'n'))
+                       END,
+                       r.source_file, r.source_row
+                FROM &{database}.&{schema}.customer_raw r
+                JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = r.customer_id
+                WHERE r.updated_at >= b.first_event_at
+                  AND r.op IN ('U', 'D')
+            ) candidate
+            QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
+                                       ORDER BY source_file, source_row) = 1
+        ) winner
+    ) chained
+    WHERE previous_hash IS DISTINCT FROM row_hash;
+
+    -- Versions of the rebuilt period that the new chain no longer has: absorbed by an equal earlier state, or
+    -- displaced at the same event time by an event that wins the tie
+    -- @step remove_superseded_versions
+    DELETE FROM &{database}.&{schema}.customer_history h
+    USING (
+        SELECT old.customer_id, old.valid_from
+        FROM &{database}.&{schema}.customer_history old
+        JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = old.customer_id
+        LEFT JOIN &{database}.&{schema}.customer_history_rebuild n
+            ON n.customer_id = old.customer_id
+           AND n.valid_from = old.valid_from
+           AND n.row_hash = old.row_hash
+           AND n.source_file = old.source_file
+           AND n.source_row = old.source_row
+        WHERE (old.valid_to IS NULL OR old.valid_to >= b.first_event_at)
+          AND n.customer_id IS NULL
+    ) superseded
+    WHERE h.customer_id = superseded.customer_id
+      AND h.valid_from = superseded.valid_from;
+    history_rows_removed := SQLROWCOUNT;
+
+    -- @step write_history
+    MERGE INTO &{database}.&{schema}.customer_history h
+    USING &{database}.&{schema}.customer_history_rebuild n
+        ON h.customer_id = n.customer_id AND h.valid_from = n.valid_from
+    WHEN MATCHED AND (h.valid_to IS DISTINCT FROM n.valid_to OR h.is_current IS DISTINCT FROM n.is_current) THEN UPDATE SET
+        valid_to = n.valid_to,
+        is_current = n.is_current,
+        changed_at = CURRENT_TIMESTAMP
+    WHEN NOT MATCHED THEN INSERT (
+        customer_id, first_name, last_name, email, street, city, state, country,
+        valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row, changed_at
+    ) VALUES (
+        n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+        n.valid_from, n.valid_to, n.is_current, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    );
+    history_rows_written := SQLROWCOUNT;
+
+    -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state
+    -- @step write_customer
+    MERGE INTO &{database}.&{schema}.customer c
+    USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
+        ON c.customer_id = n.customer_id
+    WHEN MATCHED AND n.is_deleted THEN DELETE
+    WHEN MATCHED AND (c.row_hash IS DISTINCT FROM n.row_hash
+                      OR c.updated_at IS DISTINCT FROM n.valid_from
+                      OR c.source_file IS DISTINCT FROM n.source_file
+                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
+        first_name = n.first_name,
+        last_name = n.last_name,
+        email = n.email,
+        street = n.street,
+        city = n.city,
+        state = n.state,
+        country = n.country,
+        updated_at = n.valid_from,
+        row_hash = n.row_hash,
+        source_file = n.source_file,
+        source_row = n.source_row,
+        changed_at = CURRENT_TIMESTAMP
+    WHEN NOT MATCHED AND NOT n.is_deleted THEN INSERT (
+        customer_id, first_name, last_name, email, street, city, state, country,
+        updated_at, row_hash, source_file, source_row, changed_at
+    ) VALUES (
+        n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+        n.valid_from, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    );
+    customer_rows_changed := SQLROWCOUNT;
+
+    -- Purge by age, in the same transaction that consumed the stream: a row older than the retention has been
+    -- applied (now at the latest), and rows Snowpipe is committing meanwhile are young. Never TRUNCATE.
+    -- @step purge_raw
+    DELETE FROM &{database}.&{schema}.customer_raw
+    WHERE loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS';
+    raw_rows_purged := SQLROWCOUNT;
+
+    COMMIT;
+
+    -- Rows affected by each step, under the step's name, and the number of events applied
+    RETURN OBJECT_CONSTRUCT(
+        'events', events,
+        'read_stream', changed_keys,
+        'remove_superseded_versions', history_rows_removed,
+        'write_history', history_rows_written,
+        'write_customer', customer_rows_changed,
+        'purge_raw', raw_rows_purged);
+EXCEPTION
+    -- Undo everything, stream offset included, and fail the call so that the task run is recorded as failed
+    WHEN OTHER THEN
+        ROLLBACK;
+        RAISE;
+END;
+$$;

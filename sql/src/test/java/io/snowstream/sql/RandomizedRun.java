@@ -1,0 +1,208 @@
+package io.snowstream.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.snowstream.nifi.customer.csv.EventTime;
+import io.snowstream.sql.Warehouse.ApplyCounts;
+import io.snowstream.sql.Warehouse.CustomerRow;
+import io.snowstream.sql.Warehouse.HistoryRow;
+
+/**
+ * Random change events, in random batches and files, with late events, re-sends, ties on event time, NULLs and
+ * empty strings, deletes and returns, and (on DuckDB) batches the stream delivers twice, applied by the SQL and by
+ * {@link CustomerModel}: both must agree after every batch on the counts and, at checkpoints, on every row.
+ */
+final class RandomizedRun {
+
+    private static final long DAY_START = EventTime.parseCanonical("2026-11-23T00:00:00.000Z");
+    private static final List<String> FIRST_NAMES = Arrays.asList("Ada", "Grace", "Linus");
+    private static final List<String> EMAILS = Arrays.asList("a@example.com", "g@example.com", null, "");
+    private static final List<String> CITIES = Arrays.asList("London", "Paris, France", "Quote \"Town\"", null);
+    /** Full-table comparisons every this many batches (and at the end); counts are compared after every batch. */
+    private static final int CHECKPOINT_INTERVAL = 10;
+
+    private final int eventCount;
+    private final int customerCount;
+    private final int maxBatch;
+
+    private final CustomerModel model = new CustomerModel();
+    private final Map<Long, List<CustomerEvent>> sentByCustomer = new HashMap<>();
+    private final Map<Long, Long> latestMinuteByCustomer = new HashMap<>();
+    private final List<String> files = new ArrayList<>();
+
+    /** At least {@code eventCount} events over {@code customerCount} keys, in batches of up to {@code maxBatch}. */
+    RandomizedRun(final int eventCount, final int customerCount, final int maxBatch) {
+        this.eventCount = eventCount;
+        this.customerCount = customerCount;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Runs with the seed of {@code -Dsnowstream.sql.seed}, or the given one; the seed is in any failure's message. */
+    void run(final Warehouse warehouse, final long defaultSeed) throws SQLException {
+        final long seed = Long.getLong("snowstream.sql.seed", defaultSeed);
+        try {
+            run(warehouse, new Random(seed));
+        } catch (final AssertionError | RuntimeException | SQLException e) {
+            throw new AssertionError("randomized run failed with seed " + seed
+                    + " (re-run with -Dsnowstream.sql.seed=" + seed + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void run(final Warehouse warehouse, final Random random) throws SQLException {
+        long loadedEvents = 0;
+        long consumedEvents = 0;
+        for (int batch = 1; loadedEvents < eventCount; batch++) {
+            final List<CustomerRow> customersBefore = model.customers();
+            final List<HistoryRow> historyBefore = model.history();
+            long eventsInStream = loadBatch(warehouse, random, batch);
+            loadedEvents += eventsInStream;
+            if (warehouse instanceof DuckDbWarehouse duckDb && random.nextInt(20) == 0) {
+                // a batch the stream delivers a second time: must change nothing more
+                eventsInStream += duckDb.replayIntoStream(files.get(random.nextInt(files.size())));
+            }
+
+            final ApplyCounts counts = warehouse.apply();
+            consumedEvents += counts.events();
+
+            final List<HistoryRow> historyAfter = model.history();
+            assertThat(counts.events()).as("events consumed by batch %d", batch).isEqualTo(eventsInStream);
+            assertThat(counts.of("write_customer")).as("SCD1 rows inserted, updated or deleted by batch %d", batch)
+                    .isEqualTo(changedRows(customersBefore, model.customers()));
+            assertThat(counts.of("remove_superseded_versions")).as("SCD2 versions removed by batch %d", batch)
+                    .isEqualTo(versionsOnlyIn(historyBefore, historyAfter).size());
+            assertThat(counts.of("write_history")).as("SCD2 versions inserted or re-dated by batch %d", batch)
+                    .isEqualTo(versionsOnlyIn(historyAfter, historyBefore).size() + redatedVersions(historyBefore, historyAfter));
+            if (batch % CHECKPOINT_INTERVAL == 0) {
+                assertSameTables(warehouse, batch);
+            }
+        }
+        assertSameTables(warehouse, -1);
+        assertChainInvariants(warehouse.history(), warehouse.customers());
+        assertThat(consumedEvents).isGreaterThanOrEqualTo(eventCount);
+        assertThat(warehouse.rawRowCount()).as("every loaded event kept in raw").isEqualTo(loadedEvents);
+        assertThat(warehouse.streamRowCount()).as("stream consumed").isZero();
+    }
+
+    /** One to three files of random events; returns the number of events loaded. */
+    private long loadBatch(final Warehouse warehouse, final Random random, final int batch) throws SQLException {
+        final int fileCount = 1 + random.nextInt(3);
+        final int eventsPerFile = 1 + random.nextInt(maxBatch) / fileCount;
+        for (int file = 0; file < fileCount; file++) {
+            // names sort in the order they are written, as PutS3Batch's do, except for the odd backfill file whose
+            // name sorts before all others: its events win every tie, although they arrive later
+            final String name = random.nextInt(15) == 0
+                    ? "customers/0-backfill-%05d-%d.csv.gz".formatted(batch, file)
+                    : "customers/%05d-%d.csv.gz".formatted(batch, file);
+            final List<CustomerEvent> events = new ArrayList<>();
+            for (int i = 0; i < eventsPerFile; i++) {
+                events.add(nextEvent(random));
+            }
+            warehouse.load(name, events);
+            model.receive(name, events);
+            files.add(name);
+        }
+        return (long) fileCount * eventsPerFile;
+    }
+
+    /**
+     * Mostly in-order updates a few minutes apart (sometimes the same minute: a tie), some late events, some exact
+     * re-sends of an earlier event, and about one delete in eight.
+     */
+    private CustomerEvent nextEvent(final Random random) {
+        final long customerId = random.nextInt(customerCount);
+        final List<CustomerEvent> sent = sentByCustomer.computeIfAbsent(customerId, id -> new ArrayList<>());
+        if (!sent.isEmpty() && random.nextInt(20) == 0) {
+            return sent.get(random.nextInt(sent.size()));
+        }
+        final long latest = latestMinuteByCustomer.getOrDefault(customerId, 0L);
+        final long minute = random.nextInt(5) == 0 ? random.nextLong(latest + 1) : latest + random.nextInt(4);
+        latestMinuteByCustomer.put(customerId, Math.max(latest, minute));
+        final String updatedAt = EventTime.format(DAY_START + minute * 60_000L + random.nextInt(2) * 7L);
+        final CustomerEvent event = random.nextInt(8) == 0
+                ? CustomerEvent.delete(customerId, updatedAt)
+                : CustomerEvent.upsert(customerId, updatedAt, pick(random, FIRST_NAMES), "Hopper", pick(random, EMAILS),
+                        "1 Main St", pick(random, CITIES), null, "GB");
+        sent.add(event);
+        return event;
+    }
+
+    private static String pick(final Random random, final List<String> values) {
+        return values.get(random.nextInt(values.size()));
+    }
+
+    private static long changedRows(final List<CustomerRow> before, final List<CustomerRow> after) {
+        final Map<Long, CustomerRow> beforeById = before.stream().collect(Collectors.toMap(CustomerRow::customerId, Function.identity()));
+        final Map<Long, CustomerRow> afterById = after.stream().collect(Collectors.toMap(CustomerRow::customerId, Function.identity()));
+        final long insertedOrUpdated = afterById.values().stream().filter(row -> !row.equals(beforeById.get(row.customerId()))).count();
+        final long deleted = beforeById.keySet().stream().filter(id -> !afterById.containsKey(id)).count();
+        return insertedOrUpdated + deleted;
+    }
+
+    /** A version's identity: what it says and where it comes from, not how long it lasts. */
+    private record VersionIdentity(long customerId, String validFrom, List<String> attributes, boolean deleted,
+                                   String sourceFile, long sourceRow) {
+        VersionIdentity(final HistoryRow row) {
+            this(row.customerId(), row.validFrom(), row.attributes(), row.deleted(), row.sourceFile(), row.sourceRow());
+        }
+    }
+
+    private static Set<VersionIdentity> versionsOnlyIn(final List<HistoryRow> these, final List<HistoryRow> others) {
+        final Set<VersionIdentity> only = these.stream().map(VersionIdentity::new).collect(Collectors.toCollection(HashSet::new));
+        others.stream().map(VersionIdentity::new).forEach(only::remove);
+        return only;
+    }
+
+    /** Versions kept by the batch whose end or current flag it changed. */
+    private static long redatedVersions(final List<HistoryRow> before, final List<HistoryRow> after) {
+        final Map<VersionIdentity, HistoryRow> beforeByIdentity = before.stream()
+                .collect(Collectors.toMap(VersionIdentity::new, Function.identity()));
+        return after.stream().filter(row -> {
+            final HistoryRow previous = beforeByIdentity.get(new VersionIdentity(row));
+            return previous != null && !previous.equals(row);
+        }).count();
+    }
+
+    /** Every row of both tables equal to the model's; {@code batch} -1 is the end of the run. */
+    private void assertSameTables(final Warehouse warehouse, final int batch) throws SQLException {
+        assertThat(warehouse.customers()).as("SCD1 after batch %d", batch).containsExactlyElementsOf(model.customers());
+        assertThat(warehouse.history()).as("SCD2 after batch %d", batch).containsExactlyElementsOf(model.history());
+    }
+
+    /** Checked on the SQL's own output, independently of the model. */
+    private static void assertChainInvariants(final List<HistoryRow> history, final List<CustomerRow> customers) {
+        final Map<Long, List<HistoryRow>> chains = history.stream()
+                .collect(Collectors.groupingBy(HistoryRow::customerId, TreeMap::new, Collectors.toList()));
+        final List<CustomerRow> liveCurrentVersions = new ArrayList<>();
+        chains.forEach((customerId, chain) -> {
+            assertThat(chain.stream().filter(HistoryRow::current)).as("current versions of %d", customerId).hasSize(1);
+            for (int i = 0; i < chain.size() - 1; i++) {
+                final HistoryRow version = chain.get(i);
+                final HistoryRow next = chain.get(i + 1);
+                assertThat(version.validTo()).as("no gap or overlap in %d", customerId).isEqualTo(next.validFrom());
+                assertThat(version.validFrom()).isLessThan(version.validTo());
+                assertThat(version.deleted() == next.deleted() && version.attributes().equals(next.attributes()))
+                        .as("consecutive versions of %d differ", customerId).isFalse();
+            }
+            final HistoryRow last = chain.getLast();
+            assertThat(last.current()).isTrue();
+            assertThat(last.validTo()).isNull();
+            if (!last.deleted()) {
+                liveCurrentVersions.add(new CustomerRow(customerId, last.attributes(), last.validFrom(), last.sourceFile(), last.sourceRow()));
+            }
+        });
+        assertThat(customers).as("SCD1 is the live current version of every chain").containsExactlyElementsOf(liveCurrentVersions);
+    }
+}
