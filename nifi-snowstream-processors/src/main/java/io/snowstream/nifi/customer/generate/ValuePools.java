@@ -39,6 +39,7 @@ public final class ValuePools {
         "FR", List.of("gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr", "sfr.fr"));
     private static final List<String> FREE_MAIL_DEFAULT = List.of("gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "icloud.com");
 
+    private final Locale locale;
     final byte[][] firstNames;
     final byte[][] firstNamesFolded;
     final byte[][] lastNames;
@@ -52,6 +53,7 @@ public final class ValuePools {
     final byte[][] companyDomains;
 
     private ValuePools(final Faker faker, final Locale locale) {
+        this.locale = locale;
         final List<String> first = distinct(FIRST_NAMES, () -> faker.name().firstName());
         final List<String> last = distinct(LAST_NAMES, () -> faker.name().lastName());
         firstNames = utf8(first);
@@ -79,6 +81,10 @@ public final class ValuePools {
             throw new IllegalArgumentException("The locale needs a country, as in de-DE: " + locale.toLanguageTag());
         }
         return new ValuePools(new Faker(locale, new Random(Hashing.mix64(seed ^ 0x9001L))), locale);
+    }
+
+    public Locale locale() {
+        return locale;
     }
 
     private static List<String> distinct(final int wanted, final Supplier<String> draw) {
