@@ -183,7 +183,6 @@ public class GenerateFakeCustomers extends AbstractProcessor {
     private volatile ChangeStreamGenerator generator;
     private volatile GeneratorState generatorState;
     private volatile ValuePools pools;
-    private volatile long poolsSeed;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -294,9 +293,8 @@ public class GenerateFakeCustomers extends AbstractProcessor {
     }
 
     private ValuePools poolsFor(final long seed) {
-        if (pools == null || poolsSeed != seed || !pools.locale().equals(settings.locale())) {
+        if (pools == null || pools.seed() != seed || !pools.locale().equals(settings.locale())) {
             pools = ValuePools.build(settings.locale(), seed);
-            poolsSeed = seed;
         }
         return pools;
     }

@@ -45,8 +45,9 @@ public final class ChangeStreamGenerator {
      * @param wallClock the source of event times when the stream is not seeded
      */
     public ChangeStreamGenerator(final GeneratorSettings settings, final ValuePools pools, final GeneratorState state, final LongSupplier wallClock) {
-        if (!state.localeTag().equals(settings.locale().toLanguageTag())) {
-            throw new IllegalArgumentException("State of locale " + state.localeTag() + " given for " + settings.locale().toLanguageTag());
+        if (!state.localeTag().equals(settings.locale().toLanguageTag()) || !pools.locale().equals(settings.locale()) || pools.seed() != state.seed()) {
+            throw new IllegalArgumentException("State (" + state.localeTag() + ", seed " + state.seed() + ") and pools (" + pools.locale().toLanguageTag()
+                + ", seed " + pools.seed() + ") do not match the locale " + settings.locale().toLanguageTag());
         }
         this.settings = settings;
         this.seed = state.seed();

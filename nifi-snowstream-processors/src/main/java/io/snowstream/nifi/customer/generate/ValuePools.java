@@ -40,6 +40,7 @@ public final class ValuePools {
     private static final List<String> FREE_MAIL_DEFAULT = List.of("gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "icloud.com");
 
     private final Locale locale;
+    private final long seed;
     final byte[][] firstNames;
     final byte[][] firstNamesFolded;
     final byte[][] lastNames;
@@ -52,8 +53,9 @@ public final class ValuePools {
     final byte[][] freeMailDomains;
     final byte[][] companyDomains;
 
-    private ValuePools(final Faker faker, final Locale locale) {
+    private ValuePools(final Faker faker, final Locale locale, final long seed) {
         this.locale = locale;
+        this.seed = seed;
         final List<String> first = distinct(FIRST_NAMES, () -> faker.name().firstName());
         final List<String> last = distinct(LAST_NAMES, () -> faker.name().lastName());
         firstNames = utf8(first);
@@ -80,11 +82,15 @@ public final class ValuePools {
         if (locale.getCountry().isEmpty()) {
             throw new IllegalArgumentException("The locale needs a country, as in de-DE: " + locale.toLanguageTag());
         }
-        return new ValuePools(new Faker(locale, new Random(Hashing.mix64(seed ^ 0x9001L))), locale);
+        return new ValuePools(new Faker(locale, new Random(Hashing.mix64(seed ^ 0x9001L))), locale, seed);
     }
 
     public Locale locale() {
         return locale;
+    }
+
+    public long seed() {
+        return seed;
     }
 
     private static List<String> distinct(final int wanted, final Supplier<String> draw) {
