@@ -20,6 +20,8 @@ public record GeneratorState(
     String trackedVersions,
     long lastEventTime) {
 
+    private static final String NO_VERSIONS = new Population(1, 0, 0).encodeVersions();
+
     static final String SEED = "stream.seed";
     static final String LOCALE = "stream.locale";
     static final String SEQUENCE = "event.sequence";
@@ -30,7 +32,7 @@ public record GeneratorState(
 
     /** The state of a stream that has produced nothing yet. */
     public static GeneratorState initial(final long seed, final Locale locale) {
-        return new GeneratorState(seed, locale.toLanguageTag(), 0, 0, 0, new Population(1, 0, 0).encodeVersions(), Long.MIN_VALUE);
+        return new GeneratorState(seed, locale.toLanguageTag(), 0, 0, 0, NO_VERSIONS, Long.MIN_VALUE);
     }
 
     /**
@@ -51,7 +53,7 @@ public record GeneratorState(
             return previous;
         }
         return new GeneratorState(seed, locale.toLanguageTag(), previous.sequence, previous.nextCustomerId, 0,
-            new Population(1, 0, 0).encodeVersions(), previous.lastEventTime);
+            NO_VERSIONS, previous.lastEventTime);
     }
 
     /** True when this state continues {@code previous}'s population rather than starting a fresh one. */

@@ -19,8 +19,8 @@ final class Population {
 
     private final int[] versions;
     private final int capacity;
-    /** The first id that may be tracked at all: raised when the stream's seed or locale changes. */
-    private long floorId;
+    /** The first id that may be tracked at all, below which customers are left alone for good. */
+    private final long floorId;
     private long nextId;
     private int liveCount;
 
@@ -100,12 +100,6 @@ final class Population {
             }
         }
         throw new IllegalStateException("Live customer count out of step with the tracked versions");
-    }
-
-    /** Stops tracking every current customer: ids keep increasing, but only customers issued from now on change. */
-    void forgetAll() {
-        floorId = nextId;
-        liveCount = 0;
     }
 
     /** The tracked versions, oldest first, as 4-byte big-endian ints compressed with Deflate, in Base64. */
