@@ -33,6 +33,7 @@ final class CustomerFactory {
     private final long seed;
     private final byte[] idText = new byte[20];
     private final byte[] eventTimeText = new byte[EventTime.LENGTH];
+    private final EventTime.Formatter eventTimeFormatter = new EventTime.Formatter();
     private final byte[] email = new byte[EMAIL_CAPACITY];
     private final byte[] previousEmail = new byte[EMAIL_CAPACITY];
 
@@ -111,8 +112,9 @@ final class CustomerFactory {
     }
 
     private void fillIdentity(final RecordFields record, final long id, final long eventTime) {
-        record.set(CustomerColumn.CUSTOMER_ID.ordinal(), idText, 0, digits(id, idText));
-        EventTime.format(eventTime, eventTimeText, 0);
+        final int idStart = digitsBeforeEnd(id, idText);
+        record.set(CustomerColumn.CUSTOMER_ID.ordinal(), idText, idStart, idText.length - idStart);
+        eventTimeFormatter.format(eventTime, eventTimeText, 0);
         record.set(CustomerColumn.UPDATED_AT.ordinal(), eventTimeText);
     }
 
@@ -141,7 +143,7 @@ final class CustomerFactory {
         int position = localPart(first, last, Hashing.attribute(seed, id, Attribute.EMAIL_STYLE, generation), number, target);
         target[position++] = '@';
         final long domainHash = Hashing.attribute(seed, id, Attribute.EMAIL_DOMAIN, generation);
-        final byte[][] domains = (domainHash & 0xFFFF) % 100 < FREE_MAIL_PERCENT || pools.companyDomains.length == 0
+        final byte[][] domains = Hashing.index(domainHash << 32, 100) < FREE_MAIL_PERCENT || pools.companyDomains.length == 0
             ? pools.freeMailDomains : pools.companyDomains;
         final byte[] domain = domains[Hashing.index(domainHash, domains.length)];
         System.arraycopy(domain, 0, target, position, domain.length);
@@ -153,11 +155,11 @@ final class CustomerFactory {
             // a name in a script without a Latin folding: a plain account name with a number
             final byte[] name = first.length > 0 ? first : last.length > 0 ? last : FALLBACK_LOCAL_PART;
             final int position = copy(name, 0, MAX_NAME_PART, target, 0);
-            return number(100 + Math.floorMod(numberHash, 9900), target, position);
+            return number(100 + Hashing.index(numberHash, 9900), target, position);
         }
         final int style = style(styleHash);
-        final long twoDigits = 1 + Math.floorMod(numberHash, 99);
-        final long birthYear = 1950 + Math.floorMod(numberHash, 57);
+        final long twoDigits = 1 + Hashing.index(numberHash, 99);
+        final long birthYear = 1950 + Hashing.index(numberHash, 57);
         int position = 0;
         switch (style) {
             case 0 -> position = joined(first, '.', last, target);
@@ -179,7 +181,7 @@ final class CustomerFactory {
     }
 
     private static int style(final long styleHash) {
-        final int percent = (int) Math.floorMod(styleHash, 100);
+        final int percent = Hashing.index(styleHash, 100);
         int style = 0;
         while (percent >= STYLE_CUMULATIVE[style]) {
             style++;
@@ -203,9 +205,15 @@ final class CustomerFactory {
         return position + digits(value, target, position);
     }
 
-    /** Writes a non-negative number's decimal digits into {@code target}; returns their count. */
-    static int digits(final long value, final byte[] target) {
-        return digits(value, target, 0);
+    /** Writes a non-negative number's decimal digits at the end of {@code target}; returns where they start. */
+    private static int digitsBeforeEnd(final long value, final byte[] target) {
+        int position = target.length;
+        long rest = value;
+        do {
+            target[--position] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        return position;
     }
 
     private static int digits(final long value, final byte[] target, final int position) {
