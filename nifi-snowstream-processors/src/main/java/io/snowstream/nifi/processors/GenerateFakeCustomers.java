@@ -245,7 +245,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         try {
             batchGenerator = generatorFor(session.getState(Scope.CLUSTER).toMap());
         } catch (final IOException | IllegalArgumentException e) {
-            getLogger().error("Cannot resume the customer stream from cluster state", e);
+            getLogger().error("Cannot resume the customer stream from cluster state; clearing the processor's state starts a new stream", e);
             context.yield();
             return;
         }

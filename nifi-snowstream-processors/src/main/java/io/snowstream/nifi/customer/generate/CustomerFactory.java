@@ -118,11 +118,11 @@ final class CustomerFactory {
         record.set(CustomerColumn.UPDATED_AT.ordinal(), eventTimeText);
     }
 
-    int firstNameIndex(final long id) {
+    private int firstNameIndex(final long id) {
         return Hashing.index(Hashing.attribute(seed, id, Attribute.FIRST_NAME, 0), pools.firstNames.length);
     }
 
-    int lastNameIndex(final long id, final int nameGeneration) {
+    private int lastNameIndex(final long id, final int nameGeneration) {
         return Hashing.index(Hashing.attribute(seed, id, Attribute.LAST_NAME, nameGeneration), pools.lastNames.length);
     }
 
@@ -135,7 +135,7 @@ final class CustomerFactory {
     }
 
     /** Writes the customer's email at {@code version} into {@code target}; returns its length. */
-    int renderEmail(final long id, final int version, final byte[] target) {
+    private int renderEmail(final long id, final int version, final byte[] target) {
         final int generation = CustomerVersion.emailGeneration(version);
         final byte[] first = pools.firstNamesFolded[firstNameIndex(id)];
         final byte[] last = pools.lastNamesFolded[lastNameIndex(id, CustomerVersion.emailNameGeneration(version))];

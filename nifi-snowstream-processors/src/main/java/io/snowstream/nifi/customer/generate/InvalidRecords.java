@@ -64,11 +64,9 @@ final class InvalidRecords {
         }
     }
 
-    /** Picks a violation with the event's random draws, applies it to a filled upsert and returns its code. */
-    ViolationCode breakRecord(final RecordFields record, final EventRandom random, final long eventTime) {
-        final ViolationCode code = CODES[random.nextInt(CODES.length)];
-        mutations.get(code).apply(record, random, eventTime);
-        return code;
+    /** Picks a violation with the event's random draws and applies it to a filled upsert. */
+    void breakRecord(final RecordFields record, final EventRandom random, final long eventTime) {
+        mutations.get(CODES[random.nextInt(CODES.length)]).apply(record, random, eventTime);
     }
 
     private void wrongFieldCount(final RecordFields record, final EventRandom random, final long eventTime) {
