@@ -54,7 +54,7 @@ public final class GeneratorBenchmark {
         final double naiveCpu = measurement.medianCpuRate(naiveRound);
 
         System.out.println("GenerateFakeCustomers: customer records per second on one core, warm (median of 7 rounds)");
-        System.out.println("                                                          wall clock      per CPU second");
+        System.out.println(String.format(Locale.ROOT, "%-51s%24s%24s", "", "wall clock", "per CPU second"));
         System.out.println("  snowstream generator (change stream, 10 columns) " + Measurement.perSecond(ours, "records")
             + Measurement.perSecond(oursCpu, "records") + String.format(Locale.ROOT, "  (%.0f bytes/record)", bytesPerRecord));
         System.out.println("  naive Datafaker per field (same 10 columns)      " + Measurement.perSecond(naive, "records")
