@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 @Tags({"customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
@@ -251,9 +252,9 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         }
 
         FlowFile flowFile = session.create();
-        final BatchSummary[] summary = new BatchSummary[1];
+        final AtomicReference<BatchSummary> summary = new AtomicReference<>();
         try {
-            flowFile = session.write(flowFile, out -> summary[0] = batchGenerator.writeBatch(out, recordsPerFlowFile));
+            flowFile = session.write(flowFile, out -> summary.set(batchGenerator.writeBatch(out, recordsPerFlowFile)));
             final GeneratorState nextState = batchGenerator.state();
             session.setState(nextState.toMap(), Scope.CLUSTER);
             generatorState = nextState;
@@ -266,7 +267,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             return;
         }
 
-        flowFile = session.putAllAttributes(flowFile, attributes(summary[0], generatorState.seed()));
+        flowFile = session.putAllAttributes(flowFile, attributes(summary.get(), generatorState.seed()));
         session.getProvenanceReporter().create(flowFile);
         session.transfer(flowFile, REL_SUCCESS);
     }
