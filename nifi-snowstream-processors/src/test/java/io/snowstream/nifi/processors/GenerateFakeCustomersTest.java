@@ -135,6 +135,18 @@ class GenerateFakeCustomersTest {
     }
 
     @Test
+    void corruptStateProducesNothingAndExplainsHowToRecover() throws IOException {
+        runner.getStateManager().setState(Map.of("event.sequence", "12", "stream.seed", "x"), Scope.CLUSTER);
+
+        runner.run(1);
+
+        runner.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 0);
+        assertThat(runner.getLogger().getErrorMessages()).singleElement()
+            .satisfies(message -> assertThat(message.getMsg()).contains("clearing the processor's state"));
+        assertThat(runner.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("12");
+    }
+
+    @Test
     void rejectsInconsistentOrMalformedProperties() {
         runner.setProperty(GenerateFakeCustomers.INSERT_PERCENTAGE, "65");
         runner.assertNotValid();
