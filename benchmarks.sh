@@ -32,5 +32,6 @@ generator() {
 
 case "${1:-all}" in
     generator) generator ;;
+    all) generator ;;
     *) echo "unknown benchmark: $1 (expected: generator, validator or all)" >&2; exit 2 ;;
 esac
