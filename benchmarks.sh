@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [validator|snowpipe|all]...   (default: all)
+# Usage: ./benchmarks.sh [generator|validator|snowpipe|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +13,21 @@ classpath="nifi-snowstream-benchmarks/target/classes:$(cat nifi-snowstream-bench
 # one core, as the targets are stated per core; the heap size is the caller's
 on_one_core() {
     taskset -c 0 "$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -cp "$classpath" "$@"
+}
+
+generator() {
+    # the original project's baseline: Debian's Python Faker for the system interpreter (not a pyenv one on PATH)
+    local python=/usr/bin/python3 script=nifi-snowstream-benchmarks/src/main/python/faker_customers.py
+    if ! "$python" -c 'import faker' 2>/dev/null; then
+        echo "Installing python3-fake-factory for $python (the Python Faker baseline) ..." >&2
+        { apt-get install -y -qq python3-fake-factory || { apt-get update -qq && apt-get install -y -qq python3-fake-factory; }; } >/dev/null 2>&1 || true
+    fi
+    if "$python" -c 'import faker' 2>/dev/null; then
+        on_one_core -Xms2g -Xmx2g io.snowstream.nifi.benchmarks.GeneratorBenchmark "$python" "$script"
+    else
+        echo "note: could not install python3-fake-factory (needs apt-get as root): the Python Faker baseline is skipped." >&2
+        on_one_core -Xms2g -Xmx2g io.snowstream.nifi.benchmarks.GeneratorBenchmark
+    fi
 }
 
 validator() {
@@ -30,12 +45,12 @@ snowpipe() {
         io.snowstream.nifi.benchmarks.SnowpipeBenchmark
 }
 
-all_benchmarks=(validator snowpipe)
+all_benchmarks=(generator validator snowpipe)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        validator|snowpipe) "$name" ;;
+        generator|validator|snowpipe) "$name" ;;
         *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]} or all)" >&2; exit 2 ;;
     esac
 done

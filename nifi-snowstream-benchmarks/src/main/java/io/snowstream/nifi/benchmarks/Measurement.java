@@ -1,7 +1,10 @@
 package io.snowstream.nifi.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Times one workload the same way for every candidate of a benchmark: warm-up rounds first (so the JIT has
@@ -24,16 +27,29 @@ public final class Measurement {
         this.measuredRounds = measuredRounds;
     }
 
-    /** Median units per second over the measured rounds. */
+    /** Median units per second over the measured rounds, by the wall clock. */
     public double medianRate(final Round round) throws Exception {
+        return medianRate(round, System::nanoTime);
+    }
+
+    /**
+     * Median units per second of CPU time of the measuring thread: what one core achieves even while other processes
+     * compete for the machine (the wall-clock rate then understates it). Single-threaded workloads only.
+     */
+    public double medianCpuRate(final Round round) throws Exception {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return medianRate(round, threads::getCurrentThreadCpuTime);
+    }
+
+    private double medianRate(final Round round, final LongSupplier nanoClock) throws Exception {
         for (int i = 0; i < warmupRounds; i++) {
             round.run();
         }
         final double[] rates = new double[measuredRounds];
         for (int i = 0; i < measuredRounds; i++) {
-            final long start = System.nanoTime();
+            final long start = nanoClock.getAsLong();
             final long units = round.run();
-            final long elapsed = System.nanoTime() - start;
+            final long elapsed = nanoClock.getAsLong() - start;
             rates[i] = units * 1e9 / elapsed;
         }
         Arrays.sort(rates);

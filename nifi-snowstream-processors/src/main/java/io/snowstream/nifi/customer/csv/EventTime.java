@@ -47,6 +47,12 @@ public final class EventTime {
         target[position++] = '-';
         position = digits(day, 2, target, position);
         target[position++] = 'T';
+        return formatTimeOfDay(millisOfDay, target, position);
+    }
+
+    /** Writes {@code HH:mm:ss.SSSZ}, the part of the layout after the date. */
+    private static int formatTimeOfDay(final int millisOfDay, final byte[] target, final int offset) {
+        int position = offset;
         position = digits(millisOfDay / 3_600_000, 2, target, position);
         target[position++] = ':';
         position = digits(millisOfDay / 60_000 % 60, 2, target, position);
@@ -56,6 +62,31 @@ public final class EventTime {
         position = digits(millisOfDay % 1000, 3, target, position);
         target[position++] = 'Z';
         return position;
+    }
+
+    /**
+     * Formats a series of event times, converting the date only when the day changes: the calendar arithmetic is
+     * most of the cost, and consecutive event times almost always share a day. Not thread-safe.
+     */
+    public static final class Formatter {
+        /** Bytes of {@code yyyy-MM-ddT}. */
+        private static final int DATE_LENGTH = 11;
+
+        private final byte[] date = new byte[DATE_LENGTH];
+        private long day = Long.MIN_VALUE;
+
+        /** Same result as {@link EventTime#format(long, byte[], int)}. */
+        public int format(final long epochMillis, final byte[] target, final int offset) {
+            final long epochDay = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
+            if (epochDay != day) {
+                final int end = EventTime.format(epochMillis, target, offset);
+                System.arraycopy(target, offset, date, 0, DATE_LENGTH);
+                day = epochDay;
+                return end;
+            }
+            System.arraycopy(date, 0, target, offset, DATE_LENGTH);
+            return formatTimeOfDay((int) (epochMillis - epochDay * MILLIS_PER_DAY), target, offset + DATE_LENGTH);
+        }
     }
 
     /** The canonical form of the instant as a String. */

@@ -40,6 +40,23 @@ class EventTimeTest {
     }
 
     @Test
+    void formatterReusingTheDateAgreesWithFormat() {
+        final SplittableRandom random = new SplittableRandom(7);
+        final EventTime.Formatter formatter = new EventTime.Formatter();
+        final byte[] expected = new byte[EventTime.LENGTH];
+        final byte[] actual = new byte[EventTime.LENGTH + 3];
+        long millis = Instant.parse("2024-02-28T23:59:00Z").toEpochMilli();
+        for (int i = 0; i < 200_000; i++) {
+            // mostly small steps across day and leap-day boundaries, sometimes a jump back or far ahead
+            millis += random.nextInt(10) == 0 ? random.nextLong(-86_400_000L * 400, 86_400_000L * 400) : random.nextLong(0, 2_000);
+            EventTime.format(millis, expected, 0);
+
+            assertThat(formatter.format(millis, actual, 3)).isEqualTo(3 + EventTime.LENGTH);
+            assertThat(java.util.Arrays.copyOfRange(actual, 3, actual.length)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void keepsLeapDaysAndEpochBoundaries() {
         assertThat(EventTime.format(0)).isEqualTo("1970-01-01T00:00:00.000Z");
         assertThat(EventTime.format(-1)).isEqualTo("1969-12-31T23:59:59.999Z");
