@@ -589,6 +589,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         session.adjustCounter("Objects stored", 1, false);
         session.adjustCounter("Records stored", stats.records(), false);
         session.adjustCounter("Bytes stored", stored.bytes(), false);
+        session.adjustCounter("S3 requests", stored.requests(), false);
         getLogger().info("Stored {} ({} records from {} FlowFiles, {} bytes, {} requests) in {} ms",
                 target.transitUri(), stats.records(), batch.size(), stored.bytes(), stored.requests(), millis);
     }
