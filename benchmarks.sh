@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 source .ci/jdk.sh
-./mvnw -B -q -pl nifi-snowstream-benchmarks -am package -DskipTests
-classpath=$(./mvnw -B -q -pl nifi-snowstream-benchmarks dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
+# one reactor build: the sibling processors jar resolves from the reactor, nothing is installed into ~/.m2
+./mvnw -B -q -pl nifi-snowstream-benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
+classpath=$(cat nifi-snowstream-benchmarks/target/runtime-classpath.txt)
 classpath="nifi-snowstream-benchmarks/target/classes:$classpath"
 
 run() {

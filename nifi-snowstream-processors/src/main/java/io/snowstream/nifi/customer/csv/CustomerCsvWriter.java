@@ -126,7 +126,7 @@ public final class CustomerCsvWriter implements AutoCloseable {
             writeRaw(utf8, offset, length);
             return;
         }
-        buffer[position++] = CustomerCsvFormat.QUOTE;
+        writeRaw(QUOTE_BYTE, 0, 1);
         int runStart = offset;
         for (int i = offset; i < offset + length; i++) {
             if (utf8[i] == CustomerCsvFormat.QUOTE) {
