@@ -33,6 +33,7 @@ import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.controller.queue.QueueSize;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -383,8 +384,13 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                                   String sourceName, RetryPolicy retryPolicy) {
     }
 
+    /** A batch left queued because it was neither full nor due: what the queue held, and when it falls due. */
+    private record Waiting(int flowFiles, long bytes, long dueMillis) {
+    }
+
     private volatile S3Connection connection;
     private volatile UploadSettings settings;
+    private volatile Waiting waiting;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -421,12 +427,17 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
 
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
+        waiting = null;
         settings = uploadSettings(context);
         connection = S3Connection.open(connectionSettings(context));
     }
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        final QueueSize queued = session.getQueueSize();
+        if (queued.getObjectCount() == 0 || isStillWaiting(queued)) {
+            return;
+        }
         final UploadSettings upload = settings;
         final BatchPlanner planner = new BatchPlanner(upload.bounds());
         final List<FlowFile> batch = session.get(flowFile -> switch (planner.offer(declaredRecordCount(flowFile),
@@ -438,13 +449,23 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         if (batch.isEmpty()) {
             return;
         }
-        if (!planner.isReady(System.currentTimeMillis())) {
-            // neither full nor old enough: leave the inputs queued for a later trigger, which an empty-queue
-            // trigger is too (@TriggerWhenEmpty), so the age bound fires without further data
+        final long now = System.currentTimeMillis();
+        if (!planner.isReady(now)) {
+            // neither full nor old enough: leave the inputs queued; triggers keep coming on a quiet queue
+            // (@TriggerWhenEmpty), and until the queue changes or the age bound is due they return at once
+            waiting = new Waiting(queued.getObjectCount(), queued.getByteCount(), now + planner.millisUntilDue(now));
             session.rollback();
             return;
         }
+        waiting = null;
         uploadBatch(context, session, upload, batch);
+    }
+
+    /** True while the queue is exactly as it was when its batch was found not ready, and that batch is not due yet. */
+    private boolean isStillWaiting(final QueueSize queued) {
+        final Waiting last = waiting;
+        return last != null && last.flowFiles() == queued.getObjectCount() && last.bytes() == queued.getByteCount()
+                && System.currentTimeMillis() < last.dueMillis();
     }
 
     @OnStopped

@@ -152,6 +152,21 @@ class PutS3BatchTest {
     }
 
     @Test
+    void aWaitingBatchThatFillsUpIsStoredAtOnce() {
+        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "1 hour");
+        runner.setProperty(PutS3Batch.MAX_BATCH_RECORDS, "10");
+        enqueueWithAttributes(records(4));
+        runner.run(1, false, true);
+        runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+
+        enqueueWithAttributes(records(6));
+        runner.run(1, true, false);
+
+        runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "10");
+    }
+
+    @Test
     void recordBoundClosesFullBatchesAndLeavesTheRestWaitingForAge() {
         runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "1 hour");
         runner.setProperty(PutS3Batch.MAX_BATCH_RECORDS, "100");
