@@ -529,7 +529,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         final BatchStats stats;
         try {
             stats = batchStats(session, batch);
-        } catch (final IOException e) {
+        } catch (final IOException | RuntimeException e) {
             getLogger().error("Cannot read the content of a batch of {} FlowFiles; returning them to the queue", batch.size(), e);
             session.rollback(true);
             context.yield();
@@ -568,7 +568,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             getLogger().error("Failed to store {} for {} FlowFiles; routing them to failure", target.transitUri(), batch.size(), e);
             routeToFailure(session, batch, bucket, key, e);
             return;
-        } catch (final IOException e) {
+        } catch (final IOException | RuntimeException e) {
             abort(objectUpload, target);
             getLogger().error("Cannot read {} while writing {}; returning its batch to the queue", current, target.transitUri(), e);
             session.rollback(true);

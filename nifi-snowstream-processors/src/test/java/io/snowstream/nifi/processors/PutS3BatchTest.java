@@ -286,6 +286,7 @@ class PutS3BatchTest {
     void failingPartUploadsAreRetriedIntoExactlyOneObjectWithNoUploadLeftOpen() {
         useProxyWithSmallParts();
         proxy.fail(FaultInjectingProxy.Request::isPartUpload, 2, 500, "InternalError");
+        proxy.reset(FaultInjectingProxy.Request::isPartUpload, 1);
         proxy.fail(request -> request.method().equals("POST") && request.query() != null && request.query().contains("uploadId="),
                 1, 503, "SlowDown");
         final byte[] expected = enqueueMegabytes(12);
@@ -293,7 +294,7 @@ class PutS3BatchTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        assertThat(proxy.injectedFailures()).hasSize(3);
+        assertThat(proxy.injectedFailures()).hasSize(4);
         final List<S3Object> objects = S3.objects(bucket);
         assertThat(objects).singleElement().satisfies(stored -> assertThat(stored.size()).isEqualTo(expected.length));
         assertThat(Arrays.equals(S3.content(bucket, objects.getFirst().key()), expected)).isTrue();

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
 
 /**
  * A small HTTP proxy in front of S3Mock that can answer chosen requests with S3 errors instead of forwarding them:
- * 5xx for a while, throttling, or the 403 AWS answers for an unknown access key (S3Mock itself accepts any
+ * 5xx for a while, throttling, a dropped connection, or the 403 AWS answers for an unknown access key (S3Mock itself accepts any
  * credentials). Everything else is forwarded unchanged, so the processor sees a real S3 API with faults.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
@@ -42,6 +42,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     private record Fault(Predicate<Request> matches, AtomicInteger remaining, int status, String errorCode) {
     }
+
+    /** Status of a fault that answers nothing and drops the connection instead. */
+    private static final int CONNECTION_RESET = 0;
 
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "date", "from", "via", "warning", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
@@ -70,6 +73,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Answers the next {@code times} requests that match with the given S3 error instead of forwarding them. */
     public void fail(final Predicate<Request> matches, final int times, final int status, final String errorCode) {
         faults.add(new Fault(matches, new AtomicInteger(times), status, errorCode));
+    }
+
+    /** Drops the connection, without any response, for the next {@code times} requests that match. */
+    public void reset(final Predicate<Request> matches, final int times) {
+        faults.add(new Fault(matches, new AtomicInteger(times), CONNECTION_RESET, null));
     }
 
     /** Answers 403 InvalidAccessKeyId to any request not signed with this access key, as AWS does. */
@@ -108,6 +116,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
             for (final Fault fault : faults) {
                 if (fault.matches().test(request) && fault.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     injected.add(request);
+                    if (fault.status() == CONNECTION_RESET) {
+                        // an exception out of the handler makes the HTTP server close the connection unanswered
+                        throw new IOException("Connection reset injected by the test proxy");
+                    }
                     answerError(exchange, fault.status(), fault.errorCode(), "Injected by the test proxy");
                     return;
                 }
