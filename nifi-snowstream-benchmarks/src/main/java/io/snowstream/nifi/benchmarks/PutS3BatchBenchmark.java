@@ -103,7 +103,9 @@ public final class PutS3BatchBenchmark {
                 + "one %.0f MB object from %d FlowFiles of %d records, median of 3 rounds after 1 warm-up%n", object.length / 1e6, inputs.size(), RECORDS_PER_FLOWFILE);
 
         final Measurement measurement = new Measurement(1, 3);
-        for (final Compression compression : Compression.values()) {
+        // plain first: the same bytes on both sides, the figure the 0.9 target is about; then gzip, where the peer
+        // compresses the finished object in one call before sending it
+        for (final Compression compression : List.of(Compression.NONE, Compression.GZIP)) {
             final TestRunner runner = scheduledRunner(compression);
             final double ours = measurement.medianRate(() -> {
                 runUntilQueueEmpty(runner, inputs, attributes);

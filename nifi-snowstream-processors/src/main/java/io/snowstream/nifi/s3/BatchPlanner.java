@@ -72,10 +72,6 @@ public final class BatchPlanner {
         return Math.max(0, oldestQueuedMillis + bounds.maxAge().toMillis() - nowMillis);
     }
 
-    public boolean isFull() {
-        return full;
-    }
-
     public int flowFiles() {
         return flowFiles;
     }

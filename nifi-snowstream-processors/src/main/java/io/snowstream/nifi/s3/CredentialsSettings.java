@@ -16,14 +16,6 @@ public record CredentialsSettings(Source source, String accessKeyId, String secr
         STATIC_KEYS
     }
 
-    public static CredentialsSettings defaultChain() {
-        return new CredentialsSettings(Source.DEFAULT_CHAIN, null, null, null, null, null);
-    }
-
-    public static CredentialsSettings staticKeys(final String accessKeyId, final String secretAccessKey) {
-        return new CredentialsSettings(Source.STATIC_KEYS, accessKeyId, secretAccessKey, null, null, null);
-    }
-
     public boolean assumesRole() {
         return roleArn != null && !roleArn.isBlank();
     }

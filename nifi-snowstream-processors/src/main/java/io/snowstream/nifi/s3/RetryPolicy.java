@@ -76,10 +76,6 @@ public final class RetryPolicy {
         return half + ThreadLocalRandom.current().nextLong(ceiling - half + 1);
     }
 
-    public int maxAttempts() {
-        return maxAttempts;
-    }
-
     /** True for failures that a later attempt of the same request can overcome. */
     public static boolean isTransient(final Throwable failure) {
         if (failure instanceof SdkServiceException service) {
