@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,12 +33,16 @@ public final class S3ObjectUpload extends OutputStream {
     /** S3's upper bound on the number of parts of one object. */
     public static final int MAX_PARTS = 10_000;
 
+    private static final int INITIAL_BUFFER_SIZE = 1024 * 1024;
+
     private final S3Client client;
     private final ObjectTarget target;
     private final RetryPolicy retryPolicy;
     private final int threshold;
     private final int partSize;
-    private final byte[] buffer;
+    /** The most the buffer grows to: one whole small object, or one part plus what did not fill the last part. */
+    private final int capacity;
+    private byte[] buffer;
     private int buffered;
 
     private String uploadId;
@@ -56,7 +61,9 @@ public final class S3ObjectUpload extends OutputStream {
         this.retryPolicy = retryPolicy;
         this.threshold = multipartThreshold;
         this.partSize = partSize;
-        this.buffer = new byte[Math.max(multipartThreshold, partSize)];
+        this.capacity = Math.max(multipartThreshold, partSize);
+        // small objects are the common case: start small and grow, rather than allocate the whole capacity each time
+        this.buffer = new byte[Math.min(capacity, INITIAL_BUFFER_SIZE)];
     }
 
     @Override
@@ -70,7 +77,11 @@ public final class S3ObjectUpload extends OutputStream {
         int remaining = length;
         while (remaining > 0) {
             if (buffered == buffer.length) {
-                sendFullParts();
+                if (buffer.length < capacity) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(capacity, 2L * buffer.length));
+                } else {
+                    sendFullParts();
+                }
             }
             final int chunk = Math.min(remaining, buffer.length - buffered);
             System.arraycopy(bytes, position, buffer, buffered, chunk);
