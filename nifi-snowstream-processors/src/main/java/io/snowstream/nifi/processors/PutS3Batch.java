@@ -290,7 +290,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
     static final PropertyDescriptor MULTIPART_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Multipart Threshold")
             .description("Objects up to this size are sent in one PutObject request; larger ones as a multipart upload. "
-                    + "Each concurrent task holds a buffer of the larger of this and Multipart Part Size.")
+                    + "Each concurrent task holds a buffer of up to the larger of this and Multipart Part Size.")
             .required(true)
             .defaultValue("32 MB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
