@@ -184,8 +184,8 @@ public final class PutS3BatchBenchmark {
         runner.run(1, true, false);
         final List<MockFlowFile> objects = runner.getFlowFilesForRelationship("success");
         final long objectBytes = objects.stream().mapToLong(object -> Long.parseLong(object.getAttribute("s3.object.size"))).sum();
-        System.out.printf(Locale.ROOT, "Default settings, 1,000,000 records in %d FlowFiles (%.0f MB of CSV): %d object(s), %.1f MB gzip, "
-                        + "%d S3 requests per million records%n", inputs.size(),
+        System.out.printf(Locale.ROOT, "Default settings, 1,000,000 records in %d FlowFiles (%.0f MB of CSV): %d object(s), %.1f MB gzip; "
+                        + "S3 requests per million records: %d%n", inputs.size(),
                 inputs.stream().mapToLong(input -> input.length).sum() / 1e6, objects.size(), objectBytes / 1e6,
                 runner.getCounterValue("S3 requests"));
     }
