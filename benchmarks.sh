@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [generator|validator|snowpipe|all]...   (default: all)
+# Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,6 +36,30 @@ validator() {
     on_one_core -Xmx256m io.snowstream.nifi.benchmarks.ValidatorBenchmark heap 1024
 }
 
+# S3Mock (a real S3 REST server) on the other core, for the s3 benchmark; stopped when the script exits
+start_s3mock() {
+    s3mock_dir=$(mktemp -d)
+    taskset -c 1 "$JAVA_HOME/bin/java" -Xmx512m -jar nifi-snowstream-benchmarks/target/s3mock/s3mock-exec.jar \
+        --server.port=0 --com.adobe.testing.s3mock.httpPort=0 --com.adobe.testing.s3mock.store.root="$s3mock_dir/store" \
+        > "$s3mock_dir/log" 2>&1 &
+    s3mock_pid=$!
+    trap 'kill "$s3mock_pid" 2>/dev/null; wait "$s3mock_pid" 2>/dev/null; rm -rf "$s3mock_dir"' EXIT
+    for _ in $(seq 120); do
+        s3mock_port=$(sed -n 's/.*Tomcat started on ports\{0,1\} .* \([0-9][0-9]*\) (http).*/\1/p' "$s3mock_dir/log")
+        [ -n "$s3mock_port" ] && return 0
+        kill -0 "$s3mock_pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    echo "S3Mock did not start:" >&2; cat "$s3mock_dir/log" >&2; exit 1
+}
+
+s3() {
+    start_s3mock
+    on_one_core -Xms2g -Xmx2g io.snowstream.nifi.benchmarks.PutS3BatchBenchmark "http://127.0.0.1:$s3mock_port" throughput
+    # the heap figure in a deliberately small heap: a 1 GB object must fit through it
+    on_one_core -Xmx128m io.snowstream.nifi.benchmarks.PutS3BatchBenchmark "http://127.0.0.1:$s3mock_port" heap
+}
+
 snowpipe() {
     # the Snowflake driver: no native helper library, OCSP cache under target/, no Nagle stall in the stub
     mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
@@ -45,12 +69,12 @@ snowpipe() {
         io.snowstream.nifi.benchmarks.SnowpipeBenchmark
 }
 
-all_benchmarks=(generator validator snowpipe)
+all_benchmarks=(generator validator s3 snowpipe)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        generator|validator|snowpipe) "$name" ;;
+        generator|validator|s3|snowpipe) "$name" ;;
         *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]} or all)" >&2; exit 2 ;;
     esac
 done

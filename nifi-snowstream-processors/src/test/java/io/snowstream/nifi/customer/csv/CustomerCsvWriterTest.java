@@ -47,6 +47,18 @@ class CustomerCsvWriterTest {
     }
 
     @Test
+    void quoteOpeningAQuotedFieldRightAfterTheBufferFillsIsNotLost() {
+        final ByteArrayOutputStream target = new ByteArrayOutputStream();
+        try (CustomerCsvWriter writer = new CustomerCsvWriter(target)) {
+            writer.field("x".repeat(64 * 1024 - 1));
+            writer.field("a,b");
+            writer.endRecord();
+        }
+
+        assertThat(target.toString(StandardCharsets.UTF_8)).isEqualTo("x".repeat(64 * 1024 - 1) + ",\"a,b\"\n");
+    }
+
+    @Test
     void encodesNonAsciiAsUtf8() {
         final String csv = write(writer -> {
             writer.field("Zoë");

@@ -1,0 +1,248 @@
+package io.snowstream.nifi.s3;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Streams one object to S3 while it is being written, holding at most one buffer in memory. An object that ends
+ * within the multipart threshold goes up in a single PutObject; a larger one becomes a multipart upload whose
+ * parts are sent as the buffer fills. {@link #complete()} returns only once S3 has acknowledged the whole object
+ * with an ETag; {@link #abort()} removes the parts of an unfinished multipart upload so none are left billing.
+ * Not thread-safe: one upload per thread.
+ */
+public final class S3ObjectUpload extends OutputStream {
+
+    /** S3's lower bound for every part but the last. */
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    /** S3's upper bound on the number of parts of one object. */
+    public static final int MAX_PARTS = 10_000;
+
+    private static final int INITIAL_BUFFER_SIZE = 1024 * 1024;
+
+    private final S3Client client;
+    private final ObjectTarget target;
+    private final RetryPolicy retryPolicy;
+    private final int threshold;
+    private final int partSize;
+    /** The most the buffer grows to: one whole small object, or one part plus what did not fill the last part. */
+    private final int capacity;
+    private byte[] buffer;
+    private int buffered;
+
+    private String uploadId;
+    private final List<CompletedPart> completedParts = new ArrayList<>();
+    private long bytesWritten;
+    private int requests;
+    private boolean finished;
+
+    public S3ObjectUpload(final S3Client client, final ObjectTarget target, final RetryPolicy retryPolicy,
+                          final int multipartThreshold, final int partSize) {
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("Part size must be at least " + MIN_PART_SIZE + " bytes");
+        }
+        this.client = client;
+        this.target = target;
+        this.retryPolicy = retryPolicy;
+        this.threshold = multipartThreshold;
+        this.partSize = partSize;
+        this.capacity = Math.max(multipartThreshold, partSize);
+        // small objects are the common case: start small and grow, rather than allocate the whole capacity each time
+        this.buffer = new byte[Math.min(capacity, INITIAL_BUFFER_SIZE)];
+    }
+
+    @Override
+    public void write(final int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(final byte[] bytes, final int offset, final int length) throws IOException {
+        int position = offset;
+        int remaining = length;
+        while (remaining > 0) {
+            if (buffered == buffer.length) {
+                if (buffer.length < capacity) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(capacity, 2L * buffer.length));
+                } else {
+                    sendFullParts();
+                }
+            }
+            final int chunk = Math.min(remaining, buffer.length - buffered);
+            System.arraycopy(bytes, position, buffer, buffered, chunk);
+            buffered += chunk;
+            position += chunk;
+            remaining -= chunk;
+            bytesWritten += chunk;
+        }
+    }
+
+    /** Sends what is left and completes the object; returns once S3 has stored it. */
+    public UploadResult complete() throws S3UploadException {
+        ensureOpen();
+        finished = true;
+        if (uploadId == null && buffered <= threshold) {
+            return putWholeObject();
+        }
+        if (uploadId == null) {
+            startMultipart();
+        }
+        if (buffered > 0 || completedParts.isEmpty()) {
+            sendPart(0, buffered);
+            buffered = 0;
+        }
+        final CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
+                .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(completedParts).build())
+                .build();
+        final CompleteMultipartUploadResponse response = send("CompleteMultipartUpload",
+                () -> client.completeMultipartUpload(request));
+        return result(response.eTag(), response.versionId());
+    }
+
+    /**
+     * Abandons the object: an unfinished multipart upload is aborted so its parts are deleted. Returns false when
+     * the abort itself failed (the upload id is then in the exception the caller logs).
+     */
+    public boolean abort() {
+        finished = true;
+        if (uploadId == null) {
+            return true;
+        }
+        final AbortMultipartUploadRequest request = AbortMultipartUploadRequest.builder()
+                .bucket(target.bucket()).key(target.key()).uploadId(uploadId).build();
+        try {
+            send("AbortMultipartUpload", () -> client.abortMultipartUpload(request));
+            return true;
+        } catch (final S3UploadException e) {
+            return false;
+        }
+    }
+
+    /** The id of the multipart upload, or null while the object is small enough for one PutObject. */
+    public String uploadId() {
+        return uploadId;
+    }
+
+    /** Requests sent so far, retries included. */
+    public int requests() {
+        return requests;
+    }
+
+    private UploadResult putWholeObject() throws S3UploadException {
+        final PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(target.bucket()).key(target.key())
+                .contentType(target.contentType()).contentLength((long) buffered)
+                .storageClass(target.storageClass()).metadata(target.metadata());
+        if (target.encryption().headerValue() != null) {
+            request.serverSideEncryption(target.encryption().headerValue());
+            if (target.encryption() == ServerSideEncryption.SSE_KMS && target.kmsKeyId() != null) {
+                request.ssekmsKeyId(target.kmsKeyId());
+            }
+        }
+        final PutObjectRequest built = request.build();
+        final int length = buffered;
+        final PutObjectResponse response = send("PutObject",
+                () -> client.putObject(built, body(0, length)));
+        return result(response.eTag(), response.versionId());
+    }
+
+    private void startMultipart() throws S3UploadException {
+        final CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
+                .bucket(target.bucket()).key(target.key())
+                .contentType(target.contentType())
+                .storageClass(target.storageClass()).metadata(target.metadata());
+        if (target.encryption().headerValue() != null) {
+            request.serverSideEncryption(target.encryption().headerValue());
+            if (target.encryption() == ServerSideEncryption.SSE_KMS && target.kmsKeyId() != null) {
+                request.ssekmsKeyId(target.kmsKeyId());
+            }
+        }
+        final CreateMultipartUploadRequest built = request.build();
+        uploadId = send("CreateMultipartUpload", () -> client.createMultipartUpload(built)).uploadId();
+    }
+
+    private void sendFullParts() throws S3UploadException {
+        ensureOpen();
+        if (uploadId == null) {
+            startMultipart();
+        }
+        int offset = 0;
+        while (buffered - offset >= partSize) {
+            sendPart(offset, partSize);
+            offset += partSize;
+        }
+        System.arraycopy(buffer, offset, buffer, 0, buffered - offset);
+        buffered -= offset;
+    }
+
+    private void sendPart(final int offset, final int length) throws S3UploadException {
+        final int partNumber = completedParts.size() + 1;
+        if (partNumber > MAX_PARTS) {
+            throw new S3UploadException("Object needs more than " + MAX_PARTS + " parts: raise the part size",
+                    S3UploadException.NO_STATUS, "TooManyParts", null);
+        }
+        final UploadPartRequest request = UploadPartRequest.builder()
+                .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                .partNumber(partNumber).contentLength((long) length).build();
+        final String eTag = send("UploadPart " + partNumber,
+                () -> client.uploadPart(request, body(offset, length))).eTag();
+        completedParts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
+    }
+
+    /** A body the SDK can read as often as it needs (checksum, then send, then each retry) without a copy. */
+    private RequestBody body(final int offset, final int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, offset, length),
+                length, target.contentType());
+    }
+
+    private <T> T send(final String operation, final java.util.function.Supplier<T> request) throws S3UploadException {
+        try {
+            return retryPolicy.execute(() -> {
+                requests++;
+                return request.get();
+            });
+        } catch (final RuntimeException e) {
+            throw S3UploadException.of(operation + " of " + target.transitUri(), e);
+        }
+    }
+
+    private UploadResult result(final String eTag, final String versionId) throws S3UploadException {
+        if (eTag == null || eTag.isBlank()) {
+            throw new S3UploadException("S3 acknowledged " + target.transitUri() + " without an ETag",
+                    S3UploadException.NO_STATUS, "MissingETag", null);
+        }
+        return new UploadResult(eTag, versionId, bytesWritten, uploadId, completedParts.size(), requests);
+    }
+
+    private void ensureOpen() {
+        if (finished) {
+            throw new IllegalStateException("Upload of " + target.transitUri() + " is already finished");
+        }
+    }
+
+    /**
+     * A stored object.
+     *
+     * @param uploadId the multipart upload id, or null for a single PutObject
+     * @param parts the number of parts, 0 for a single PutObject
+     * @param requests requests sent to S3 for it, retries included
+     */
+    public record UploadResult(String eTag, String versionId, long bytes, String uploadId, int parts, int requests) {
+    }
+}
