@@ -105,7 +105,7 @@ import java.util.concurrent.TimeUnit;
         configuration = """
                 Connect ValidateCustomerRecord's `valid` relationship to PutS3Batch.
                 Set `Bucket` to the Snowflake stage's bucket and `Object Key` to a template under the stage's prefix, \
-                for example `customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${hostname()}-${UUID()}${object.extension}`.
+                for example `customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${now():format('yyyyMMddHHmmssSSS', 'GMT')}-${hostname()}-${UUID()}${object.extension}`.
                 Leave `Credentials Source` at the default provider chain on EC2 (instance profile) or set `Assume Role ARN`.
                 Keep `Compression` at gzip and size batches with `Max Batch Size` (Snowflake recommends 100-250 MB compressed files) \
                 and bound latency with `Max Batch Age`.
@@ -146,10 +146,12 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .name("Object Key")
             .description("Template of each object's key, evaluated once when the batch is formed, against the attributes of "
                     + "the batch's first FlowFile plus '" + OBJECT_EXTENSION_VARIABLE + "' (.csv.gz or .csv). The key must "
-                    + "be unique across the cluster (keep ${hostname()} and ${UUID()}). Leading slashes are removed; keys with "
+                    + "be unique across the cluster (keep ${hostname()} and ${UUID()}); the default also sorts in the order objects "
+                    + "were formed, which the Snowflake change processing uses to break event-time ties. Leading slashes are removed; keys with "
                     + "'..' or '.' segments, empty segments or control characters are refused.")
             .required(true)
-            .defaultValue("customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${hostname()}-${UUID()}${"
+            .defaultValue("customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${now():format('yyyyMMddHHmmssSSS', 'GMT')}-"
+                    + "${hostname()}-${UUID()}${"
                     + OBJECT_EXTENSION_VARIABLE + "}")
             .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)

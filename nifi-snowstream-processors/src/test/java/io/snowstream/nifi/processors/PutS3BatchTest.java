@@ -89,7 +89,7 @@ class PutS3BatchTest {
         assertThat(runner.getQueueSize().getObjectCount()).isZero();
         final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         final String key = object.getAttribute("s3.key");
-        assertThat(key).matches("customers/\\d{4}/\\d{2}/\\d{2}/\\d{2}/customers-.+-[0-9a-f-]{36}\\.csv\\.gz");
+        assertThat(key).matches("customers/\\d{4}/\\d{2}/\\d{2}/\\d{2}/customers-\\d{17}-.+-[0-9a-f-]{36}\\.csv\\.gz");
         object.assertAttributeEquals("s3.bucket", bucket);
         object.assertAttributeEquals("record.count", "9");
         object.assertAttributeEquals("batch.flowfile.count", "3");
