@@ -23,13 +23,14 @@ else
     scripts=(0[0-9]_*.sql)
 fi
 
+# extra client options, split on blanks like a command line (e.g. "-c prod")
+read -r -a client_opts <<< "${SNOWSTREAM_CLIENT_OPTS:-}"
+
 for script in "${scripts[@]}"; do
     echo "== $script" >&2
     case "$client" in
-        # shellcheck disable=SC2086
-        snow) snow sql ${SNOWSTREAM_CLIENT_OPTS:-} -f "$script" "${variables[@]}" ;;
-        # shellcheck disable=SC2086
-        snowsql) snowsql ${SNOWSTREAM_CLIENT_OPTS:-} -o variable_substitution=true -o exit_on_error=true \
+        snow) snow sql "${client_opts[@]}" -f "$script" "${variables[@]}" ;;
+        snowsql) snowsql "${client_opts[@]}" -o variable_substitution=true -o exit_on_error=true \
                      -f "$script" "${variables[@]}" ;;
         *) echo "unknown client: $client (expected snow or snowsql)" >&2; exit 2 ;;
     esac
