@@ -87,7 +87,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         .description("How many customer records each FlowFile holds, after the header line.")
         .required(true)
         .defaultValue("10000")
-        .addValidator(StandardValidators.createLongValidator(1, 10_000_000, true))
+        .addValidator(afterExpressionLanguage(StandardValidators.createLongValidator(1, 10_000_000, true)))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -110,7 +110,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             + "records), and updated_at is the wall clock, never decreasing. Changing the seed or the locale continues "
             + "sequence numbers and ids but stops updating the customers issued before the change.")
         .required(false)
-        .addValidator(StandardValidators.LONG_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.LONG_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -133,7 +133,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             + "every event with the start time).")
         .required(true)
         .defaultValue("1 sec")
-        .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.TIME_PERIOD_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .dependsOn(SEED)
         .build();
@@ -333,6 +333,20 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             final boolean valid = value != null && accepts.test(value.strip());
             return new ValidationResult.Builder().subject(subject).input(input).valid(valid)
                 .explanation(valid ? null : explanation).build();
+        };
+    }
+
+    /**
+     * Applies a standard validator to the value Expression Language evaluates to: the standard ones accept any
+     * expression unseen, and an environment variable that is missing would otherwise fail only when scheduled.
+     */
+    private static Validator afterExpressionLanguage(final Validator validator) {
+        return (subject, input, context) -> {
+            final String value = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(input)
+                ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
+            final ValidationResult result = validator.validate(subject, value == null ? "" : value, context);
+            return new ValidationResult.Builder().subject(subject).input(input).valid(result.isValid())
+                .explanation(result.getExplanation()).build();
         };
     }
 
