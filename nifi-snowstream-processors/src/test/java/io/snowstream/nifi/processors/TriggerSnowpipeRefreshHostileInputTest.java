@@ -3,6 +3,8 @@ package io.snowstream.nifi.processors;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockFlowFile;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -124,6 +127,41 @@ class TriggerSnowpipeRefreshHostileInputTest {
         assertThat(failed.getAttribute("snowpipe.error.message")).contains(keyCase.refusal());
         assertThat(failed.isPenalized()).isTrue();
         assertThat(stub.statements()).isEmpty();
+    }
+
+    /** The same keys through the other two paths to Snowflake: a JSON body and a JSON bind, never SQL text. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acceptedHostileKeys")
+    void hostileKeysTravelTheRestApiAsJsonAndCopyHistoryAsABind(final KeyCase keyCase) throws IOException {
+        runner.setProperty(TriggerSnowpipeRefresh.NOTIFICATION_METHOD, "INSERT_FILES");
+        runner.setProperty(TriggerSnowpipeRefresh.LOAD_CONFIRMATION, "COPY_HISTORY");
+        runner.setProperty(TriggerSnowpipeRefresh.TARGET_TABLE, "customer_raw");
+        runner.enableControllerService(service);
+        runner.enqueue(new byte[0], Map.of("s3.bucket", BUCKET, "s3.key", keyCase.key()));
+        final String path = keyCase.key().substring("customers/".length());
+
+        assertThatCode(runner::run).doesNotThrowAnyException();
+
+        runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
+        assertThat(stub.restRequests()).singleElement().satisfies(request ->
+                assertThat(request.body().path("files").get(0).path("path").asText()).isEqualTo(path));
+        final MockFlowFile pending = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst();
+        runner.clearTransferState();
+        runner.enqueue(pending.toByteArray(), pending.getAttributes());
+
+        assertThatCode(runner::run).doesNotThrowAnyException();
+
+        assertThat(runner.getQueueSize().getObjectCount()).isZero();
+        assertThat(stub.statements()).singleElement().satisfies(query -> {
+            assertThat(query.sql()).startsWith("SELECT FILE_NAME").doesNotContain(path);
+            final JsonNode files = new ObjectMapper().readTree(query.bindings().get(2));
+            assertThat(files).hasSize(1);
+            assertThat(files.get(0).asText()).isEqualTo(path);
+        });
+    }
+
+    static Stream<KeyCase> acceptedHostileKeys() {
+        return keyCases().stream().filter(keyCase -> keyCase.refusal() == null);
     }
 
     @ParameterizedTest(name = "bucket {0}")
