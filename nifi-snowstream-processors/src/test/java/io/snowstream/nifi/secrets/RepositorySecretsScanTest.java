@@ -47,7 +47,11 @@ class RepositorySecretsScanTest {
                     Set.of(".sql", ".md")),
             new Rule("sensitive property with a value in a flow definition",
                     Pattern.compile("\"(Secret Access Key|Access Key ID|Password|Private Key|Private Key Passphrase)\"\\s*:\\s*\""
-                            + "(?![#$]\\{)[^\"]+\""), false, Set.of(".json", ".xml", ".yml", ".yaml")));
+                            + "(?![#$]\\{)[^\"]+\""), false, Set.of(".json", ".xml", ".yml", ".yaml")),
+            new Rule("sensitive parameter with a value in a flow definition",
+                    Pattern.compile("\\{[^{}]*\"sensitive\"\\s*:\\s*true[^{}]*\"value\"\\s*:\\s*\"[^\"]+\"[^{}]*}"
+                            + "|\\{[^{}]*\"value\"\\s*:\\s*\"[^\"]+\"[^{}]*\"sensitive\"\\s*:\\s*true[^{}]*}"), false,
+                    Set.of(".json")));
 
     @Test
     void noFileOfTheRepositoryHoldsACredential() throws IOException {
@@ -82,7 +86,14 @@ class RepositorySecretsScanTest {
         findings.addAll(scan(Path.of("sql/01.sql"), "CREATE USER loader PASSWORD" + " = 'hunter2-but-longer';"));
         findings.addAll(scan(Path.of("flows/flow.json"), "{\"Password\"" + ": \"hunter2\"}"));
 
-        assertThat(findings).hasSize(5);
+        findings.addAll(scan(Path.of("flows/parameters.json"),
+                "{\"name\": \"snowflake.password\", \"sensitive\"" + ": true, \"value\": \"hunter2\"}"));
+        findings.addAll(scan(Path.of("flows/parameters.json"),
+                "{\"value\": \"hunter2\", \"sensitive\"" + ": true}"));
+
+        assertThat(findings).hasSize(7);
+        assertThat(scan(Path.of("flows/parameters.json"),
+                "{\"name\": \"snowflake.password\", \"sensitive\"" + ": true, \"value\": null}")).isEmpty();
         assertThat(scan(Path.of("nifi-snowstream-processors/src/test/resources/snowflake/k.p8"),
                 "-----BEGIN PRIVATE" + " KEY-----\n" + keyBody + "\n")).isEmpty();
         assertThat(scan(Path.of("flows/flow.json"), "{\"Password\"" + ": \"#{snowflake.password}\"}")).isEmpty();
