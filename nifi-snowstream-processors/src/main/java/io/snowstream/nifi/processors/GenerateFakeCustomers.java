@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+
 @Tags({"customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
 @CapabilityDescription("Generates a stream of customer change events as CSV in the pipeline's canonical layout "
     + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op): new customers, updates of "
@@ -333,20 +335,6 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             final boolean valid = value != null && accepts.test(value.strip());
             return new ValidationResult.Builder().subject(subject).input(input).valid(valid)
                 .explanation(valid ? null : explanation).build();
-        };
-    }
-
-    /**
-     * Applies a standard validator to the value Expression Language evaluates to: the standard ones accept any
-     * expression unseen, and an environment variable that is missing would otherwise fail only when scheduled.
-     */
-    private static Validator afterExpressionLanguage(final Validator validator) {
-        return (subject, input, context) -> {
-            final String value = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(input)
-                ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
-            final ValidationResult result = validator.validate(subject, value == null ? "" : value, context);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(result.isValid())
-                .explanation(result.getExplanation()).build();
         };
     }
 

@@ -7,6 +7,7 @@ import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
@@ -127,6 +128,30 @@ class MalformedInputCorpusTest {
         // the counts and event-time range describe the content, whatever the input claimed
         valid.assertAttributeEquals(ValidateCustomerRecord.RECORD_COUNT, "1");
         valid.assertAttributeEquals("event.time.min", "2025-06-01T10:00:00.000Z");
+    }
+
+    @ParameterizedTest(name = "{0} = \"{1}\"")
+    @CsvSource(delimiter = '|', textBlock = """
+        Maximum Field Length | 0                 | Maximum Field Length
+        Maximum Field Length | -5                | Maximum Field Length
+        Maximum Field Length | ${absent.variable} | Maximum Field Length
+        Maximum Record Size  | 10 B              | Maximum Record Size
+        Maximum Record Size  | 3 GB              | Maximum Record Size
+        Maximum Record Size  | ${absent.variable} | Maximum Record Size
+        Maximum Record Size  | 1 KB              | must exceed 4 bytes per character of Maximum Field Length
+        Allowed Future Skew  | -1 min            | <duration> <TimeUnit>
+        Allowed Future Skew  | ${absent.variable} | <duration> <TimeUnit>
+        Oldest Event Time    | yesterday         | ISO-8601 instant
+        Oldest Event Time    | -1000000000-01-01T00:00:00Z | years 0001 to 9999
+        Oldest Event Time    | ${absent.variable} | ISO-8601 instant
+        Normalize Values     | maybe             | Normalize Values
+        """)
+    void absurdPropertyValuesAreRefusedAtValidation(final String property, final String value, final String fragment) {
+        final TestRunner runner = TestRunners.newTestRunner(ValidateCustomerRecord.class);
+        runner.setProperty(property, value);
+
+        assertThat(ValidationMessages.of(runner)).anySatisfy(message -> assertThat(message).contains(fragment));
+        runner.assertNotValid();
     }
 
     /**

@@ -265,6 +265,8 @@ class TriggerSnowpipeRefreshHostileInputTest {
                 new Object[]{"Max Pool Size", "-4", "between 1 and 64"},
                 new Object[]{"Account Identifier", "acct; DROP", "match"},
                 new Object[]{"Account Identifier", "../evil", "match"},
+                new Object[]{"Account Identifier", "${absent.variable}", "match"},
+                new Object[]{"User", "${absent.variable}", "User: "},
                 new Object[]{"Account URL", "not a url", "URL"},
                 new Object[]{"Private Key File", "/no/such/rsa_key.p8", "does not exist"});
     }

@@ -43,6 +43,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+
 @Tags({"snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
 @CapabilityDescription("Connects to one Snowflake account as one user: pooled JDBC connections through the Snowflake"
         + " JDBC driver (re-established after a failure) and key-pair JWTs for the Snowpipe REST API. Key-pair"
@@ -89,7 +91,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " locator with its region (e.g. xy12345.eu-west-1).")
             .required(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.createRegexMatchingValidator(ACCOUNT))
+            .addValidator(afterExpressionLanguage(StandardValidators.createRegexMatchingValidator(ACCOUNT)))
             .build();
 
     public static final PropertyDescriptor ACCOUNT_URL = new PropertyDescriptor.Builder()
@@ -106,7 +108,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("The Snowflake user (a service user, TYPE = SERVICE, is the usual choice).")
             .required(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor ROLE = new PropertyDescriptor.Builder()
