@@ -66,6 +66,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+
 @Tags({"amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
 @CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
         + "well-sized objects and uploads each to Amazon S3 or an S3-compatible store, in one step: one header per object, "
@@ -190,7 +192,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .sensitive(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(CREDENTIALS_SOURCE, CREDENTIALS_STATIC_KEYS)
             .build();
 
@@ -200,7 +202,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .sensitive(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(CREDENTIALS_SOURCE, CREDENTIALS_STATIC_KEYS)
             .build();
 
@@ -210,7 +212,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                     + "before they expire. Leave empty to use the base credentials directly.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     static final PropertyDescriptor ASSUME_ROLE_EXTERNAL_ID = new PropertyDescriptor.Builder()
@@ -218,7 +220,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("The external id the role's trust policy requires, if any.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(ASSUME_ROLE_ARN)
             .build();
 
@@ -228,7 +230,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .defaultValue("nifi-snowstream")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(ASSUME_ROLE_ARN)
             .build();
 
@@ -337,7 +339,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("The id or ARN of the KMS key; empty for the account's aws/s3 key.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(SERVER_SIDE_ENCRYPTION, SSE_KMS)
             .build();
 
@@ -347,7 +349,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .defaultValue("${hostname()}")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     static final PropertyDescriptor MAX_ATTEMPTS = new PropertyDescriptor.Builder()

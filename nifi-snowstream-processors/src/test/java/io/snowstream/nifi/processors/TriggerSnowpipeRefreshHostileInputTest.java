@@ -267,6 +267,9 @@ class TriggerSnowpipeRefreshHostileInputTest {
                 new Object[]{"Account Identifier", "../evil", "match"},
                 new Object[]{"Account Identifier", "${absent.variable}", "match"},
                 new Object[]{"User", "${absent.variable}", "User: "},
+                new Object[]{"Role", "${absent.variable}", "white space"},
+                new Object[]{"Account URL", "${absent.variable}", "URL"},
+                new Object[]{"Private Key File", "${absent.variable}", "Private Key File: "},
                 new Object[]{"Account URL", "not a url", "URL"},
                 new Object[]{"Private Key File", "/no/such/rsa_key.p8", "does not exist"});
     }

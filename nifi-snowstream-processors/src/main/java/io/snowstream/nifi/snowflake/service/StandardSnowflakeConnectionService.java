@@ -100,7 +100,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " set it for PrivateLink (e.g. https://myorg-myaccount.privatelink.snowflakecomputing.com).")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.URL_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.URL_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor USER = new PropertyDescriptor.Builder()
@@ -117,7 +117,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " role needs (sql/ names it SNOWSTREAM_LOADER).")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor WAREHOUSE = new PropertyDescriptor.Builder()
@@ -125,7 +125,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("Warehouse for queries (COPY_HISTORY). ALTER PIPE ... REFRESH and the REST API need none.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor AUTHENTICATION_METHOD = new PropertyDescriptor.Builder()
@@ -151,7 +151,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("Path to a PKCS#8 PEM private key file readable by NiFi only. Set this or Private Key.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.FILE_EXISTS_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.FILE_EXISTS_VALIDATOR))
             .dependsOn(AUTHENTICATION_METHOD, AuthenticationMethod.KEY_PAIR)
             .build();
 
