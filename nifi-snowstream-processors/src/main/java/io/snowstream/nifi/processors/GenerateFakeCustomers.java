@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+
 @Tags({"customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
 @CapabilityDescription("Generates a stream of customer change events as CSV in the pipeline's canonical layout "
     + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op): new customers, updates of "
@@ -87,7 +89,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         .description("How many customer records each FlowFile holds, after the header line.")
         .required(true)
         .defaultValue("10000")
-        .addValidator(StandardValidators.createLongValidator(1, 10_000_000, true))
+        .addValidator(afterExpressionLanguage(StandardValidators.createLongValidator(1, 10_000_000, true)))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -110,7 +112,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             + "records), and updated_at is the wall clock, never decreasing. Changing the seed or the locale continues "
             + "sequence numbers and ids but stops updating the customers issued before the change.")
         .required(false)
-        .addValidator(StandardValidators.LONG_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.LONG_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -133,7 +135,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             + "every event with the start time).")
         .required(true)
         .defaultValue("1 sec")
-        .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.TIME_PERIOD_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .dependsOn(SEED)
         .build();

@@ -52,6 +52,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +63,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
 @Tags({"amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
 @CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
@@ -116,6 +121,12 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
 
     static final String OBJECT_EXTENSION_VARIABLE = "object.extension";
 
+    /** The shape of AWS region codes (us-east-1, us-gov-west-1, cn-north-1); S3-compatible stores use the same form. */
+    private static final Pattern REGION_CODE = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+    /** Legacy S3 bucket names allow letters, digits, dots, hyphens and underscores, up to 255 characters. */
+    private static final Pattern BUCKET_NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+
     static final AllowableValue CREDENTIALS_DEFAULT_CHAIN = new AllowableValue("default-chain", "Default Credentials Provider Chain",
             "The AWS SDK's default chain: environment variables, system properties, web identity token, shared profile, "
                     + "container credentials, then the EC2 instance profile. The preferred choice on AWS.");
@@ -163,7 +174,8 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .defaultValue("us-east-1")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(StandardValidators.createRegexMatchingValidator(REGION_CODE, true,
+                    "must be an AWS region code such as us-east-1 or eu-central-1"))
             .build();
 
     static final PropertyDescriptor CREDENTIALS_SOURCE = new PropertyDescriptor.Builder()
@@ -180,7 +192,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .sensitive(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(CREDENTIALS_SOURCE, CREDENTIALS_STATIC_KEYS)
             .build();
 
@@ -190,7 +202,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .sensitive(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(CREDENTIALS_SOURCE, CREDENTIALS_STATIC_KEYS)
             .build();
 
@@ -200,7 +212,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                     + "before they expire. Leave empty to use the base credentials directly.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     static final PropertyDescriptor ASSUME_ROLE_EXTERNAL_ID = new PropertyDescriptor.Builder()
@@ -208,7 +220,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("The external id the role's trust policy requires, if any.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(ASSUME_ROLE_ARN)
             .build();
 
@@ -218,7 +230,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .defaultValue("nifi-snowstream")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(ASSUME_ROLE_ARN)
             .build();
 
@@ -227,7 +239,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("The endpoint of an S3-compatible store (MinIO, LocalStack, ...) or a VPC endpoint; empty for AWS S3.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.URL_VALIDATOR)
+            .addValidator(PutS3Batch::validateEndpoint)
             .build();
 
     static final PropertyDescriptor PATH_STYLE_ACCESS = new PropertyDescriptor.Builder()
@@ -243,7 +255,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("Connection and socket timeout of each request to S3.")
             .required(true)
             .defaultValue("30 secs")
-            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .addValidator(StandardValidators.createTimePeriodValidator(1, TimeUnit.SECONDS, 1, TimeUnit.HOURS))
             .build();
 
     static final PropertyDescriptor MAX_BATCH_RECORDS = new PropertyDescriptor.Builder()
@@ -327,7 +339,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .description("The id or ARN of the KMS key; empty for the account's aws/s3 key.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .dependsOn(SERVER_SIDE_ENCRYPTION, SSE_KMS)
             .build();
 
@@ -337,7 +349,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             .required(true)
             .defaultValue("${hostname()}")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     static final PropertyDescriptor MAX_ATTEMPTS = new PropertyDescriptor.Builder()
@@ -425,6 +437,24 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
     private static ValidationResult invalid(final PropertyDescriptor property, final String explanation) {
         return new ValidationResult.Builder().subject(property.getName()).valid(false)
                 .explanation(property.getName() + " " + explanation).build();
+    }
+
+    /** The SDK takes only an absolute http(s) URL with a host; anything else would fail every request. */
+    private static ValidationResult validateEndpoint(final String subject, final String input, final ValidationContext context) {
+        final String value = context.newPropertyValue(input).evaluateAttributeExpressions().getValue();
+        String explanation = null;
+        try {
+            final URI endpoint = new URI(value);
+            if (!"http".equalsIgnoreCase(endpoint.getScheme()) && !"https".equalsIgnoreCase(endpoint.getScheme())) {
+                explanation = "must be an http or https URL, such as https://minio.example.com:9000";
+            } else if (endpoint.getHost() == null) {
+                explanation = "must name a host, such as https://minio.example.com:9000";
+            }
+        } catch (final URISyntaxException | NullPointerException e) {
+            explanation = "is not a URL: " + (e.getMessage() == null ? "empty" : e.getMessage());
+        }
+        return new ValidationResult.Builder().subject(subject).input(input).valid(explanation == null)
+                .explanation(explanation).build();
     }
 
     @OnScheduled
@@ -516,6 +546,13 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                              final List<FlowFile> batch) {
         final FlowFile first = batch.getFirst();
         final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
+        final String bucketProblem = bucketProblem(bucket);
+        if (bucketProblem != null) {
+            getLogger().error("{}; routing {} FlowFiles to failure", bucketProblem, batch.size());
+            routeToFailure(session, batch, null, null, new S3UploadException(bucketProblem,
+                    S3UploadException.NO_STATUS, "InvalidBucketName", null));
+            return;
+        }
         final String key;
         try {
             key = ObjectKeys.sanitize(context.getProperty(OBJECT_KEY).evaluateAttributeExpressions(first,
@@ -638,6 +675,18 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             getLogger().warn("Could not abort multipart upload {} of {}: its parts remain until a bucket lifecycle rule "
                     + "(AbortIncompleteMultipartUpload) removes them", upload.uploadId(), target.transitUri());
         }
+    }
+
+    /** Why the evaluated Bucket cannot name a bucket, or null when S3 may be asked. */
+    private static String bucketProblem(final String bucket) {
+        if (bucket == null || bucket.isBlank()) {
+            return "Bucket evaluated to an empty name";
+        }
+        if (!BUCKET_NAME.matcher(bucket).matches()) {
+            return "Bucket '" + bucket.codePoints().mapToObj(c -> Character.isISOControl(c) ? "\\u%04X".formatted(c)
+                    : Character.toString(c)).collect(Collectors.joining()) + "' is not a valid bucket name";
+        }
+        return null;
     }
 
     private static void putIfPresent(final Map<String, String> attributes, final String name, final String value) {

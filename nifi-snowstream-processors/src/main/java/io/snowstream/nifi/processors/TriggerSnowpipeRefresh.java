@@ -1,6 +1,7 @@
 package io.snowstream.nifi.processors;
 
 import io.snowstream.nifi.customer.csv.EventTime;
+import io.snowstream.nifi.s3.ObjectKeys;
 import io.snowstream.nifi.snowflake.QualifiedName;
 import io.snowstream.nifi.snowflake.SnowflakeIdentifier;
 import io.snowstream.nifi.snowflake.pipe.CopyHistory;
@@ -409,6 +410,12 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
                         "the FlowFile names no S3 object: it needs the s3.bucket and s3.key attributes"));
                 continue;
             }
+            final String keyProblem = keyProblem(key);
+            if (keyProblem != null) {
+                fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "the s3.key attribute is refused: "
+                        + keyProblem));
+                continue;
+            }
             stageLocation.relativePath(bucket, key).ifPresentOrElse(
                     path -> toAnnounce.put(flowFile, path),
                     () -> fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "s3://" + bucket + '/' + key
@@ -556,6 +563,19 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
     private void fail(final ProcessSession session, final FlowFile flowFile) {
         session.adjustCounter("Files failed", 1, false);
         session.transfer(session.penalize(flowFile), REL_FAILURE);
+    }
+
+    /**
+     * Why a key must not reach Snowflake, or null: a NUL cannot be put in a SQL literal, and control characters or
+     * '..' segments in a name Snowpipe resolves against the stage are nothing PutS3Batch writes.
+     */
+    private static String keyProblem(final String key) {
+        try {
+            ObjectKeys.requireSafe(key);
+            return null;
+        } catch (final ObjectKeys.InvalidObjectKeyException e) {
+            return e.getMessage();
+        }
     }
 
     private static Instant instant(final String text) {

@@ -33,6 +33,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -42,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
 @SideEffectFree
 @SupportsBatching
@@ -83,7 +86,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         .description("The most characters any field may hold; a longer one rejects its record with FIELD_TOO_LONG.")
         .required(true)
         .defaultValue(String.valueOf(ValidationSettings.DEFAULT_MAX_FIELD_LENGTH))
-        .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.POSITIVE_INTEGER_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -93,7 +96,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             + "slightly ahead; a later one rejects its record with FUTURE_EVENT_TIME.")
         .required(true)
         .defaultValue("5 min")
-        .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+        .addValidator(afterExpressionLanguage(StandardValidators.TIME_PERIOD_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -123,7 +126,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             + "memory use does not otherwise depend on the FlowFile's size.")
         .required(true)
         .defaultValue("16 MB")
-        .addValidator(StandardValidators.createDataSizeBoundsValidator(1024, Integer.MAX_VALUE - 64))
+        .addValidator(afterExpressionLanguage(StandardValidators.createDataSizeBoundsValidator(1024, Integer.MAX_VALUE - 64)))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -282,6 +285,9 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             return year >= 1 && year <= 9999 ? null : "must lie in the years 0001 to 9999";
         } catch (final DateTimeParseException e) {
             return "must be an ISO-8601 instant such as " + ValidationSettings.DEFAULT_OLDEST_EVENT_TIME;
+        } catch (final DateTimeException e) {
+            // Instant accepts years far beyond what a date can hold; reading the year of one throws
+            return "must lie in the years 0001 to 9999";
         }
     }
 }

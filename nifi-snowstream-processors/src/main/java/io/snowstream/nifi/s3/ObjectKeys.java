@@ -28,7 +28,21 @@ public final class ObjectKeys {
         while (start < candidate.length() && candidate.charAt(start) == '/') {
             start++;
         }
-        final String key = candidate.substring(start);
+        return requireSafe(candidate.substring(start));
+    }
+
+    /**
+     * Returns the key unchanged when it is one this bundle would write; throws {@link InvalidObjectKeyException}
+     * naming the problem otherwise (a leading slash included). For keys that arrive from elsewhere, where nothing may
+     * be rewritten.
+     */
+    public static String requireSafe(final String key) {
+        if (key == null) {
+            throw new InvalidObjectKeyException("Object key is missing");
+        }
+        if (key.startsWith("/")) {
+            throw new InvalidObjectKeyException("Object key starts with '/'");
+        }
         if (key.isEmpty()) {
             throw new InvalidObjectKeyException("Object key is empty");
         }

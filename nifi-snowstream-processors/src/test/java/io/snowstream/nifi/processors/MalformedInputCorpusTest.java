@@ -7,6 +7,7 @@ import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -95,6 +97,61 @@ class MalformedInputCorpusTest {
         final String huge = "2,Ada,Lovelace,ada@example.com," + "x".repeat(17 * 1024 * 1024) + ",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
         assertFailure((CustomerCsvFormat.HEADER + "\n" + huge).getBytes(StandardCharsets.US_ASCII),
             "The record starting on line 2 is larger than the Maximum Record Size of 16777216 bytes");
+    }
+
+    @Test
+    void aLineOfAMillionEmptyColumnsIsOneInvalidRecord() throws IOException {
+        final String good = "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        final String millionColumns = ",".repeat(999_999) + "\n";
+        assertSplit((CustomerCsvFormat.HEADER + "\n" + good + millionColumns + good).getBytes(StandardCharsets.US_ASCII),
+            2, 1, List.of("WRONG_FIELD_COUNT"));
+    }
+
+    @Test
+    void attributesWithControlCharactersPassThroughUntouchedAndDoNotDisturbValidation() {
+        final Map<String, String> hostile = Map.of(
+            "filename", "a\u0000b\r\nc.csv",
+            "terminal.escape", "\u001b[31mred\u001b[0m",
+            "record.count", "-1",
+            "event.time.min", "'; DROP TABLE customer; --");
+        final String csv = CustomerCsvFormat.HEADER + "\n"
+            + "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        final TestRunner runner = TestRunners.newTestRunner(ValidateCustomerRecord.class);
+        runner.enqueue(csv.getBytes(StandardCharsets.US_ASCII), hostile);
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(ValidateCustomerRecord.REL_VALID, 1);
+        final MockFlowFile valid = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
+        valid.assertAttributeEquals("filename", hostile.get("filename"));
+        valid.assertAttributeEquals("terminal.escape", hostile.get("terminal.escape"));
+        // the counts and event-time range describe the content, whatever the input claimed
+        valid.assertAttributeEquals(ValidateCustomerRecord.RECORD_COUNT, "1");
+        valid.assertAttributeEquals("event.time.min", "2025-06-01T10:00:00.000Z");
+    }
+
+    @ParameterizedTest(name = "{0} = \"{1}\"")
+    @CsvSource(delimiter = '|', textBlock = """
+        Maximum Field Length | 0                 | Maximum Field Length
+        Maximum Field Length | -5                | Maximum Field Length
+        Maximum Field Length | ${absent.variable} | Maximum Field Length
+        Maximum Record Size  | 10 B              | Maximum Record Size
+        Maximum Record Size  | 3 GB              | Maximum Record Size
+        Maximum Record Size  | ${absent.variable} | Maximum Record Size
+        Maximum Record Size  | 1 KB              | must exceed 4 bytes per character of Maximum Field Length
+        Allowed Future Skew  | -1 min            | <duration> <TimeUnit>
+        Allowed Future Skew  | ${absent.variable} | <duration> <TimeUnit>
+        Oldest Event Time    | yesterday         | ISO-8601 instant
+        Oldest Event Time    | -1000000000-01-01T00:00:00Z | years 0001 to 9999
+        Oldest Event Time    | ${absent.variable} | ISO-8601 instant
+        Normalize Values     | maybe             | Normalize Values
+        """)
+    void absurdPropertyValuesAreRefusedAtValidation(final String property, final String value, final String fragment) {
+        final TestRunner runner = TestRunners.newTestRunner(ValidateCustomerRecord.class);
+        runner.setProperty(property, value);
+
+        assertThat(ValidationMessages.of(runner)).anySatisfy(message -> assertThat(message).contains(fragment));
+        runner.assertNotValid();
     }
 
     /**

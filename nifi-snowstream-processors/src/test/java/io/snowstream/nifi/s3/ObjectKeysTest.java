@@ -35,6 +35,13 @@ class ObjectKeysTest {
     }
 
     @Test
+    void requireSafeRefusesALeadingSlashInsteadOfRemovingIt() {
+        assertThatThrownBy(() -> ObjectKeys.requireSafe("/customers/a.csv"))
+            .isInstanceOf(ObjectKeys.InvalidObjectKeyException.class).hasMessageContaining("starts with '/'");
+        assertThat(ObjectKeys.requireSafe("customers/a.csv")).isEqualTo("customers/a.csv");
+    }
+
+    @Test
     void allowsDotsInsideSegments() {
         assertThat(ObjectKeys.sanitize("a..b/c.d..csv")).isEqualTo("a..b/c.d..csv");
     }

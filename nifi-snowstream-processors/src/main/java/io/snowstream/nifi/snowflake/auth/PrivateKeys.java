@@ -45,7 +45,12 @@ public final class PrivateKeys {
             throw new IllegalArgumentException("no PKCS#8 PEM private key found (expected -----BEGIN PRIVATE KEY-----"
                     + " or -----BEGIN ENCRYPTED PRIVATE KEY-----)");
         }
-        final byte[] der = Base64.getMimeDecoder().decode(matcher.group(2));
+        final byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(matcher.group(2));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("the private key's PEM body is not valid base64: is the key truncated?");
+        }
         final boolean encrypted = matcher.group(1).startsWith("ENCRYPTED");
         try {
             final PKCS8EncodedKeySpec spec = encrypted ? decrypt(der, passphrase) : new PKCS8EncodedKeySpec(der);

@@ -43,6 +43,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+
 @Tags({"snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
 @CapabilityDescription("Connects to one Snowflake account as one user: pooled JDBC connections through the Snowflake"
         + " JDBC driver (re-established after a failure) and key-pair JWTs for the Snowpipe REST API. Key-pair"
@@ -89,7 +91,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " locator with its region (e.g. xy12345.eu-west-1).")
             .required(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.createRegexMatchingValidator(ACCOUNT))
+            .addValidator(afterExpressionLanguage(StandardValidators.createRegexMatchingValidator(ACCOUNT)))
             .build();
 
     public static final PropertyDescriptor ACCOUNT_URL = new PropertyDescriptor.Builder()
@@ -98,7 +100,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " set it for PrivateLink (e.g. https://myorg-myaccount.privatelink.snowflakecomputing.com).")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.URL_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.URL_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor USER = new PropertyDescriptor.Builder()
@@ -106,7 +108,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("The Snowflake user (a service user, TYPE = SERVICE, is the usual choice).")
             .required(true)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor ROLE = new PropertyDescriptor.Builder()
@@ -115,7 +117,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
                     + " role needs (sql/ names it SNOWSTREAM_LOADER).")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor WAREHOUSE = new PropertyDescriptor.Builder()
@@ -123,7 +125,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("Warehouse for queries (COPY_HISTORY). ALTER PIPE ... REFRESH and the REST API need none.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
     public static final PropertyDescriptor AUTHENTICATION_METHOD = new PropertyDescriptor.Builder()
@@ -149,7 +151,7 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .description("Path to a PKCS#8 PEM private key file readable by NiFi only. Set this or Private Key.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.FILE_EXISTS_VALIDATOR)
+            .addValidator(afterExpressionLanguage(StandardValidators.FILE_EXISTS_VALIDATOR))
             .dependsOn(AUTHENTICATION_METHOD, AuthenticationMethod.KEY_PAIR)
             .build();
 
