@@ -78,7 +78,8 @@ public final class CustomerStreamFlow {
             + "${now():format('yyyyMMddHHmmssSSS', 'GMT')}-${hostname()}-${UUID()}${object.extension}";
 
     private final String bundleVersion;
-    private final String groupId = id("group");
+    /** The id NiFi's Git flow registry clients give the top-level group when they store a flow: no diff on commit. */
+    private final String groupId = "flow-contents-group";
     private final Map<String, VersionedProcessor> processors = new LinkedHashMap<>();
     private final Set<VersionedConnection> connections = new LinkedHashSet<>();
     private final Set<VersionedPort> outputPorts = new LinkedHashSet<>();
@@ -200,10 +201,9 @@ public final class CustomerStreamFlow {
         context.setParameters(new LinkedHashSet<>(parameters()));
         context.setInheritedParameterContexts(List.of());
 
+        // as a Git flow registry client stores it: no bucket, branch, version, comments or time
         final RegisteredFlowSnapshotMetadata metadata = new RegisteredFlowSnapshotMetadata();
-        metadata.setFlowName(FLOW_NAME);
         metadata.setAuthor("nifi-snowstream");
-        metadata.setComments("Customer change events through S3 into Snowflake, for NAR " + BUNDLE_ARTIFACT + " " + bundleVersion);
 
         final RegisteredFlowSnapshot snapshot = new RegisteredFlowSnapshot();
         snapshot.setFlowContents(group);

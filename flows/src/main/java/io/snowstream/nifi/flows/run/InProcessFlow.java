@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  *
  * <p>What NiFi's scheduler would do is modelled where it changes what the processors see: a processor runs only when
  * it has queued input (or is {@code @TriggerWhenEmpty}) and none of its outgoing connections is at its back-pressure
- * threshold (a connection back to the processor itself does not count, as in NiFi); a FlowFile routed to a retried
+ * threshold (a loop back to the processor itself is not checked: a flow must keep that threshold out of reach, or
+ * the loop would stop the one processor that empties it); a FlowFile routed to a retried
  * relationship goes back to its processor until the retry count is used up, then follows the relationship's
  * connections; auto-terminated relationships drop their FlowFiles; FlowFiles reaching an output port stay there for
  * the caller to inspect. Not modelled: penalty and back-off delays (a penalized FlowFile is offered again on the next
