@@ -7,6 +7,7 @@ import io.snowstream.nifi.flows.run.InProcessFlow;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -60,13 +61,13 @@ public final class EndToEndBenchmark {
         final Path flowFile = Path.of(args[1]);
         final Path png = Path.of(args[2]);
         final List<Setting> settings = List.of(
-                new Setting("default (Max Batch Age 1 min, 1,000,000 records)", Map.of(), DEFAULT_LATENCY_RUN),
-                new Setting("low latency (Max Batch Age 1 sec, 10,000 records)",
+                new Setting("default (batch age 1 min, 1,000,000 records)", Map.of(), DEFAULT_LATENCY_RUN),
+                new Setting("low latency (batch age 1 sec, 10,000 records)",
                         Map.of("s3.batch.max.age", "1 sec", "s3.batch.max.records", "10000"), LOW_LATENCY_RUN));
 
         System.out.printf(Locale.ROOT, "End to end: %s in one JVM (nifi-mock runners), S3Mock, Snowflake stub playing Snowpipe%n",
                 flowFile);
-        System.out.printf(Locale.ROOT, "%-52s %16s %12s %12s %12s %12s%n", "setting", "records/s", "object p50",
+        System.out.printf(Locale.ROOT, "%-48s %12s %12s %12s %12s %12s%n", "setting", "records/s", "object p50",
                 "object p99", "trigger p50", "trigger p99");
         final Map<String, Latencies> distributions = new LinkedHashMap<>();
         int round = 0;
@@ -74,7 +75,7 @@ public final class EndToEndBenchmark {
             final double throughput = throughput(s3Endpoint, flowFile, "bench-" + round++, setting);
             final Latencies latencies = latencies(s3Endpoint, flowFile, "bench-" + round++, setting);
             distributions.put(setting.name(), latencies);
-            System.out.printf(Locale.ROOT, "%-52s %16s %12s %12s %12s %12s%n", setting.name(),
+            System.out.printf(Locale.ROOT, "%-48s %12s %12s %12s %12s %12s%n", setting.name(),
                     String.format(Locale.ROOT, "%,.0f", throughput),
                     seconds(percentile(latencies.toObject(), 50)), seconds(percentile(latencies.toObject(), 99)),
                     seconds(percentile(latencies.toTrigger(), 50)), seconds(percentile(latencies.toTrigger(), 99)));
@@ -181,10 +182,11 @@ public final class EndToEndBenchmark {
 
     /** The share of records (y) whose latency is at most x seconds, one curve per setting and measure. */
     private static void plot(final Map<String, Latencies> distributions, final Path png) throws Exception {
-        final XYChart chart = new XYChartBuilder().width(1000).height(600)
-                .title("nifi-snowstream end to end: latency from a record's event time (in-process flow, S3Mock, Snowflake stub)")
+        final XYChart chart = new XYChartBuilder().width(900).height(600)
+                .title("End to end: latency from a record's event time, 20,000 records/s offered")
                 .xAxisTitle("latency (seconds, log scale)").yAxisTitle("share of records (%)").build();
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
