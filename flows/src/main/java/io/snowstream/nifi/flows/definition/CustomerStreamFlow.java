@@ -7,6 +7,7 @@ import org.apache.nifi.flow.ComponentType;
 import org.apache.nifi.flow.ConnectableComponent;
 import org.apache.nifi.flow.ConnectableComponentType;
 import org.apache.nifi.flow.ControllerServiceAPI;
+import org.apache.nifi.flow.ExecutionEngine;
 import org.apache.nifi.flow.PortType;
 import org.apache.nifi.flow.Position;
 import org.apache.nifi.flow.ScheduledState;
@@ -191,7 +192,7 @@ public final class CustomerStreamFlow {
         group.setDefaultBackPressureObjectThreshold(10_000L);
         group.setDefaultBackPressureDataSizeThreshold("1 GB");
         group.setScheduledState(ScheduledState.ENABLED);
-        group.setExecutionEngine(org.apache.nifi.flow.ExecutionEngine.INHERITED);
+        group.setExecutionEngine(ExecutionEngine.INHERITED);
 
         final VersionedParameterContext context = new VersionedParameterContext();
         context.setIdentifier(id("parameter-context"));

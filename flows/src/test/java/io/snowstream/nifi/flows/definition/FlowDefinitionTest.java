@@ -215,7 +215,7 @@ class FlowDefinitionTest {
             for (final PropertyDescriptor descriptor : component.getPropertyDescriptors()) {
                 final String value = extension.getProperties().get(descriptor.getName());
                 if (descriptor.isSensitive() && value != null) {
-                    final Matcher reference = Pattern.compile("#\\{([^}]+)}").matcher(value);
+                    final Matcher reference = PARAMETER_REFERENCE.matcher(value);
                     assertThat(reference.matches()).as("%s '%s' is one parameter reference", extension.getName(), descriptor.getName()).isTrue();
                     assertThat(parameters.get(reference.group(1)).isSensitive()).as(reference.group(1) + " is sensitive").isTrue();
                 }

@@ -11,10 +11,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,8 +90,7 @@ class EndToEndFlowTest {
 
     @Test
     void batchesThatCannotBeStoredReachTheOperatorsPortAfterNiFisRetriesWithEveryRecord() throws IOException {
-        final Map<String, String> missingBucket = new HashMap<>(SMALL_BATCHES);
-        try (EndToEndRun run = new EndToEndRun(FLOW, S3.endpoint(), "no-such-bucket", missingBucket)) {
+        try (EndToEndRun run = new EndToEndRun(FLOW, S3.endpoint(), "no-such-bucket", SMALL_BATCHES)) {
             for (int i = 0; i < 4; i++) {
                 run.generate();
             }
@@ -136,7 +135,7 @@ class EndToEndFlowTest {
     private static Map<String, Long> announcedPaths(final SnowflakeStub snowflake) {
         return snowflake.restRequests().stream()
                 .filter(request -> request.path().endsWith("/insertFiles"))
-                .flatMap(request -> java.util.stream.StreamSupport.stream(request.body().path("files").spliterator(), false))
+                .flatMap(request -> StreamSupport.stream(request.body().path("files").spliterator(), false))
                 .collect(Collectors.groupingBy(file -> file.path("path").asText(), Collectors.counting()));
     }
 }
