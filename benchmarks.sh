@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|all]...   (default: all)
+# Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|e2e|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,12 +38,14 @@ validator() {
 
 # S3Mock (a real S3 REST server) on the other core, for the s3 benchmark; stopped when the script exits
 start_s3mock() {
+    [ -z "${s3mock_port:-}" ] || return 0
     s3mock_dir=$(mktemp -d)
     taskset -c 1 "$JAVA_HOME/bin/java" -Xmx512m -jar nifi-snowstream-benchmarks/target/s3mock/s3mock-exec.jar \
         --server.port=0 --com.adobe.testing.s3mock.httpPort=0 --com.adobe.testing.s3mock.store.root="$s3mock_dir/store" \
         > "$s3mock_dir/log" 2>&1 &
     s3mock_pid=$!
-    trap 'kill "$s3mock_pid" 2>/dev/null; wait "$s3mock_pid" 2>/dev/null; rm -rf "$s3mock_dir"' EXIT
+    # the stopped server's exit status (143) must not become the script's
+    trap 'kill "$s3mock_pid" 2>/dev/null; wait "$s3mock_pid" 2>/dev/null || true; rm -rf "$s3mock_dir"' EXIT
     for _ in $(seq 120); do
         s3mock_port=$(sed -n 's/.*Tomcat started on ports\{0,1\} .* \([0-9][0-9]*\) (http).*/\1/p' "$s3mock_dir/log")
         [ -n "$s3mock_port" ] && return 0
@@ -69,12 +71,24 @@ snowpipe() {
         io.snowstream.nifi.benchmarks.SnowpipeBenchmark
 }
 
-all_benchmarks=(generator validator s3 snowpipe)
+# the flow file run end to end in one JVM (InProcessFlow) against S3Mock and the Snowflake stub; writes the plot the
+# README shows. Two cores: the flow on one, S3Mock on the other, as the processors' own benchmarks do.
+e2e() {
+    start_s3mock
+    mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
+    SNOWFLAKE_DISABLE_MINICORE=true on_one_core -Xms2g -Xmx2g -Djava.awt.headless=true \
+        -Dnet.snowflake.jdbc.ocspResponseCacheDir=nifi-snowstream-benchmarks/target/snowflake-ocsp \
+        -Djava.util.logging.config.file=/dev/null \
+        io.snowstream.nifi.benchmarks.EndToEndBenchmark "http://127.0.0.1:$s3mock_port" \
+        flows/snowstream/customer-stream-to-snowflake.json docs/e2e-latency.png
+}
+
+all_benchmarks=(generator validator s3 snowpipe e2e)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        generator|validator|s3|snowpipe) "$name" ;;
+        generator|validator|s3|snowpipe|e2e) "$name" ;;
         *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]} or all)" >&2; exit 2 ;;
     esac
 done

@@ -57,7 +57,7 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
     + "to 'failure'. The original project's 8-column files are upgraded to the 10-column layout (op U, updated_at = the "
     + "FlowFile's lineage start time). Every record ends up in exactly one output.")
 @WritesAttributes({
-    @WritesAttribute(attribute = "record.count", description = "Records read from the input (header excluded): valid plus invalid"),
+    @WritesAttribute(attribute = "record.count", description = "Records in this output FlowFile (header excluded)"),
     @WritesAttribute(attribute = "valid.record.count", description = "Records written to the valid output"),
     @WritesAttribute(attribute = "invalid.record.count", description = "Records written to the invalid output"),
     @WritesAttribute(attribute = "event.time.min", description = "The earliest updated_at of the valid records (on 'valid')"),
@@ -227,14 +227,9 @@ public class ValidateCustomerRecord extends AbstractProcessor {
             return;
         }
 
-        final Map<String, String> counts = Map.of(
-            RECORD_COUNT, String.valueOf(outcome.recordCount()),
-            VALID_RECORD_COUNT, String.valueOf(outcome.validCount()),
-            INVALID_RECORD_COUNT, String.valueOf(outcome.invalidCount()),
-            CoreAttributes.MIME_TYPE.key(), CustomerCsvFormat.MIME_TYPE);
-        route(session, valid, outcome.validCount(), withEventTimes(counts, outcome), REL_VALID,
+        route(session, valid, outcome.validCount(), withEventTimes(counts(outcome, outcome.validCount()), outcome), REL_VALID,
             "valid records: " + outcome.validCount());
-        route(session, invalid, outcome.invalidCount(), counts, REL_INVALID,
+        route(session, invalid, outcome.invalidCount(), counts(outcome, outcome.invalidCount()), REL_INVALID,
             "invalid records: " + outcome.invalidCount() + " " + outcome.violations());
         session.remove(original);
 
@@ -259,6 +254,15 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         final FlowFile routed = session.putAllAttributes(output, attributes);
         session.getProvenanceReporter().route(routed, relationship, details);
         session.transfer(routed, relationship);
+    }
+
+    /** record.count is the records of the output itself, as downstream processors (PutS3Batch) read it. */
+    private static Map<String, String> counts(final ValidationOutcome outcome, final long recordsInOutput) {
+        return Map.of(
+            RECORD_COUNT, String.valueOf(recordsInOutput),
+            VALID_RECORD_COUNT, String.valueOf(outcome.validCount()),
+            INVALID_RECORD_COUNT, String.valueOf(outcome.invalidCount()),
+            CoreAttributes.MIME_TYPE.key(), CustomerCsvFormat.MIME_TYPE);
     }
 
     private static Map<String, String> withEventTimes(final Map<String, String> counts, final ValidationOutcome outcome) {

@@ -59,6 +59,41 @@ class BatchObjectWriterTest {
     }
 
     @Test
+    void storesRejectedRecordsUnderTheirOwnHeader() throws IOException {
+        final String rejectedHeader = "error_code,error_detail,source_line," + CustomerCsvFormat.HEADER + "\n";
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final BatchObjectWriter writer = new BatchObjectWriter(body);
+
+        writer.append(input(rejectedHeader + "MALFORMED_EMAIL,bad,2,a\n"));
+        writer.append(input(rejectedHeader + "UNKNOWN_OP,bad,7,b\n"));
+
+        assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo(rejectedHeader + "MALFORMED_EMAIL,bad,2,a\nUNKNOWN_OP,bad,7,b\n");
+    }
+
+    @Test
+    void refusesAnInputWhoseHeaderDiffersFromTheObjects() throws IOException {
+        final String rejectedHeader = "error_code,error_detail,source_line," + CustomerCsvFormat.HEADER + "\n";
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final BatchObjectWriter writer = new BatchObjectWriter(body);
+        writer.append(input(HEADER + "a\n"));
+
+        assertThatThrownBy(() -> writer.append(input(rejectedHeader + "X,y,2,b\n")))
+                .isInstanceOf(BatchObjectWriter.InvalidInputException.class)
+                .hasMessageContaining("differs");
+        assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo(HEADER + "a\n");
+    }
+
+    @Test
+    void refusesAFirstLineWithoutLineEndOrOfUnboundedLength() {
+        final BatchObjectWriter writer = new BatchObjectWriter(new ByteArrayOutputStream());
+
+        assertThatThrownBy(() -> writer.append(input("error_code,error_detail,source_line," + CustomerCsvFormat.HEADER)))
+                .isInstanceOf(BatchObjectWriter.InvalidInputException.class);
+        assertThatThrownBy(() -> writer.append(input("x".repeat(100_000) + "\n")))
+                .isInstanceOf(BatchObjectWriter.InvalidInputException.class);
+    }
+
+    @Test
     void gzipEncodingRoundTrips() throws IOException {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         final Compression.Encoder encoder = Compression.GZIP.wrap(body);

@@ -28,6 +28,13 @@ public final class CustomerCsvFormat {
     /** The header line exactly as written, line feed included. */
     public static final byte[] HEADER_LINE = (HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
 
+    /** The columns in front of a rejected record's original fields, in order (ValidateCustomerRecord's invalid output). */
+    public static final List<String> REJECTION_COLUMNS = List.of("error_code", "error_detail", "source_line");
+
+    /** The header lines of rejected records, line feed included: the rejection columns, then the input's own header. */
+    public static final List<byte[]> REJECTED_HEADER_LINES = List.of(
+        rejectedHeaderLine(HEADER), rejectedHeaderLine(LEGACY_HEADER));
+
     public static final int COLUMN_COUNT = CustomerColumn.CANONICAL_COLUMNS.size();
     public static final int LEGACY_COLUMN_COUNT = CustomerColumn.LEGACY_COLUMNS.size();
 
@@ -37,6 +44,10 @@ public final class CustomerCsvFormat {
     /** True when a field must be enclosed in quotes to survive a round trip. */
     public static boolean needsQuoting(final byte b) {
         return b == DELIMITER || b == QUOTE || b == LINE_FEED || b == CARRIAGE_RETURN;
+    }
+
+    private static byte[] rejectedHeaderLine(final String inputHeader) {
+        return (String.join(",", REJECTION_COLUMNS) + "," + inputHeader + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String header(final List<CustomerColumn> columns) {

@@ -41,7 +41,6 @@ public final class CustomerFileValidator {
         .toArray(new CustomerColumn[0]);
     private static final byte[] UPSERT = {'U'};
     private static final byte[] DELETE = {'D'};
-    private static final String[] ERROR_COLUMNS = {"error_code", "error_detail", "source_line"};
     private static final int HEADER_PREVIEW_CHARACTERS = 120;
 
     private final ValidationSettings settings;
@@ -136,7 +135,7 @@ public final class CustomerFileValidator {
     }
 
     private static void writeInvalidHeader(final CustomerCsvWriter writer, final InputLayout layout) {
-        for (final String column : ERROR_COLUMNS) {
+        for (final String column : CustomerCsvFormat.REJECTION_COLUMNS) {
             writer.field(column);
         }
         for (final CustomerColumn column : layout.columns()) {
