@@ -36,6 +36,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class PutS3BatchBenchmark {
     private static final int ROUNDS = 7;
     private static final int DEFAULT_THRESHOLD = 32 * 1024 * 1024;
     private static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final URI endpoint;
     private final S3Client baselineClient;
@@ -113,16 +115,20 @@ public final class PutS3BatchBenchmark {
             final TestRunner runner = scheduledRunner(compression);
             final long[] oursNanos = new long[ROUNDS];
             final long[] peerNanos = new long[ROUNDS];
+            final long[] oursCpuNanos = new long[ROUNDS];
+            final long[] peerCpuNanos = new long[ROUNDS];
             // rounds alternate between the two so that drift in the machine's load affects both alike, and which
             // goes first alternates too; each starts on a collected heap, so neither pays for the other's garbage
             for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
                 final boolean oursFirst = round % 2 == 0;
-                final long peerBefore = oursFirst ? 0 : timePlainSdk(compression, object);
-                final long ours = timeProcessor(runner, inputs, attributes);
-                final long peer = oursFirst ? timePlainSdk(compression, object) : peerBefore;
+                final Timing peerBefore = oursFirst ? null : timePlainSdk(compression, object);
+                final Timing ours = timeProcessor(runner, inputs, attributes);
+                final Timing peer = oursFirst ? timePlainSdk(compression, object) : peerBefore;
                 if (round >= 0) {
-                    oursNanos[round] = ours;
-                    peerNanos[round] = peer;
+                    oursNanos[round] = ours.wallNanos();
+                    peerNanos[round] = peer.wallNanos();
+                    oursCpuNanos[round] = ours.cpuNanos();
+                    peerCpuNanos[round] = peer.cpuNanos();
                 }
             }
             runner.run(1, true, false);
@@ -130,9 +136,12 @@ public final class PutS3BatchBenchmark {
             final double peerRate = inputBytes * 1e9 / median(peerNanos);
             final double[] roundRatios = new double[ROUNDS];
             Arrays.setAll(roundRatios, round -> (double) peerNanos[round] / oursNanos[round]);
-            System.out.printf(Locale.ROOT, "  %-5s PutS3Batch %s   plain SDK %s   ratio %.2f   (rounds %.2f-%.2f)%n", compression.name().toLowerCase(Locale.ROOT),
+            // CPU time beside the wall-clock figures: other work on a shared machine moves the latter, not the former
+            System.out.printf(Locale.ROOT, "  %-5s PutS3Batch %s   plain SDK %s   ratio %.2f   (rounds %.2f-%.2f; CPU per round: "
+                            + "PutS3Batch %.0f ms, plain SDK %.0f ms)%n", compression.name().toLowerCase(Locale.ROOT),
                     Measurement.megabytesPerSecond(oursRate), Measurement.megabytesPerSecond(peerRate), oursRate / peerRate,
-                    Arrays.stream(roundRatios).min().orElseThrow(), Arrays.stream(roundRatios).max().orElseThrow());
+                    Arrays.stream(roundRatios).min().orElseThrow(), Arrays.stream(roundRatios).max().orElseThrow(),
+                    median(oursCpuNanos) / 1e6, median(peerCpuNanos) / 1e6);
         }
     }
 
@@ -140,7 +149,7 @@ public final class PutS3BatchBenchmark {
      * Enqueues the inputs (nifi-mock's part, not timed), then times PutS3Batch from the start of its first trigger
      * until the queue is empty and the last trigger's session is committed.
      */
-    private static long timeProcessor(final TestRunner runner, final List<byte[]> inputs, final List<Map<String, String>> attributes) {
+    private static Timing timeProcessor(final TestRunner runner, final List<byte[]> inputs, final List<Map<String, String>> attributes) {
         runner.clearTransferState();
         for (int i = 0; i < inputs.size(); i++) {
             runner.enqueue(inputs.get(i), attributes.get(i));
@@ -148,37 +157,50 @@ public final class PutS3BatchBenchmark {
         System.gc();
         final TimedPutS3Batch processor = (TimedPutS3Batch) runner.getProcessor();
         processor.firstTriggerNanos = 0;
+        processor.triggerCpuNanos.set(0);
         while (!runner.isQueueEmpty()) {
             runner.run(1, false, false);
         }
         final long elapsed = System.nanoTime() - processor.firstTriggerNanos;
         runner.assertTransferCount("failure", 0);
-        return elapsed;
+        return new Timing(elapsed, processor.triggerCpuNanos.get());
+    }
+
+    /** One side's time for one round: wall clock, and the CPU time of the thread that did the work. */
+    private record Timing(long wallNanos, long cpuNanos) {
     }
 
     /**
      * PutS3Batch itself, noting when its first trigger starts: what nifi-mock does in each {@code run} before it
      * triggers the processor (validating every property, starting a thread pool, about 10 ms here) is the test
-     * harness's work, which NiFi does not repeat per trigger, so it is not counted.
+     * harness's work, which NiFi does not repeat per trigger, so it is not counted. Also sums the CPU time of its
+     * triggers (nifi-mock's session commit after each, about a millisecond, is outside them).
      */
     public static final class TimedPutS3Batch extends PutS3Batch {
         private volatile long firstTriggerNanos;
+        private final AtomicLong triggerCpuNanos = new AtomicLong();
 
         @Override
         public void onTrigger(final ProcessContext context, final ProcessSession session) {
             if (firstTriggerNanos == 0) {
                 firstTriggerNanos = System.nanoTime();
             }
-            super.onTrigger(context, session);
+            final long cpuStart = THREADS.getCurrentThreadCpuTime();
+            try {
+                super.onTrigger(context, session);
+            } finally {
+                triggerCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
+            }
         }
     }
 
-    private long timePlainSdk(final Compression compression, final byte[] object) throws IOException {
+    private Timing timePlainSdk(final Compression compression, final byte[] object) throws IOException {
         System.gc();
+        final long cpuStart = THREADS.getCurrentThreadCpuTime();
         final long start = System.nanoTime();
         final Body body = compression == Compression.GZIP ? gzip(object) : new Body(object, object.length);
         plainSdkUpload("baseline" + compression.extension(), body);
-        return System.nanoTime() - start;
+        return new Timing(System.nanoTime() - start, THREADS.getCurrentThreadCpuTime() - cpuStart);
     }
 
     private static long median(final long[] values) {
