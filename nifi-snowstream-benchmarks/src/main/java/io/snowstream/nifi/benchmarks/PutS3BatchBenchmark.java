@@ -71,7 +71,7 @@ public final class PutS3BatchBenchmark {
     private static final long MB = 1_000_000L;
     private static final long MIB = 1024L * 1024;
     private static final int WARMUP_ROUNDS = 2;
-    private static final int ROUNDS = 7;
+    private static final int ROUNDS = 11;
     private static final int DEFAULT_THRESHOLD = 32 * 1024 * 1024;
     private static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
