@@ -389,7 +389,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
-    /** Largest buffer one upload may hold: the JVM's array limit. */
+    /** Largest buffer one upload may hold: its sizes are counted in ints. */
     private static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE - 8;
 
     /** The settings that stay fixed while the processor runs, read once when it is scheduled. */

@@ -12,11 +12,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,7 +32,8 @@ public final class S3ObjectUpload extends OutputStream {
     /** S3's upper bound on the number of parts of one object. */
     public static final int MAX_PARTS = 10_000;
 
-    private static final int INITIAL_BUFFER_SIZE = 1024 * 1024;
+    /** The unit the buffer grows and shrinks by. */
+    private static final int BLOCK_SIZE = 1024 * 1024;
 
     private final S3Client client;
     private final ObjectTarget target;
@@ -42,7 +42,14 @@ public final class S3ObjectUpload extends OutputStream {
     private final int partSize;
     /** The most the buffer grows to: one whole small object, or one part plus what did not fill the last part. */
     private final int capacity;
-    private byte[] buffer;
+    /**
+     * The unsent bytes, in blocks allocated as the object grows, so that small objects stay small and growing never
+     * copies what is already buffered; the blocks of sent parts are kept for reuse by the next parts.
+     */
+    private final List<byte[]> blocks = new ArrayList<>();
+    private final List<byte[]> spareBlocks = new ArrayList<>();
+    /** Where the first unsent byte is in the first block. */
+    private int start;
     private int buffered;
 
     private String uploadId;
@@ -62,8 +69,6 @@ public final class S3ObjectUpload extends OutputStream {
         this.threshold = multipartThreshold;
         this.partSize = partSize;
         this.capacity = Math.max(multipartThreshold, partSize);
-        // small objects are the common case: start small and grow, rather than allocate the whole capacity each time
-        this.buffer = new byte[Math.min(capacity, INITIAL_BUFFER_SIZE)];
     }
 
     @Override
@@ -76,15 +81,17 @@ public final class S3ObjectUpload extends OutputStream {
         int position = offset;
         int remaining = length;
         while (remaining > 0) {
-            if (buffered == buffer.length) {
-                if (buffer.length < capacity) {
-                    buffer = Arrays.copyOf(buffer, (int) Math.min(capacity, 2L * buffer.length));
-                } else {
-                    sendFullParts();
-                }
+            if (buffered == capacity) {
+                sendFullParts();
             }
-            final int chunk = Math.min(remaining, buffer.length - buffered);
-            System.arraycopy(bytes, position, buffer, buffered, chunk);
+            final long end = (long) start + buffered;
+            final int blockIndex = (int) (end / BLOCK_SIZE);
+            final int blockOffset = (int) (end % BLOCK_SIZE);
+            if (blockIndex == blocks.size()) {
+                blocks.add(spareBlocks.isEmpty() ? new byte[BLOCK_SIZE] : spareBlocks.removeLast());
+            }
+            final int chunk = Math.min(remaining, Math.min(BLOCK_SIZE - blockOffset, capacity - buffered));
+            System.arraycopy(bytes, position, blocks.get(blockIndex), blockOffset, chunk);
             buffered += chunk;
             position += chunk;
             remaining -= chunk;
@@ -103,8 +110,7 @@ public final class S3ObjectUpload extends OutputStream {
             startMultipart();
         }
         if (buffered > 0 || completedParts.isEmpty()) {
-            sendPart(0, buffered);
-            buffered = 0;
+            sendPart(buffered);
         }
         final CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
                 .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
@@ -156,9 +162,8 @@ public final class S3ObjectUpload extends OutputStream {
             }
         }
         final PutObjectRequest built = request.build();
-        final int length = buffered;
-        final PutObjectResponse response = send("PutObject",
-                () -> client.putObject(built, body(0, length)));
+        final RequestBody body = body(buffered);
+        final PutObjectResponse response = send("PutObject", () -> client.putObject(built, body));
         return result(response.eTag(), response.versionId());
     }
 
@@ -182,16 +187,13 @@ public final class S3ObjectUpload extends OutputStream {
         if (uploadId == null) {
             startMultipart();
         }
-        int offset = 0;
-        while (buffered - offset >= partSize) {
-            sendPart(offset, partSize);
-            offset += partSize;
+        while (buffered >= partSize) {
+            sendPart(partSize);
         }
-        System.arraycopy(buffer, offset, buffer, 0, buffered - offset);
-        buffered -= offset;
     }
 
-    private void sendPart(final int offset, final int length) throws S3UploadException {
+    /** Sends the first {@code length} unsent bytes as the next part, then drops them from the buffer. */
+    private void sendPart(final int length) throws S3UploadException {
         final int partNumber = completedParts.size() + 1;
         if (partNumber > MAX_PARTS) {
             throw new S3UploadException("Object needs more than " + MAX_PARTS + " parts: raise the part size",
@@ -200,15 +202,66 @@ public final class S3ObjectUpload extends OutputStream {
         final UploadPartRequest request = UploadPartRequest.builder()
                 .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
                 .partNumber(partNumber).contentLength((long) length).build();
-        final String eTag = send("UploadPart " + partNumber,
-                () -> client.uploadPart(request, body(offset, length))).eTag();
+        final RequestBody body = body(length);
+        final String eTag = send("UploadPart " + partNumber, () -> client.uploadPart(request, body)).eTag();
         completedParts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
+        start += length;
+        buffered -= length;
+        while (start >= BLOCK_SIZE) {
+            spareBlocks.add(blocks.removeFirst());
+            start -= BLOCK_SIZE;
+        }
     }
 
-    /** A body the SDK can read as often as it needs (checksum, then send, then each retry) without a copy. */
-    private RequestBody body(final int offset, final int length) {
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, offset, length),
-                length, target.contentType());
+    /**
+     * The first {@code length} unsent bytes as a body the SDK can read as often as it needs (each retry reads it
+     * again) without a copy; the blocks stay untouched until the request has succeeded.
+     */
+    private RequestBody body(final int length) {
+        final byte[][] unsent = blocks.toArray(byte[][]::new);
+        final int first = start;
+        return RequestBody.fromContentProvider(() -> new BlocksInputStream(unsent, first, length), length, target.contentType());
+    }
+
+    /** Reads {@code length} bytes from consecutive blocks, starting at {@code offset} in the first. */
+    private static final class BlocksInputStream extends InputStream {
+        private final byte[][] blocks;
+        private int block;
+        private int position;
+        private int remaining;
+
+        BlocksInputStream(final byte[][] blocks, final int offset, final int length) {
+            this.blocks = blocks;
+            this.position = offset;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() {
+            final byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(final byte[] target, final int offset, final int length) {
+            if (remaining == 0) {
+                return length == 0 ? 0 : -1;
+            }
+            if (position == BLOCK_SIZE) {
+                block++;
+                position = 0;
+            }
+            final int chunk = Math.min(Math.min(length, remaining), BLOCK_SIZE - position);
+            System.arraycopy(blocks[block], position, target, offset, chunk);
+            position += chunk;
+            remaining -= chunk;
+            return chunk;
+        }
+
+        @Override
+        public int available() {
+            return remaining;
+        }
     }
 
     private <T> T send(final String operation, final java.util.function.Supplier<T> request) throws S3UploadException {

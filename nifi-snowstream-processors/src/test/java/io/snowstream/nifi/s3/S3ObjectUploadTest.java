@@ -69,6 +69,22 @@ class S3ObjectUploadTest {
     }
 
     @Test
+    void partsNotAlignedWithTheBufferBlocksKeepEveryByteInOrder() throws Exception {
+        final byte[] content = randomBytes(19 * MIB + 333);
+        final int partSize = 5 * MIB + 12_345;
+        final S3ObjectUpload upload = upload("unaligned", partSize, partSize);
+        for (int offset = 0, chunk = 1; offset < content.length; offset += chunk, chunk = chunk * 3 % 700_001 + 1) {
+            upload.write(content, offset, Math.min(chunk, content.length - offset));
+        }
+
+        final S3ObjectUpload.UploadResult result = upload.complete();
+
+        assertThat(result.parts()).isEqualTo(4);
+        assertThat(result.bytes()).isEqualTo(content.length);
+        assertThat(S3.content(BUCKET, "unaligned")).isEqualTo(content);
+    }
+
+    @Test
     void abortRemovesTheUnfinishedMultipartUpload() throws Exception {
         final S3ObjectUpload upload = upload("abandoned", 5 * MIB, 5 * MIB);
         upload.write(randomBytes(11 * MIB));
