@@ -75,6 +75,7 @@ public final class InProcessFlow implements AutoCloseable {
         private final Set<String> autoTerminated;
         private final Map<String, List<Connection>> outgoing = new HashMap<>();
         private boolean scheduled;
+        private long longestTriggerNanos;
 
         private Node(final String name, final TestRunner runner, final boolean source, final VersionedProcessor definition) {
             this.name = name;
@@ -301,12 +302,25 @@ public final class InProcessFlow implements AutoCloseable {
         return List.copyOf(arrived);
     }
 
+    /**
+     * The longest time one trigger of the processor held its thread, the first (which also runs the
+     * {@code @OnScheduled} methods) excepted: what NiFi would show as a task blocked that long.
+     */
+    public Duration longestTrigger(final String processor) {
+        return Duration.ofNanos(nodes.get(processor).longestTriggerNanos);
+    }
+
     public TestRunner runner(final String processor) {
         return nodes.get(processor).runner;
     }
 
     private void run(final Node node) {
-        node.runner.run(1, false, !node.scheduled);
+        final boolean first = !node.scheduled;
+        final long started = System.nanoTime();
+        node.runner.run(1, false, first);
+        if (!first) {
+            node.longestTriggerNanos = Math.max(node.longestTriggerNanos, System.nanoTime() - started);
+        }
         node.scheduled = true;
         final long now = System.currentTimeMillis();
         for (final Relationship relationship : node.runner.getProcessor().getRelationships()) {

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -58,6 +59,7 @@ public final class EndToEndRun implements AutoCloseable {
     private final List<StoredObject> quarantined = new ArrayList<>();
     private final Map<String, Instant> announced = new ConcurrentHashMap<>();
     private final Map<String, Long> loadedRows = new HashMap<>();
+    private Predicate<String> failingLoads = key -> false;
 
     /**
      * @param flowFile   the flow definition to run
@@ -108,7 +110,18 @@ public final class EndToEndRun implements AutoCloseable {
         return new StoredObject(flowFile.getAttribute("s3.key"), Long.parseLong(flowFile.getAttribute("record.count")), atMillis);
     }
 
-    /** A file just announced becomes LOADED in the pipe's load history, with every record of the object as a row. */
+    /**
+     * Snowpipe fails to load the objects whose key matches: they appear LOAD_FAILED in the load history, with an
+     * error as Snowflake reports a file it could not parse.
+     */
+    public void failLoadsWhere(final Predicate<String> key) {
+        failingLoads = key;
+    }
+
+    /**
+     * A file just announced becomes LOADED in the pipe's load history, with every record of the object as a row (or
+     * LOAD_FAILED without rows, for an object {@link #failLoadsWhere} names).
+     */
     private void playSnowpipe(final MockFlowFile flowFile) {
         final String path = flowFile.getAttribute("snowpipe.path");
         final String key = flowFile.getAttribute("s3.key");
@@ -117,7 +130,12 @@ public final class EndToEndRun implements AutoCloseable {
         }
         announced.put(key, Instant.parse(flowFile.getAttribute("snowpipe.requested.at")));
         final long rows = Long.parseLong(flowFile.getAttribute("record.count"));
-        snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
+        if (failingLoads.test(key)) {
+            snowflake.addLoadHistory(path, "LOAD_FAILED", 0, rows, Instant.now().toString(),
+                    "Numeric value 'x' is not recognized (injected load failure)");
+        } else {
+            snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
+        }
     }
 
     public InProcessFlow flow() {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,7 @@ public final class SnowflakeStub implements AutoCloseable {
     private final Map<Endpoint, Failure> failures = Collections.synchronizedMap(new EnumMap<>(Endpoint.class));
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, AtomicInteger> injectedFailures = new ConcurrentHashMap<>();
     private volatile String loginRefusal;
     private volatile ObjectNode loadHistory = emptyLoadHistory();
     private volatile RestAnswer insertFilesAnswer = new RestAnswer(200, null);
@@ -174,6 +176,12 @@ public final class SnowflakeStub implements AutoCloseable {
         return logins.get();
     }
 
+    /** How many requests to the endpoint were answered with an injected HTTP {@code status} ({@link #failNext}). */
+    public int injectedFailures(final Endpoint endpoint, final int status) {
+        final AtomicInteger count = injectedFailures.get(endpoint + " " + status);
+        return count == null ? 0 : count.get();
+    }
+
     /** Every HTTP request received, failed ones and retries included. */
     public int requests() {
         return requests.get();
@@ -241,6 +249,7 @@ public final class SnowflakeStub implements AutoCloseable {
         if (failure == null || failure.remaining().getAndDecrement() <= 0) {
             return false;
         }
+        injectedFailures.computeIfAbsent(endpoint + " " + failure.status(), ignored -> new AtomicInteger()).incrementAndGet();
         respond(exchange, failure.status(), JSON.createObjectNode().put("message", "injected failure"));
         return true;
     }
