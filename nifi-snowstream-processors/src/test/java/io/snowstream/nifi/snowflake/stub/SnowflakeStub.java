@@ -154,6 +154,16 @@ public final class SnowflakeStub implements AutoCloseable {
         }
     }
 
+    /** Whether the load history holds an entry for the file. */
+    public boolean hasLoadHistory(final String path) {
+        for (final JsonNode file : loadHistory.get("files")) {
+            if (file.path("path").asText().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Makes loadHistoryScan answer at most {@code files} entries per call, with {@code completeResult = false}
      * and a {@code rangeEndTime} from which the next call continues, as Snowflake does for long histories.
