@@ -5,7 +5,6 @@ import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.apache.nifi.util.MockFlowFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
