@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -36,7 +37,7 @@ import java.util.zip.GZIPInputStream;
  * PutS3Batch and S3Mock failing a share of all S3 requests (500, 503 SlowDown, dropped connections, slow answers;
  * multipart parts, completions and aborts included), and a Snowflake stub answering 503 storms to insertFiles and
  * loadHistoryScan, refusing the key-pair token now and then (401: the flow authenticates each Snowpipe request with
- * it, there is no JDBC login to refuse), and reporting some files LOAD_FAILED. Then it checks the promise from the
+ * it, there is no JDBC login to refuse), and reporting every seventh object LOAD_FAILED. Then it checks the promise from the
  * outside: every generated record is in exactly one loaded object, the quarantine or a failure port with its reason;
  * no two objects in the bucket share a record; no multipart upload is left open; no trigger held its thread longer
  * than the configured bound. Shared by the fault test (small) and {@code ./benchmarks.sh faults} (a million records).
@@ -48,6 +49,8 @@ public final class FaultyFlowRun {
     public static final Duration SLOW_ANSWER = Duration.ofMillis(500);
     private static final int S3_ATTEMPTS = 5;
     private static final int CSV_RECORD_LIMIT = 1 << 20;
+    /** Snowpipe fails to load every this many announced objects. */
+    private static final int LOAD_FAILURE_EVERY = 7;
 
     /** What to run: records in all, per generated FlowFile and per object, and the share of S3 requests to fail. */
     public record Settings(long records, int recordsPerFlowFile, int recordsPerObject, double s3FaultShare, long seed) {
@@ -111,7 +114,8 @@ public final class FaultyFlowRun {
                 run.flow().runner(put).setProperty("Max Request Attempts", String.valueOf(S3_ATTEMPTS));
             }
             proxy.failRandomly(request -> true, settings.s3FaultShare(), SLOW_ANSWER, settings.seed());
-            run.failLoadsWhere(key -> Math.floorMod(key.hashCode(), 17) == 0);
+            final AtomicInteger announcedObjects = new AtomicInteger();
+            run.failLoadsWhere(key -> announcedObjects.incrementAndGet() % LOAD_FAILURE_EVERY == 0);
             final SnowflakeStub snowflake = run.snowflake();
 
             int round = 0;
