@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
 # Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|e2e|all]...   (default: all)
+#        ./benchmarks.sh faults soak   (the reliability runs: a million records under faults; the soak; not in all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -83,12 +84,25 @@ e2e() {
         flows/snowstream/customer-stream-to-snowflake.json docs/e2e-latency.png
 }
 
+# the reliability runs (docs/reliability.md): a million records under injected faults, and the soak with the heap
+# sampled after GC; each prints its figures and fails the script when a check fails
+reliability() {
+    start_s3mock
+    mkdir -p nifi-snowstream-benchmarks/target/snowflake-ocsp
+    SNOWFLAKE_DISABLE_MINICORE=true on_one_core -Xms2g -Xmx2g \
+        -Dnet.snowflake.jdbc.ocspResponseCacheDir=nifi-snowstream-benchmarks/target/snowflake-ocsp \
+        -Djava.util.logging.config.file=/dev/null -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+        io.snowstream.nifi.benchmarks.ReliabilityBenchmark "http://127.0.0.1:$s3mock_port" \
+        flows/snowstream/customer-stream-to-snowflake.json "$1"
+}
+
 all_benchmarks=(generator validator s3 snowpipe e2e)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
         generator|validator|s3|snowpipe|e2e) "$name" ;;
-        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]} or all)" >&2; exit 2 ;;
+        faults|soak) reliability "$name" ;;
+        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults or soak)" >&2; exit 2 ;;
     esac
 done

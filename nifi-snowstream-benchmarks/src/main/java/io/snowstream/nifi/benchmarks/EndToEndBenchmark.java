@@ -164,7 +164,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static void createBucket(final URI s3Endpoint, final String bucket) {
+    static void createBucket(final URI s3Endpoint, final String bucket) {
         try (S3Client s3 = S3Client.builder().endpointOverride(s3Endpoint).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret")))
                 .build()) {

@@ -12,20 +12,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * A small HTTP proxy in front of S3Mock that can answer chosen requests with S3 errors instead of forwarding them:
  * 5xx for a while, throttling, a dropped connection, or the 403 AWS answers for an unknown access key (S3Mock itself accepts any
- * credentials). Everything else is forwarded unchanged, so the processor sees a real S3 API with faults.
+ * credentials). Everything else is forwarded unchanged, so the processor sees a real S3 API with faults. It can also
+ * fail a random share of requests ({@link #failRandomly}), and play the death of its client's process
+ * ({@link #crashAt}). Being plain HTTP, it fronts the Snowflake stub as well.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
 
@@ -43,6 +49,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private record Fault(Predicate<Request> matches, AtomicInteger remaining, int status, String errorCode) {
     }
 
+    /** What {@link #failRandomly} does to a request it picks. */
+    public enum RandomFault { HTTP_500, HTTP_503_SLOW_DOWN, CONNECTION_RESET, SLOW_RESPONSE }
+
+    private record RandomFaults(Predicate<Request> matches, double share, Duration slowDelay, Random random) {
+    }
+
+    private record Crash(Predicate<Request> matches, boolean afterForwarding) {
+    }
+
     /** Status of a fault that answers nothing and drops the connection instead. */
     private static final int CONNECTION_RESET = 0;
 
@@ -51,15 +66,23 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     private final URI target;
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     private final HttpClient forwarder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Request> injected = new CopyOnWriteArrayList<>();
     private volatile String requiredAccessKeyId;
+    private volatile RandomFaults randomFaults;
+    private final Map<RandomFault, AtomicInteger> randomFaultCounts = new EnumMap<>(RandomFault.class);
+    private volatile Crash crash;
+    private final CountDownLatch crashed = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     public FaultInjectingProxy(final URI target) throws IOException {
         this.target = target;
+        for (final RandomFault kind : RandomFault.values()) {
+            randomFaultCounts.put(kind, new AtomicInteger());
+        }
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -78,6 +101,37 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Drops the connection, without any response, for the next {@code times} requests that match. */
     public void reset(final Predicate<Request> matches, final int times) {
         faults.add(new Fault(matches, new AtomicInteger(times), CONNECTION_RESET, null));
+    }
+
+    /**
+     * Picks {@code share} of the matching requests (at random, reproducibly from {@code seed}) and, in equal parts,
+     * answers 500 InternalError, answers 503 SlowDown, drops the connection unanswered, or forwards it only after
+     * {@code slowDelay}. Applies after the counted faults.
+     */
+    public void failRandomly(final Predicate<Request> matches, final double share, final Duration slowDelay, final long seed) {
+        randomFaults = new RandomFaults(matches, share, slowDelay, new Random(seed));
+    }
+
+    /** How many requests each kind of random fault hit. */
+    public Map<RandomFault, Integer> randomFaultCounts() {
+        final Map<RandomFault, Integer> counts = new EnumMap<>(RandomFault.class);
+        randomFaultCounts.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
+    }
+
+    /**
+     * Plays the death of the client's process at the first request that matches: that request (after reaching the
+     * target, when {@code afterForwarding}, so that its effect is done but its answer never arrives) and every later
+     * one are held without an answer until the proxy closes, which drops them unanswered. Nothing the client sends
+     * from that moment has an effect, as nothing a dead process would send could.
+     */
+    public void crashAt(final Predicate<Request> matches, final boolean afterForwarding) {
+        crash = new Crash(matches, afterForwarding);
+    }
+
+    /** Waits until the crash point was reached; false when it was not within the timeout. */
+    public boolean awaitCrash(final Duration timeout) throws InterruptedException {
+        return crashed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Answers 403 InvalidAccessKeyId to any request not signed with this access key, as AWS does. */
@@ -105,6 +159,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
             }
             final Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery());
+            if (crashed.getCount() == 0) {
+                holdUntilClosed();
+            }
+            final Crash crashPoint = crash;
+            if (crashPoint != null && crashPoint.matches().test(request)) {
+                if (crashPoint.afterForwarding()) {
+                    send(exchange, request, body);
+                }
+                crashed.countDown();
+                holdUntilClosed();
+            }
             final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             final String accessKey = requiredAccessKeyId;
             if (accessKey != null && (authorization == null || !authorization.contains("Credential=" + accessKey + "/"))) {
@@ -124,25 +189,68 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     return;
                 }
             }
+            final RandomFaults random = randomFaults;
+            if (random != null && random.matches().test(request)) {
+                final RandomFault fault = pick(random);
+                if (fault != null) {
+                    randomFaultCounts.get(fault).incrementAndGet();
+                    switch (fault) {
+                        case HTTP_500 -> {
+                            answerError(exchange, 500, "InternalError", "Injected by the test proxy");
+                            return;
+                        }
+                        case HTTP_503_SLOW_DOWN -> {
+                            answerError(exchange, 503, "SlowDown", "Injected by the test proxy");
+                            return;
+                        }
+                        case CONNECTION_RESET -> throw new IOException("Connection reset injected by the test proxy");
+                        case SLOW_RESPONSE -> Thread.sleep(random.slowDelay().toMillis());
+                    }
+                }
+            }
             forward(exchange, request, body);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    private static RandomFault pick(final RandomFaults random) {
+        synchronized (random.random()) {
+            if (random.random().nextDouble() >= random.share()) {
+                return null;
+            }
+            return RandomFault.values()[random.random().nextInt(RandomFault.values().length)];
+        }
+    }
+
+    /** Blocks the handling thread until the proxy closes; the exception then drops the connection unanswered. */
+    private void holdUntilClosed() throws IOException, InterruptedException {
+        closed.await();
+        throw new IOException("the client's process is gone");
+    }
+
     private void forward(final HttpExchange exchange, final Request request, final byte[] body)
             throws IOException, InterruptedException {
+        answer(exchange, request, send(exchange, request, body));
+    }
+
+    /** Sends the request to the target and returns its answer, without answering the client. */
+    private HttpResponse<byte[]> send(final HttpExchange exchange, final Request request, final byte[] body)
+            throws IOException, InterruptedException {
         final String pathAndQuery = request.path() + (request.query() == null ? "" : "?" + request.query());
-        final HttpRequest.Builder forwarded = HttpRequest.newBuilder(target.resolve(pathAndQuery))
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(target.resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
                 .method(request.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         for (final Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                header.getValue().forEach(value -> forwarded.header(header.getKey(), value));
+                header.getValue().forEach(value -> builder.header(header.getKey(), value));
             }
         }
-        final HttpResponse<byte[]> response = forwarder.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return forwarder.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private void answer(final HttpExchange exchange, final Request request, final HttpResponse<byte[]> response) throws IOException {
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                 exchange.getResponseHeaders().put(name, values);
@@ -167,6 +275,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
         forwarder.close();

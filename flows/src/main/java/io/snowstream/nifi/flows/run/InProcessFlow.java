@@ -15,12 +15,16 @@ import org.apache.nifi.processor.Processor;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.registry.flow.RegisteredFlowSnapshot;
 import org.apache.nifi.reporting.InitializationException;
+import org.apache.nifi.util.MockComponentLog;
 import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockSessionFactory;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs a flow definition in this JVM, without a NiFi server: each processor of the file becomes a nifi-mock
@@ -55,6 +60,10 @@ public final class InProcessFlow implements AutoCloseable {
     public static final String RETRY_ATTEMPT_ATTRIBUTE = "inprocess.retry.attempt";
 
     private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#\\{([^}]+)}");
+    private static final Field CREATED_SESSIONS = field(MockSessionFactory.class, "createdSessions");
+    private static final Field CAPTURING_LOGGER = field(MockComponentLog.class, "logger");
+    private static final List<Field> LOG_MESSAGES = Stream.of("trace", "debug", "info", "warn", "error")
+            .map(level -> field(CAPTURING_LOGGER.getType(), level + "Messages")).toList();
 
     /** Sees every FlowFile a processor routes, right after the processor's trigger returned. */
     @FunctionalInterface
@@ -75,6 +84,7 @@ public final class InProcessFlow implements AutoCloseable {
         private final Set<String> autoTerminated;
         private final Map<String, List<Connection>> outgoing = new HashMap<>();
         private boolean scheduled;
+        private long longestTriggerNanos;
 
         private Node(final String name, final TestRunner runner, final boolean source, final VersionedProcessor definition) {
             this.name = name;
@@ -93,6 +103,18 @@ public final class InProcessFlow implements AutoCloseable {
     private final List<Runnable> closers = new ArrayList<>();
 
     private InProcessFlow() {
+    }
+
+    /** A private field of nifi-mock that a long run must empty (see {@link #forgetSessionsAndLogMessages}). */
+    private static Field field(final Class<?> owner, final String name) {
+        try {
+            final Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (final NoSuchFieldException e) {
+            throw new IllegalStateException("this nifi-mock has no " + owner.getSimpleName() + "." + name
+                    + ": InProcessFlow needs updating", e);
+        }
     }
 
     /**
@@ -301,12 +323,25 @@ public final class InProcessFlow implements AutoCloseable {
         return List.copyOf(arrived);
     }
 
+    /**
+     * The longest time one trigger of the processor held its thread, the first (which also runs the
+     * {@code @OnScheduled} methods) excepted: what NiFi would show as a task blocked that long.
+     */
+    public Duration longestTrigger(final String processor) {
+        return Duration.ofNanos(nodes.get(processor).longestTriggerNanos);
+    }
+
     public TestRunner runner(final String processor) {
         return nodes.get(processor).runner;
     }
 
     private void run(final Node node) {
-        node.runner.run(1, false, !node.scheduled);
+        final boolean first = !node.scheduled;
+        final long started = System.nanoTime();
+        node.runner.run(1, false, first);
+        if (!first) {
+            node.longestTriggerNanos = Math.max(node.longestTriggerNanos, System.nanoTime() - started);
+        }
         node.scheduled = true;
         final long now = System.currentTimeMillis();
         for (final Relationship relationship : node.runner.getProcessor().getRelationships()) {
@@ -320,6 +355,27 @@ public final class InProcessFlow implements AutoCloseable {
         node.runner.clearTransferState();
         // provenance is not inspected here, and a long run would otherwise keep every event in memory
         node.runner.clearProvenanceEvents();
+        forgetSessionsAndLogMessages(node.runner);
+    }
+
+    /**
+     * nifi-mock keeps every session it created (a committed one with its emptied maps at their largest size and the
+     * FlowFiles it penalized) and every log message with its arguments (FlowFiles, content included), for its
+     * assertions: a long run would grow by every trigger. The flow has read what the session routed, and the log
+     * has been written; it forgets both, as NiFi forgets a committed session and a written log line.
+     */
+    private static void forgetSessionsAndLogMessages(final TestRunner runner) {
+        try {
+            if (runner.getProcessSessionFactory() instanceof MockSessionFactory factory) {
+                ((Collection<?>) CREATED_SESSIONS.get(factory)).clear();
+            }
+            final Object logger = CAPTURING_LOGGER.get(runner.getLogger());
+            for (final Field messages : LOG_MESSAGES) {
+                ((Collection<?>) messages.get(logger)).clear();
+            }
+        } catch (final IllegalAccessException e) {
+            throw new IllegalStateException("cannot reach nifi-mock's sessions or log messages", e);
+        }
     }
 
     private void route(final Node node, final String relationship, final List<MockFlowFile> routed) {

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -48,6 +49,7 @@ public final class EndToEndRun implements AutoCloseable {
     }
 
     private final SnowflakeStub snowflake;
+    private final boolean ownsSnowflake;
     private final S3Client s3;
     private final String bucket;
     private final InProcessFlow flow;
@@ -58,6 +60,7 @@ public final class EndToEndRun implements AutoCloseable {
     private final List<StoredObject> quarantined = new ArrayList<>();
     private final Map<String, Instant> announced = new ConcurrentHashMap<>();
     private final Map<String, Long> loadedRows = new HashMap<>();
+    private Predicate<String> failingLoads = key -> false;
 
     /**
      * @param flowFile   the flow definition to run
@@ -66,11 +69,26 @@ public final class EndToEndRun implements AutoCloseable {
      */
     public EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides)
             throws IOException {
+        this(flowFile, s3Endpoint, bucket, overrides, SnowflakeStub.start(ACCOUNT, USER, TestKeys.publicKey()), true);
+    }
+
+    /**
+     * A run against an existing Snowflake account (stub), which it leaves open: a NiFi restarted after a crash
+     * meets the same S3 bucket and the same pipe, with the load history the first run left.
+     */
+    public EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides,
+                       final SnowflakeStub snowflake) throws IOException {
+        this(flowFile, s3Endpoint, bucket, overrides, snowflake, false);
+    }
+
+    private EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides,
+                        final SnowflakeStub snowflake, final boolean ownsSnowflake) throws IOException {
         this.bucket = bucket;
+        this.snowflake = snowflake;
+        this.ownsSnowflake = ownsSnowflake;
         // PutS3Batch takes the default credentials chain (as on EC2 or in docker compose): system properties here
         System.setProperty("aws.accessKeyId", "end-to-end-test");
         System.setProperty("aws.secretAccessKey", "end-to-end-test-secret");
-        snowflake = SnowflakeStub.start(ACCOUNT, USER, TestKeys.publicKey());
         s3 = S3Client.builder().endpointOverride(s3Endpoint).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("end-to-end-test", "end-to-end-test-secret")))
                 .build();
@@ -108,16 +126,36 @@ public final class EndToEndRun implements AutoCloseable {
         return new StoredObject(flowFile.getAttribute("s3.key"), Long.parseLong(flowFile.getAttribute("record.count")), atMillis);
     }
 
-    /** A file just announced becomes LOADED in the pipe's load history, with every record of the object as a row. */
+    /**
+     * Snowpipe fails to load the objects whose key matches: they appear LOAD_FAILED in the load history, with an
+     * error as Snowflake reports a file it could not parse.
+     */
+    public void failLoadsWhere(final Predicate<String> key) {
+        failingLoads = key;
+    }
+
+    /**
+     * A file just announced becomes LOADED in the pipe's load history, with every record of the object as a row (or
+     * LOAD_FAILED without rows, for an object {@link #failLoadsWhere} names).
+     */
     private void playSnowpipe(final MockFlowFile flowFile) {
         final String path = flowFile.getAttribute("snowpipe.path");
         final String key = flowFile.getAttribute("s3.key");
         if (path == null || flowFile.getAttribute("snowpipe.status") != null || announced.containsKey(key)) {
             return;
         }
+        // Snowpipe loads a file once: its load metadata skips a file announced again
+        if (snowflake.hasLoadHistory(path)) {
+            return;
+        }
         announced.put(key, Instant.parse(flowFile.getAttribute("snowpipe.requested.at")));
         final long rows = Long.parseLong(flowFile.getAttribute("record.count"));
-        snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
+        if (failingLoads.test(key)) {
+            snowflake.addLoadHistory(path, "LOAD_FAILED", 0, rows, Instant.now().toString(),
+                    "Numeric value 'x' is not recognized (injected load failure)");
+        } else {
+            snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
+        }
     }
 
     public InProcessFlow flow() {
@@ -201,6 +239,8 @@ public final class EndToEndRun implements AutoCloseable {
     public void close() {
         flow.close();
         s3.close();
-        snowflake.close();
+        if (ownsSnowflake) {
+            snowflake.close();
+        }
     }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,7 @@ public final class SnowflakeStub implements AutoCloseable {
     private final Map<Endpoint, Failure> failures = Collections.synchronizedMap(new EnumMap<>(Endpoint.class));
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, AtomicInteger> injectedFailures = new ConcurrentHashMap<>();
     private volatile String loginRefusal;
     private volatile ObjectNode loadHistory = emptyLoadHistory();
     private volatile RestAnswer insertFilesAnswer = new RestAnswer(200, null);
@@ -152,6 +154,16 @@ public final class SnowflakeStub implements AutoCloseable {
         }
     }
 
+    /** Whether the load history holds an entry for the file. */
+    public boolean hasLoadHistory(final String path) {
+        for (final JsonNode file : loadHistory.get("files")) {
+            if (file.path("path").asText().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Makes loadHistoryScan answer at most {@code files} entries per call, with {@code completeResult = false}
      * and a {@code rangeEndTime} from which the next call continues, as Snowflake does for long histories.
@@ -172,6 +184,12 @@ public final class SnowflakeStub implements AutoCloseable {
 
     public int logins() {
         return logins.get();
+    }
+
+    /** How many requests to the endpoint were answered with an injected HTTP {@code status} ({@link #failNext}). */
+    public int injectedFailures(final Endpoint endpoint, final int status) {
+        final AtomicInteger count = injectedFailures.get(endpoint + " " + status);
+        return count == null ? 0 : count.get();
     }
 
     /** Every HTTP request received, failed ones and retries included. */
@@ -241,6 +259,7 @@ public final class SnowflakeStub implements AutoCloseable {
         if (failure == null || failure.remaining().getAndDecrement() <= 0) {
             return false;
         }
+        injectedFailures.computeIfAbsent(endpoint + " " + failure.status(), ignored -> new AtomicInteger()).incrementAndGet();
         respond(exchange, failure.status(), JSON.createObjectNode().put("message", "injected failure"));
         return true;
     }
