@@ -58,6 +58,15 @@ class MonitoringAndAwsFilesTest {
     }
 
     @Test
+    void multipartUploadsACrashLeftOpenAreAbortedByTheBucket() throws IOException {
+        final JsonNode rule = json.readTree(Repository.read("deploy/aws/s3-lifecycle-abort-incomplete-multipart.json")).path("Rules").get(0);
+
+        assertThat(rule.path("Status").asText()).isEqualTo("Enabled");
+        assertThat(rule.path("AbortIncompleteMultipartUpload").path("DaysAfterInitiation").asInt()).isBetween(1, 7);
+        assertThat(rule.has("Expiration")).as("the rule must never expire the objects themselves").isFalse();
+    }
+
+    @Test
     void theInstanceRoleCanOnlyBeAssumedByEc2() throws IOException {
         final JsonNode trust = json.readTree(Repository.read("deploy/aws/ec2-trust-policy.json"));
         assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");
