@@ -5,7 +5,6 @@ import io.snowstream.nifi.s3.S3MockServer;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,16 +41,7 @@ class PutS3BatchHostileInputTest {
     void setUp() {
         bucket = "hostile-" + BUCKETS.incrementAndGet();
         S3.createBucket(bucket);
-        runner = TestRunners.newTestRunner(PutS3Batch.class);
-        runner.setProperty(PutS3Batch.BUCKET, bucket);
-        runner.setProperty(PutS3Batch.REGION, "us-east-1");
-        runner.setProperty(PutS3Batch.CREDENTIALS_SOURCE, PutS3Batch.CREDENTIALS_STATIC_KEYS);
-        runner.setProperty(PutS3Batch.ACCESS_KEY_ID, S3MockServer.ACCESS_KEY_ID);
-        runner.setProperty(PutS3Batch.SECRET_ACCESS_KEY, S3MockServer.SECRET_ACCESS_KEY);
-        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, S3.endpoint().toString());
-        runner.setProperty(PutS3Batch.PATH_STYLE_ACCESS, "true");
-        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "0 sec");
-        runner.setProperty(PutS3Batch.INITIAL_RETRY_DELAY, "1 millis");
+        runner = PutS3BatchRunners.against(S3, bucket);
         runner.setProperty(PutS3Batch.MAX_ATTEMPTS, "2");
     }
 

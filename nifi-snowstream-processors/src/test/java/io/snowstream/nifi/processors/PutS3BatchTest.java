@@ -11,7 +11,6 @@ import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockComponentLog;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,16 +61,7 @@ class PutS3BatchTest {
         proxy.reset();
         bucket = "batch-" + BUCKETS.incrementAndGet();
         S3.createBucket(bucket);
-        runner = TestRunners.newTestRunner(PutS3Batch.class);
-        runner.setProperty(PutS3Batch.BUCKET, bucket);
-        runner.setProperty(PutS3Batch.REGION, "us-east-1");
-        runner.setProperty(PutS3Batch.CREDENTIALS_SOURCE, PutS3Batch.CREDENTIALS_STATIC_KEYS);
-        runner.setProperty(PutS3Batch.ACCESS_KEY_ID, S3MockServer.ACCESS_KEY_ID);
-        runner.setProperty(PutS3Batch.SECRET_ACCESS_KEY, S3MockServer.SECRET_ACCESS_KEY);
-        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, S3.endpoint().toString());
-        runner.setProperty(PutS3Batch.PATH_STYLE_ACCESS, "true");
-        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "0 sec");
-        runner.setProperty(PutS3Batch.INITIAL_RETRY_DELAY, "1 millis");
+        runner = PutS3BatchRunners.against(S3, bucket);
     }
 
     @Test
