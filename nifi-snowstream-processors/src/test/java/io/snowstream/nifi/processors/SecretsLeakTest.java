@@ -99,16 +99,10 @@ class SecretsLeakTest {
 
     private void runPutS3Batch(final List<String> seen, final Consumer<TestRunner> configure) {
         proxy.reset();
-        final TestRunner runner = TestRunners.newTestRunner(PutS3Batch.class);
-        runner.setProperty(PutS3Batch.BUCKET, BUCKET);
-        runner.setProperty(PutS3Batch.CREDENTIALS_SOURCE, PutS3Batch.CREDENTIALS_STATIC_KEYS);
+        final TestRunner runner = PutS3BatchRunners.against(S3, BUCKET);
         runner.setProperty(PutS3Batch.ACCESS_KEY_ID, AWS_ACCESS_KEY_ID);
         runner.setProperty(PutS3Batch.SECRET_ACCESS_KEY, AWS_SECRET);
-        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, S3.endpoint().toString());
-        runner.setProperty(PutS3Batch.PATH_STYLE_ACCESS, "true");
-        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "0 sec");
         runner.setProperty(PutS3Batch.MAX_ATTEMPTS, "2");
-        runner.setProperty(PutS3Batch.INITIAL_RETRY_DELAY, "1 millis");
         configure.accept(runner);
         runner.enqueue(CSV, Map.of("record.count", "1"));
         runner.run();
@@ -190,22 +184,10 @@ class SecretsLeakTest {
             if (refuseLogins) {
                 stub.refuseLogins();
             }
-            final TestRunner runner = TestRunners.newTestRunner(TriggerSnowpipeRefresh.class);
-            final StandardSnowflakeConnectionService service = new StandardSnowflakeConnectionService();
-            runner.addControllerService("snowflake", service);
-            runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "testacct");
-            runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
-            runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
-            runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "3 sec");
-            runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "3 sec");
-            runner.setProperty(service, StandardSnowflakeConnectionService.MAX_HTTP_RETRIES, "1");
+            final TestRunner runner = SnowpipeRunners.against(stub, BUCKET);
+            final StandardSnowflakeConnectionService service = SnowpipeRunners.service(runner);
             setup.configure(runner, service);
             runner.enableControllerService(service);
-            runner.setProperty(TriggerSnowpipeRefresh.CONNECTION_SERVICE, "snowflake");
-            runner.setProperty(TriggerSnowpipeRefresh.DATABASE, "analytics");
-            runner.setProperty(TriggerSnowpipeRefresh.SCHEMA, "raw");
-            runner.setProperty(TriggerSnowpipeRefresh.PIPE_NAME, "customer_pipe");
-            runner.setProperty(TriggerSnowpipeRefresh.STAGE_LOCATION, "s3://" + BUCKET + "/customers/");
             runner.setProperty(TriggerSnowpipeRefresh.NOTIFICATION_METHOD, notification);
             runner.setProperty(TriggerSnowpipeRefresh.LOAD_CONFIRMATION, confirmation);
             stub.addLoadHistory("a.csv.gz", "LOADED", 1, 1, "2026-11-23T10:00:30.000Z", null);

@@ -12,7 +12,6 @@ import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -46,26 +45,11 @@ class TriggerSnowpipeRefreshTest {
     @BeforeEach
     void startStub() throws IOException, InitializationException {
         stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
-        runner = TestRunners.newTestRunner(TriggerSnowpipeRefresh.class);
-        service = new StandardSnowflakeConnectionService();
-        runner.addControllerService("snowflake", service);
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "testacct");
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
-        runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
+        runner = SnowpipeRunners.against(stub, BUCKET);
+        service = SnowpipeRunners.service(runner);
         runner.setProperty(service, StandardSnowflakeConnectionService.ROLE, "SNOWSTREAM_LOADER");
         runner.setProperty(service, StandardSnowflakeConnectionService.WAREHOUSE, "LOAD_WH");
         runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
-        runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "3 sec");
-        runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "3 sec");
-        runner.setProperty(service, StandardSnowflakeConnectionService.MAX_HTTP_RETRIES, "1");
-
-        runner.setProperty(TriggerSnowpipeRefresh.CONNECTION_SERVICE, "snowflake");
-        runner.setProperty(TriggerSnowpipeRefresh.DATABASE, "analytics");
-        runner.setProperty(TriggerSnowpipeRefresh.SCHEMA, "raw");
-        runner.setProperty(TriggerSnowpipeRefresh.PIPE_NAME, "customer_pipe");
-        runner.setProperty(TriggerSnowpipeRefresh.STAGE_LOCATION, "s3://" + BUCKET + "/customers/");
-        runner.setProperty(TriggerSnowpipeRefresh.NOTIFICATION_METHOD, "REFRESH");
-        runner.setProperty(TriggerSnowpipeRefresh.LOAD_CONFIRMATION, "NONE");
     }
 
     @AfterEach

@@ -37,14 +37,7 @@ class StandardSnowflakeConnectionServiceTest {
     void setUp() throws IOException, InitializationException {
         stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
         runner = TestRunners.newTestRunner(NoOpProcessor.class);
-        service = new StandardSnowflakeConnectionService();
-        runner.addControllerService("snowflake", service);
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "testacct");
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
-        runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
-        runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "3 sec");
-        runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "3 sec");
-        runner.setProperty(service, StandardSnowflakeConnectionService.MAX_HTTP_RETRIES, "1");
+        service = SnowflakeStubServices.addTo(runner, stub);
     }
 
     @AfterEach
