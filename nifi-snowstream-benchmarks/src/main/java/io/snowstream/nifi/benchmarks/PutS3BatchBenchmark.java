@@ -13,7 +13,7 @@ import io.snowstream.nifi.s3.RetryPolicy;
 import io.snowstream.nifi.s3.S3ObjectUpload;
 import io.snowstream.nifi.s3.ServerSideEncryption;
 import org.apache.nifi.processor.ProcessContext;
-import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.ProcessSessionFactory;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -181,13 +181,13 @@ public final class PutS3BatchBenchmark {
         private final AtomicLong triggerCpuNanos = new AtomicLong();
 
         @Override
-        public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        public void onTrigger(final ProcessContext context, final ProcessSessionFactory sessionFactory) {
             if (firstTriggerNanos == 0) {
                 firstTriggerNanos = System.nanoTime();
             }
             final long cpuStart = THREADS.getCurrentThreadCpuTime();
             try {
-                super.onTrigger(context, session);
+                super.onTrigger(context, sessionFactory);
             } finally {
                 triggerCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
             }
@@ -270,7 +270,7 @@ public final class PutS3BatchBenchmark {
         final ObjectTarget target = new ObjectTarget(BUCKET, "heap/one-gigabyte.csv", "text/csv", "STANDARD",
                 ServerSideEncryption.NONE, null, Map.of("record-count", "unknown"));
         final long start = System.nanoTime();
-        final S3ObjectUpload upload = new S3ObjectUpload(baselineClient, target, new RetryPolicy(5, Duration.ofMillis(200)),
+        final S3ObjectUpload upload = new S3ObjectUpload(baselineClient, target, new RetryPolicy(5, Duration.ofMillis(200), () -> true),
                 (int) (32 * MIB), (int) (16 * MIB));
         final Compression.Encoder body = Compression.NONE.wrap(upload);
         final BatchObjectWriter writer = new BatchObjectWriter(body);

@@ -33,18 +33,19 @@ import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
-import org.apache.nifi.controller.queue.QueueSize;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.logging.ComponentLog;
-import org.apache.nifi.processor.AbstractProcessor;
+import org.apache.nifi.processor.AbstractSessionFactoryProcessor;
 import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.FlowFileFilter.FlowFileFilterResult;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.ProcessSessionFactory;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.exception.MissingFlowFileException;
 import org.apache.nifi.processor.util.StandardValidators;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -63,6 +64,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -73,7 +77,9 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
         + "well-sized objects and uploads each to Amazon S3 or an S3-compatible store, in one step: one header per object, "
         + "gzip by default, a batch closed by maximum records, bytes, FlowFiles or age, whichever comes first. The age "
         + "bound is a latency promise: the processor is triggered on a quiet queue too, so no FlowFile waits longer "
-        + "than Max Batch Age before its upload starts. The object key is fixed when the batch is formed, so a retried "
+        + "than Max Batch Age (plus at most one Yield Duration) before its upload starts. A forming batch is held "
+        + "across triggers, as MergeContent holds its bins, and returns to the queue when the processor is stopped. "
+        + "The object key is fixed when the batch is formed, so a retried "
         + "request overwrites the same key; inputs are removed only after S3 has acknowledged the whole object, and "
         + "transient errors are retried with bounded back-off before the inputs are routed to failure. Objects above "
         + "the multipart threshold are streamed as multipart uploads, which are aborted on failure. The output is one "
@@ -117,7 +123,7 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
                 Connect `success` to TriggerSnowpipeRefresh (or auto-terminate it when S3 event notifications drive Snowpipe) \
                 and route `failure` back to PutS3Batch.
                 """)
-public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor {
+public class PutS3Batch extends AbstractSessionFactoryProcessor implements VerifiableProcessor {
 
     static final String OBJECT_EXTENSION_VARIABLE = "object.extension";
 
@@ -287,7 +293,8 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
     static final PropertyDescriptor MAX_BATCH_AGE = new PropertyDescriptor.Builder()
             .name("Max Batch Age")
             .description("The longest any input waits in this processor's queue before its batch's upload starts, even "
-                    + "when no further data arrives. Run Schedule must be well below it (the default 0 sec is right).")
+                    + "when no further data arrives. A quiet processor yields, so the bound holds within one Yield "
+                    + "Duration (1 sec by default); Run Schedule must be well below it (the default 0 sec is right).")
             .required(true)
             .defaultValue("1 min")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
@@ -355,7 +362,8 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
     static final PropertyDescriptor MAX_ATTEMPTS = new PropertyDescriptor.Builder()
             .name("Max Request Attempts")
             .description("How often one request (a PutObject, one part, the completion) is tried when S3 answers with a "
-                    + "transient error (5xx, throttling, timeout, broken connection) before the batch goes to failure.")
+                    + "transient error (5xx, throttling, timeout, broken connection) before the batch goes to failure. "
+                    + "Stopping the processor ends the retries: the upload is aborted and the batch returns to the queue.")
             .required(true)
             .defaultValue("5")
             .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR)
@@ -398,13 +406,12 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                                   String sourceName, RetryPolicy retryPolicy) {
     }
 
-    /** A batch left queued because it was neither full nor due: what the queue held, and when it falls due. */
-    private record Waiting(int flowFiles, long bytes, long dueMillis) {
-    }
-
     private volatile S3Connection connection;
     private volatile UploadSettings settings;
-    private volatile Waiting waiting;
+
+    /** Held by the task that forms the next batch; other concurrent tasks upload ready batches meanwhile. */
+    private final Lock formingLock = new ReentrantLock();
+    private FormingBatch forming;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -459,49 +466,75 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
 
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
-        waiting = null;
-        settings = uploadSettings(context);
+        settings = uploadSettings(context, this::isScheduled);
         connection = S3Connection.open(connectionSettings(context));
     }
 
     @Override
-    public void onTrigger(final ProcessContext context, final ProcessSession session) {
-        final QueueSize queued = session.getQueueSize();
-        if (queued.getObjectCount() == 0 || isStillWaiting(queued)) {
-            return;
-        }
-        final UploadSettings upload = settings;
-        final BatchPlanner planner = new BatchPlanner(upload.bounds());
-        final List<FlowFile> batch = session.get(flowFile -> switch (planner.offer(declaredRecordCount(flowFile),
-                flowFile.getSize(), queuedMillis(flowFile))) {
-            case TAKE -> FlowFileFilterResult.ACCEPT_AND_CONTINUE;
-            case TAKE_AND_CLOSE -> FlowFileFilterResult.ACCEPT_AND_TERMINATE;
-            case CLOSE -> FlowFileFilterResult.REJECT_AND_TERMINATE;
-        });
+    public void onTrigger(final ProcessContext context, final ProcessSessionFactory sessionFactory) {
+        final ProcessSession session = sessionFactory.createSession();
+        final List<FlowFile> batch = takeReadyBatch(session, sessionFactory);
         if (batch.isEmpty()) {
+            session.commitAsync();
+            // @TriggerWhenEmpty keeps the processor triggered however empty its queue: only a yield stops a busy loop
+            context.yield();
             return;
         }
-        final long now = System.currentTimeMillis();
-        if (!planner.isReady(now)) {
-            // neither full nor old enough: leave the inputs queued; triggers keep coming on a quiet queue
-            // (@TriggerWhenEmpty), and until the queue changes or the age bound is due they return at once
-            waiting = new Waiting(queued.getObjectCount(), queued.getByteCount(), now + planner.millisUntilDue(now));
-            session.rollback();
-            return;
+        try {
+            final boolean stored = uploadBatch(context, session, batch);
+            session.commitAsync();
+            if (!stored) {
+                context.yield();
+            }
+        } catch (final MissingFlowFileException e) {
+            // NiFi has dropped the input whose content is gone and rolled the session back: the rest forms a new batch
+            getLogger().error("An input of a batch of {} FlowFiles has lost its content; the others return to the queue",
+                    batch.size(), e);
+            context.yield();
+        } catch (final RuntimeException e) {
+            getLogger().error("Storing a batch of {} FlowFiles failed; returning them to the queue", batch.size(), e);
+            session.rollback(true);
+            context.yield();
         }
-        waiting = null;
-        uploadBatch(context, session, upload, batch);
     }
 
-    /** True while the queue is exactly as it was when its batch was found not ready, and that batch is not due yet. */
-    private boolean isStillWaiting(final QueueSize queued) {
-        final Waiting last = waiting;
-        return last != null && last.flowFiles() == queued.getObjectCount() && last.bytes() == queued.getByteCount()
-                && System.currentTimeMillis() < last.dueMillis();
+    /**
+     * Adds what arrived since the last trigger to the forming batch. Returns the batch's inputs, moved into the given
+     * session, once the batch is full or due; nothing while it still waits (its inputs then wait in the batch's own
+     * session, so no trigger reads them again).
+     */
+    private List<FlowFile> takeReadyBatch(final ProcessSession session, final ProcessSessionFactory sessionFactory) {
+        if (!formingLock.tryLock()) {
+            return List.of();
+        }
+        try {
+            if (forming == null) {
+                forming = new FormingBatch(new BatchPlanner(settings.bounds()));
+            }
+            final FormingBatch batch = forming;
+            final List<FlowFile> arrived = session.get(batch::offer);
+            if (!batch.planner.isReady(System.currentTimeMillis())) {
+                batch.hold(arrived, session, sessionFactory);
+                return List.of();
+            }
+            forming = null;
+            return batch.release(arrived, session);
+        } finally {
+            formingLock.unlock();
+        }
     }
 
     @OnStopped
     public void onStopped() {
+        formingLock.lock();
+        try {
+            if (forming != null) {
+                forming.returnToQueue();
+                forming = null;
+            }
+        } finally {
+            formingLock.unlock();
+        }
         final S3Connection open = connection;
         connection = null;
         if (open != null) {
@@ -542,8 +575,12 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         return new ConfigVerificationResult.Builder().verificationStepName(step).outcome(outcome).explanation(explanation).build();
     }
 
-    private void uploadBatch(final ProcessContext context, final ProcessSession session, final UploadSettings upload,
-                             final List<FlowFile> batch) {
+    /**
+     * Stores the batch as one object and routes its inputs; an input that cannot be part of an object goes to
+     * failure alone and the rest are stored without it. Returns true when an object was stored.
+     */
+    private boolean uploadBatch(final ProcessContext context, final ProcessSession session, final List<FlowFile> batch) {
+        final UploadSettings upload = settings;
         final FlowFile first = batch.getFirst();
         final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
         final String bucketProblem = bucketProblem(bucket);
@@ -551,7 +588,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             getLogger().error("{}; routing {} FlowFiles to failure", bucketProblem, batch.size());
             routeToFailure(session, batch, null, null, new S3UploadException(bucketProblem,
                     S3UploadException.NO_STATUS, "InvalidBucketName", null));
-            return;
+            return false;
         }
         final String key;
         try {
@@ -562,60 +599,145 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
                     batch.size(), e.getMessage());
             routeToFailure(session, batch, bucket, null, new S3UploadException(e.getMessage(),
                     S3UploadException.NO_STATUS, "InvalidObjectKey", e));
-            return;
+            return false;
         }
 
-        final BatchStats stats;
-        try {
-            stats = batchStats(session, batch);
-        } catch (final IOException | RuntimeException e) {
-            getLogger().error("Cannot read the content of a batch of {} FlowFiles; returning them to the queue", batch.size(), e);
-            session.rollback(true);
-            context.yield();
-            return;
+        final List<FlowFile> members = new ArrayList<>(batch);
+        while (!members.isEmpty()) {
+            try {
+                storeObject(session, upload, bucket, key, members);
+                return true;
+            } catch (final UnusableInputException e) {
+                getLogger().error("{} cannot be stored: {}; routing it to failure and storing the other {} FlowFiles of "
+                        + "its batch without it", e.input, e.getMessage(), members.size() - 1, e.getCause());
+                routeToFailure(session, List.of(e.input), bucket, key, new S3UploadException(e.getMessage(),
+                        S3UploadException.NO_STATUS, e.errorCode, e.getCause()));
+                members.remove(e.input);
+            } catch (final S3UploadException e) {
+                if (!isScheduled()) {
+                    getLogger().info("Stopped while storing s3://{}/{}; its {} FlowFiles return to the queue",
+                            bucket, key, members.size());
+                    session.rollback();
+                    return false;
+                }
+                getLogger().error("Failed to store s3://{}/{} for {} FlowFiles; routing them to failure",
+                        bucket, key, members.size(), e);
+                routeToFailure(session, members, bucket, key, e);
+                return false;
+            }
         }
+        return false;
+    }
 
+    /** Uploads the members as one object and routes them to it; the upload is aborted when anything fails. */
+    private void storeObject(final ProcessSession session, final UploadSettings upload, final String bucket,
+                             final String key, final List<FlowFile> members) throws UnusableInputException, S3UploadException {
+        final BatchStats stats = batchStats(session, members);
         final ObjectTarget target = new ObjectTarget(bucket, key, upload.compression().contentType(), upload.storageClass(),
                 upload.encryption(), upload.kmsKeyId(), metadata(stats, upload.sourceName()));
         final long startNanos = System.nanoTime();
         final S3ObjectUpload objectUpload = new S3ObjectUpload(connection.client(), target, upload.retryPolicy(),
                 upload.multipartThreshold(), upload.partSize());
-        FlowFile current = first;
         final S3ObjectUpload.UploadResult stored;
         try {
             final Compression.Encoder body = upload.compression().wrap(objectUpload);
             final BatchObjectWriter writer = new BatchObjectWriter(body);
-            for (final FlowFile input : batch) {
-                current = input;
-                try (InputStream content = session.read(input)) {
-                    writer.append(content);
-                }
+            for (final FlowFile input : members) {
+                append(session, writer, input);
             }
             body.finish();
             stored = objectUpload.complete();
-        } catch (final BatchObjectWriter.InvalidInputException e) {
+        } catch (final UnusableInputException | S3UploadException | RuntimeException e) {
             abort(objectUpload, target);
-            getLogger().error("{} is not canonical customer CSV; routing it to failure and returning the other {} FlowFiles "
-                    + "of its batch to the queue: {}", current, batch.size() - 1, e.getMessage());
-            final FlowFile invalid = current;
-            routeToFailure(session, List.of(invalid), bucket, key, new S3UploadException(e.getMessage(),
-                    S3UploadException.NO_STATUS, "InvalidInput", e));
-            batch.stream().filter(input -> input != invalid).forEach(session::transfer);
-            return;
-        } catch (final S3UploadException e) {
+            throw e;
+        } catch (final IOException e) {
             abort(objectUpload, target);
-            getLogger().error("Failed to store {} for {} FlowFiles; routing them to failure", target.transitUri(), batch.size(), e);
-            routeToFailure(session, batch, bucket, key, e);
-            return;
-        } catch (final IOException | RuntimeException e) {
-            abort(objectUpload, target);
-            getLogger().error("Cannot read {} while writing {}; returning its batch to the queue", current, target.transitUri(), e);
-            session.rollback(true);
-            context.yield();
-            return;
+            throw new S3UploadException("Cannot finish " + target.transitUri() + ": " + e.getMessage(),
+                    S3UploadException.NO_STATUS, "WriteFailed", e);
         }
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        transferStored(session, batch, target, stored, stats, upload, millis);
+        transferStored(session, members, target, stored, stats, upload, millis);
+    }
+
+    private static void append(final ProcessSession session, final BatchObjectWriter writer, final FlowFile input)
+            throws UnusableInputException, S3UploadException {
+        try (InputStream content = session.read(input)) {
+            writer.append(content);
+        } catch (final BatchObjectWriter.InvalidInputException e) {
+            throw new UnusableInputException(input, "InvalidInput", "it is not canonical customer CSV: " + e.getMessage(), e);
+        } catch (final S3UploadException e) {
+            throw e;
+        } catch (final IOException e) {
+            // the object's body fails only with S3UploadException: anything else came from reading the input
+            throw UnusableInputException.unreadable(input, e);
+        }
+    }
+
+    /** Why one input cannot be part of an object; the rest of its batch is stored without it. */
+    private static final class UnusableInputException extends Exception {
+        private final transient FlowFile input;
+        private final String errorCode;
+
+        UnusableInputException(final FlowFile input, final String errorCode, final String message, final Exception cause) {
+            super(message, cause);
+            this.input = input;
+            this.errorCode = errorCode;
+        }
+
+        static UnusableInputException unreadable(final FlowFile input, final IOException cause) {
+            return new UnusableInputException(input, "ContentNotReadable", "its content cannot be read: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * The inputs of the batch being formed. Between triggers they wait in a session of their own, as NiFi's BinFiles
+     * keeps its bins, so that each trigger looks only at what arrived since the last one; a stop returns them to the
+     * queue, and so does a crash, as nothing of theirs was committed.
+     */
+    private static final class FormingBatch {
+        private final BatchPlanner planner;
+        private final List<FlowFile> held = new ArrayList<>();
+        private ProcessSession holder;
+
+        FormingBatch(final BatchPlanner planner) {
+            this.planner = planner;
+        }
+
+        FlowFileFilterResult offer(final FlowFile flowFile) {
+            return switch (planner.offer(declaredRecordCount(flowFile), flowFile.getSize(), queuedMillis(flowFile))) {
+                case TAKE -> FlowFileFilterResult.ACCEPT_AND_CONTINUE;
+                case TAKE_AND_CLOSE -> FlowFileFilterResult.ACCEPT_AND_TERMINATE;
+                case CLOSE -> FlowFileFilterResult.REJECT_AND_TERMINATE;
+            };
+        }
+
+        void hold(final List<FlowFile> arrived, final ProcessSession session, final ProcessSessionFactory sessionFactory) {
+            if (arrived.isEmpty()) {
+                return;
+            }
+            if (holder == null) {
+                holder = sessionFactory.createSession();
+            }
+            session.migrate(holder, arrived);
+            held.addAll(arrived);
+        }
+
+        /** All inputs, in queue order, now owned by the given session. */
+        List<FlowFile> release(final List<FlowFile> arrived, final ProcessSession session) {
+            if (!held.isEmpty()) {
+                holder.migrate(session, held);
+                holder.commitAsync();
+            }
+            final List<FlowFile> inputs = new ArrayList<>(held);
+            inputs.addAll(arrived);
+            return inputs;
+        }
+
+        void returnToQueue() {
+            if (holder != null) {
+                holder.rollback();
+            }
+        }
     }
 
     private void transferStored(final ProcessSession session, final List<FlowFile> batch, final ObjectTarget target,
@@ -695,7 +817,7 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         }
     }
 
-    private static BatchStats batchStats(final ProcessSession session, final List<FlowFile> batch) throws IOException {
+    private static BatchStats batchStats(final ProcessSession session, final List<FlowFile> batch) throws UnusableInputException {
         final BatchStats stats = new BatchStats();
         for (final FlowFile input : batch) {
             final long records = parseCount(input.getAttribute("record.count"));
@@ -708,6 +830,8 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
             try (InputStream content = session.read(input)) {
                 final CsvStatsScanner scanned = CsvStatsScanner.scan(content);
                 stats.add(scanned.records(), scanned.minEventTime(), scanned.maxEventTime());
+            } catch (final IOException e) {
+                throw UnusableInputException.unreadable(input, e);
             }
         }
         return stats;
@@ -749,14 +873,14 @@ public class PutS3Batch extends AbstractProcessor implements VerifiableProcessor
         return value == null ? EventTime.INVALID : EventTime.parseCanonical(value);
     }
 
-    private static UploadSettings uploadSettings(final ProcessContext context) {
+    private static UploadSettings uploadSettings(final ProcessContext context, final BooleanSupplier keepRetrying) {
         final BatchBounds bounds = new BatchBounds(
                 context.getProperty(MAX_BATCH_RECORDS).asLong(),
                 context.getProperty(MAX_BATCH_SIZE).asDataSize(DataUnit.B).longValue(),
                 context.getProperty(MAX_BATCH_FLOWFILES).asInteger(),
                 Duration.ofMillis(context.getProperty(MAX_BATCH_AGE).asTimePeriod(TimeUnit.MILLISECONDS)));
         final RetryPolicy retryPolicy = new RetryPolicy(context.getProperty(MAX_ATTEMPTS).asInteger(),
-                Duration.ofMillis(context.getProperty(INITIAL_RETRY_DELAY).asTimePeriod(TimeUnit.MILLISECONDS)));
+                Duration.ofMillis(context.getProperty(INITIAL_RETRY_DELAY).asTimePeriod(TimeUnit.MILLISECONDS)), keepRetrying);
         final ServerSideEncryption encryption = ServerSideEncryption.valueOf(context.getProperty(SERVER_SIDE_ENCRYPTION).getValue());
         final String kmsKeyId = encryption == ServerSideEncryption.SSE_KMS
                 ? context.getProperty(KMS_KEY_ID).evaluateAttributeExpressions().getValue() : null;

@@ -10,12 +10,15 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Retries one S3 request on transient failures (5xx, throttling, timeouts, broken connections) with bounded,
  * jittered exponential back-off; anything else fails at once. Requests are retried individually (one part, not
  * the whole object), and every request body is replayable, so a retry resends the same bytes to the same key.
+ * Retrying stops as soon as the caller no longer wants it (a stopped processor): the last failure is thrown then.
  */
 public final class RetryPolicy {
 
@@ -30,12 +33,17 @@ public final class RetryPolicy {
         void sleep(long millis) throws InterruptedException;
     }
 
+    /** How often a pause checks whether retrying is still wanted. */
+    private static final long STOP_CHECK_MILLIS = 100;
+
     private final int maxAttempts;
     private final long initialDelayMillis;
     private final long maxDelayMillis;
     private final Sleeper sleeper;
+    private final BooleanSupplier keepTrying;
 
-    public RetryPolicy(final int maxAttempts, final Duration initialDelay, final Duration maxDelay, final Sleeper sleeper) {
+    public RetryPolicy(final int maxAttempts, final Duration initialDelay, final Duration maxDelay, final Sleeper sleeper,
+                       final BooleanSupplier keepTrying) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("At least one attempt is needed");
         }
@@ -43,19 +51,24 @@ public final class RetryPolicy {
         this.initialDelayMillis = initialDelay.toMillis();
         this.maxDelayMillis = Math.max(maxDelay.toMillis(), initialDelayMillis);
         this.sleeper = sleeper;
+        this.keepTrying = keepTrying;
     }
 
-    public RetryPolicy(final int maxAttempts, final Duration initialDelay) {
-        this(maxAttempts, initialDelay, Duration.ofSeconds(10), Thread::sleep);
+    /** Pauses up to 10 seconds between attempts, and stops retrying within a tenth of a second of keepTrying turning false. */
+    public RetryPolicy(final int maxAttempts, final Duration initialDelay, final BooleanSupplier keepTrying) {
+        this(maxAttempts, initialDelay, Duration.ofSeconds(10), pauseWhile(keepTrying), keepTrying);
     }
 
-    /** Runs the request, retrying transient failures; the last failure is thrown once attempts run out. */
+    /**
+     * Runs the request, retrying transient failures; the last failure is thrown once attempts run out or retrying is
+     * no longer wanted.
+     */
     public <T> T execute(final Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
             } catch (final RuntimeException e) {
-                if (attempt >= maxAttempts || !isTransient(e)) {
+                if (attempt >= maxAttempts || !isTransient(e) || !keepTrying.getAsBoolean()) {
                     throw e;
                 }
                 try {
@@ -65,8 +78,22 @@ public final class RetryPolicy {
                     e.addSuppressed(interrupted);
                     throw e;
                 }
+                if (!keepTrying.getAsBoolean()) {
+                    throw e;
+                }
             }
         }
+    }
+
+    /** Sleeps in short slices, so that a stop is noticed within one slice rather than at the end of a long pause. */
+    private static Sleeper pauseWhile(final BooleanSupplier keepTrying) {
+        return millis -> {
+            final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            for (long left = millis; left > 0 && keepTrying.getAsBoolean();
+                 left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+                Thread.sleep(Math.min(left, STOP_CHECK_MILLIS));
+            }
+        };
     }
 
     /** The pause before the given attempt (2 or later): half fixed, half random, doubling up to the maximum. */

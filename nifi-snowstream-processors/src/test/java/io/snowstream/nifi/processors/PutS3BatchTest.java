@@ -10,6 +10,7 @@ import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockComponentLog;
 import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -332,23 +333,114 @@ class PutS3BatchTest {
     }
 
     @Test
-    void inputThatIsNotCanonicalCsvGoesToFailureAndTheRestOfItsBatchIsStoredLater() {
+    void inputThatIsNotCanonicalCsvGoesToFailureAloneAndTheRestOfItsBatchIsStored() throws IOException {
         enqueueWithAttributes(records(2));
         runner.enqueue("id,name\n1,x\n");
         enqueueWithAttributes(records(3));
 
         runner.run();
 
-        runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
+        runner.assertTransferCount(PutS3Batch.REL_FAILURE, 1);
         runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst().assertAttributeEquals("s3.errorCode", "InvalidInput");
-        assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(2);
-        assertThat(S3.objects(bucket)).isEmpty();
+        runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 1);
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "5");
+        assertThat(recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())))).hasSize(1 + 5);
+        assertThat(runner.getQueueSize().getObjectCount()).isZero();
+    }
 
-        runner.clearTransferState();
+    @Test
+    void inputWhoseContentCannotBeReadGoesToFailureAloneAndTheRestOfItsBatchIsStored() throws IOException {
+        enqueueWithAttributes(records(2));
+        enqueueWithAttributes(records(1));
+        enqueueWithAttributes(records(3));
+        final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
+        final UnreadableContentSessions sessions = new UnreadableContentSessions(runner, 1);
+
+        processor.onScheduled(runner.getProcessContext());
+        processor.onTrigger(runner.getProcessContext(), sessions);
+        processor.onStopped();
+
+        final MockProcessSession session = sessions.triggerSession();
+        session.assertTransferCount(PutS3Batch.REL_FAILURE, 1);
+        final MockFlowFile unreadable = session.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        unreadable.assertAttributeEquals("s3.errorCode", "ContentNotReadable");
+        unreadable.assertAttributeEquals("record.count", "1");
+        assertThat(unreadable.isPenalized()).isTrue();
+        session.assertTransferCount(PutS3Batch.REL_SUCCESS, 1);
+        session.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "5");
+        assertThat(recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())))).hasSize(1 + 5);
+    }
+
+    @Test
+    void anEmptyQueueYields() {
         runner.run();
 
+        assertThat(runner.isYieldCalled()).isTrue();
+        assertThat(S3.objects(bucket)).isEmpty();
+    }
+
+    @Test
+    void aWaitingBatchYieldsAndIsHeldSoThatLaterTriggersReadOnlyWhatArrived() throws IOException {
+        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "1 hour");
+        runner.setProperty(PutS3Batch.MAX_BATCH_RECORDS, "10");
+        enqueueWithAttributes(records(4));
+        enqueueWithAttributes(records(3));
+
+        runner.run(1, false, true);
+
+        assertThat(runner.isYieldCalled()).isTrue();
+        runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+        // held by the forming batch, not put back: the next trigger does not offer them to the planner again
+        assertThat(runner.getQueueSize().getObjectCount()).isZero();
+
+        enqueueWithAttributes(records(3));
+        runner.run(1, true, false);
+
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "5");
+        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        object.assertAttributeEquals("record.count", "10");
+        object.assertAttributeEquals("batch.flowfile.count", "3");
+        final List<String> stored = recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())));
+        assertThat(stored.subList(1, stored.size())).extracting(line -> line.substring(0, line.indexOf(',')))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(id -> "c-" + id).toList());
+    }
+
+    @Test
+    void stoppingTheProcessorReturnsAWaitingBatchToTheQueue() {
+        runner.setProperty(PutS3Batch.MAX_BATCH_AGE, "1 hour");
+        enqueueWithAttributes(records(4));
+        runner.run(1, false, true);
+        assertThat(runner.getQueueSize().getObjectCount()).isZero();
+
+        runner.stop();
+
+        assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(1);
+        runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+        runner.assertTransferCount(PutS3Batch.REL_FAILURE, 0);
+    }
+
+    @Test
+    void aStopDuringRetriesEndsThemAndReturnsTheBatchToTheQueue() throws Exception {
+        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
+        runner.setProperty(PutS3Batch.MAX_ATTEMPTS, "1000");
+        runner.setProperty(PutS3Batch.INITIAL_RETRY_DELAY, "5 sec");
+        proxy.fail(request -> true, Integer.MAX_VALUE, 503, "SlowDown");
+        enqueueWithAttributes(records(2));
+        enqueueWithAttributes(records(3));
+
+        final Thread trigger = Thread.ofPlatform().start(() -> runner.run(1, false, true));
+        while (proxy.injectedFailures().isEmpty()) {
+            Thread.sleep(10);
+        }
+        runner.unSchedule();
+        trigger.join();
+
+        // with 1000 attempts a few seconds apart, a join that returned at all means the stop ended the retries
+        runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+        runner.assertTransferCount(PutS3Batch.REL_FAILURE, 0);
+        assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(2);
+        assertThat(proxy.injectedFailures()).hasSizeLessThan(5);
+        assertThat(S3.objects(bucket)).isEmpty();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RetryPolicyTest {
 
     private final List<Long> pauses = new ArrayList<>();
-    private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add);
+    private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add, () -> true);
 
     @Test
     void retriesTransientFailuresUntilTheRequestSucceeds() {
@@ -62,6 +63,42 @@ class RetryPolicyTest {
 
         assertThat(calls).hasValue(1);
         assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void stopsRetryingOnceRetryingIsNoLongerWanted() {
+        final AtomicBoolean wanted = new AtomicBoolean(true);
+        final AtomicInteger calls = new AtomicInteger();
+        final RetryPolicy stoppable = new RetryPolicy(100, Duration.ofMillis(100), Duration.ofMillis(300), pause -> {
+            pauses.add(pause);
+            wanted.set(false);
+        }, wanted::get);
+
+        assertThatThrownBy(() -> stoppable.execute(() -> {
+            calls.incrementAndGet();
+            throw s3Error(503, "SlowDown");
+        })).isInstanceOf(S3Exception.class);
+
+        assertThat(calls).hasValue(1);
+        assertThat(pauses).hasSize(1);
+    }
+
+    @Test
+    void aStopDuringALongPauseEndsThePauseWithoutWaitingItOut() {
+        final AtomicBoolean wanted = new AtomicBoolean(true);
+        final AtomicInteger calls = new AtomicInteger();
+        final RetryPolicy stoppable = new RetryPolicy(2, Duration.ofDays(1), wanted::get);
+        final Thread stopper = Thread.ofVirtual().unstarted(() -> wanted.set(false));
+
+        assertThatThrownBy(() -> stoppable.execute(() -> {
+            if (calls.incrementAndGet() == 1) {
+                stopper.start();
+            }
+            throw s3Error(500, "InternalError");
+        })).isInstanceOf(S3Exception.class);
+
+        // a day-long pause that returned at all was cut short by the stop; the request was not tried again
+        assertThat(calls).hasValue(1);
     }
 
     @Test

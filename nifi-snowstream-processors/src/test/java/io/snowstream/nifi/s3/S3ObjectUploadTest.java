@@ -17,7 +17,7 @@ class S3ObjectUploadTest {
 
     private static final String BUCKET = "uploads";
     private static final int MIB = 1024 * 1024;
-    private final RetryPolicy retryPolicy = new RetryPolicy(2, Duration.ofMillis(1));
+    private final RetryPolicy retryPolicy = new RetryPolicy(2, Duration.ofMillis(1), () -> true);
 
     @BeforeAll
     static void createBucket() {

@@ -10,6 +10,7 @@ import org.apache.nifi.flow.VersionedParameter;
 import org.apache.nifi.flow.VersionedPort;
 import org.apache.nifi.flow.VersionedProcessGroup;
 import org.apache.nifi.flow.VersionedProcessor;
+import org.apache.nifi.processor.AbstractSessionFactoryProcessor;
 import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.Processor;
 import org.apache.nifi.processor.Relationship;
@@ -17,6 +18,7 @@ import org.apache.nifi.registry.flow.RegisteredFlowSnapshot;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockComponentLog;
 import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.MockSessionFactory;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -61,6 +63,7 @@ public final class InProcessFlow implements AutoCloseable {
 
     private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#\\{([^}]+)}");
     private static final Field CREATED_SESSIONS = field(MockSessionFactory.class, "createdSessions");
+    private static final Field BEING_PROCESSED = field(MockProcessSession.class, "beingProcessed");
     private static final Field CAPTURING_LOGGER = field(MockComponentLog.class, "logger");
     private static final List<Field> LOG_MESSAGES = Stream.of("trace", "debug", "info", "warn", "error")
             .map(level -> field(CAPTURING_LOGGER.getType(), level + "Messages")).toList();
@@ -302,16 +305,39 @@ public final class InProcessFlow implements AutoCloseable {
         }
     }
 
-    /** True when no processor holds queued FlowFiles (output ports may). */
+    /** True when no processor has FlowFiles queued or held in an open session (output ports may). */
     public boolean isIdle() {
-        return nodes.values().stream().allMatch(node -> node.runner.isQueueEmpty());
+        return nodes.values().stream().allMatch(node -> node.runner.isQueueEmpty() && heldFlowFiles(node.runner) == 0);
     }
 
-    /** FlowFiles queued at each processor. */
+    /** FlowFiles queued at each processor, with those it holds in open sessions, as NiFi counts a connection's queue. */
     public Map<String, Integer> queueSizes() {
         final Map<String, Integer> sizes = new LinkedHashMap<>();
-        nodes.forEach((name, node) -> sizes.put(name, node.runner.getQueueSize().getObjectCount()));
+        nodes.forEach((name, node) -> sizes.put(name, node.runner.getQueueSize().getObjectCount() + heldFlowFiles(node.runner)));
         return sizes;
+    }
+
+    /** FlowFiles taken from the queue by sessions still open across triggers (a batch being formed, say). */
+    private static int heldFlowFiles(final TestRunner runner) {
+        return openSessions(runner).stream().mapToInt(InProcessFlow::heldBy).sum();
+    }
+
+    private static Collection<MockProcessSession> openSessions(final TestRunner runner) {
+        try {
+            @SuppressWarnings("unchecked")
+            final Collection<MockProcessSession> sessions = (Collection<MockProcessSession>) CREATED_SESSIONS.get(runner.getProcessSessionFactory());
+            return sessions;
+        } catch (final IllegalAccessException e) {
+            throw new IllegalStateException("cannot reach nifi-mock's sessions", e);
+        }
+    }
+
+    private static int heldBy(final MockProcessSession session) {
+        try {
+            return ((Collection<?>) BEING_PROCESSED.get(session)).size();
+        } catch (final IllegalAccessException e) {
+            throw new IllegalStateException("cannot reach nifi-mock's session state", e);
+        }
     }
 
     /** The FlowFiles that reached an output port, in arrival order. */
@@ -339,6 +365,7 @@ public final class InProcessFlow implements AutoCloseable {
         final boolean first = !node.scheduled;
         final long started = System.nanoTime();
         node.runner.run(1, false, first);
+        stayScheduled(node.runner);
         if (!first) {
             node.longestTriggerNanos = Math.max(node.longestTriggerNanos, System.nanoTime() - started);
         }
@@ -359,6 +386,17 @@ public final class InProcessFlow implements AutoCloseable {
     }
 
     /**
+     * nifi-mock ends every run with the processor's {@code @OnUnscheduled} methods, as if it had been stopped; NiFi
+     * keeps a running processor scheduled between triggers, and a processor that ends its retries once it is no
+     * longer scheduled must see that.
+     */
+    private static void stayScheduled(final TestRunner runner) {
+        if (runner.getProcessor() instanceof AbstractSessionFactoryProcessor processor) {
+            processor.updateScheduledTrue();
+        }
+    }
+
+    /**
      * nifi-mock keeps every session it created (a committed one with its emptied maps at their largest size and the
      * FlowFiles it penalized) and every log message with its arguments (FlowFiles, content included), for its
      * assertions: a long run would grow by every trigger. The flow has read what the session routed, and the log
@@ -366,9 +404,8 @@ public final class InProcessFlow implements AutoCloseable {
      */
     private static void forgetSessionsAndLogMessages(final TestRunner runner) {
         try {
-            if (runner.getProcessSessionFactory() instanceof MockSessionFactory factory) {
-                ((Collection<?>) CREATED_SESSIONS.get(factory)).clear();
-            }
+            // a session that still holds FlowFiles stays: it is committed in a later trigger
+            openSessions(runner).removeIf(session -> heldBy(session) == 0);
             final Object logger = CAPTURING_LOGGER.get(runner.getLogger());
             for (final Field messages : LOG_MESSAGES) {
                 ((Collection<?>) messages.get(logger)).clear();
