@@ -3,9 +3,8 @@ package io.snowstream.nifi.processors;
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.generate.BatchSummary;
-import io.snowstream.nifi.customer.generate.ChangeStreamGenerator;
+import io.snowstream.nifi.customer.generate.CheckpointedStream;
 import io.snowstream.nifi.customer.generate.GeneratorSettings;
-import io.snowstream.nifi.customer.generate.GeneratorState;
 import io.snowstream.nifi.customer.generate.ValuePools;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
@@ -13,6 +12,7 @@ import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.configuration.DefaultSchedule;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
@@ -23,6 +23,8 @@ import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
 import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.components.state.StateManager;
+import org.apache.nifi.components.state.StateMap;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -32,9 +34,11 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.scheduling.SchedulingStrategy;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -58,13 +62,21 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
     + "stream is kept in cluster state so a restart or a primary node change continues the same stream. "
     + "Runs on the primary node only, one task at a time: the stream is one sequence of events and customer ids, and "
     + "keeping it on one node is what guarantees that no two nodes ever issue the same new customer id "
-    + "(one node produces millions of records per second, far more than Snowpipe ingests).")
+    + "(one node produces millions of records per second, far more than Snowpipe ingests). "
+    + "Scheduled every 10 sec by default: 10,000 records per FlowFile then make a stream of 1,000 records per second.")
 @InputRequirement(InputRequirement.Requirement.INPUT_FORBIDDEN)
 @PrimaryNodeOnly
 @TriggerSerially
-@Stateful(scopes = Scope.CLUSTER, description = "The stream's seed and locale, the next event sequence number and "
-    + "customer id, the last event time, and a compressed version counter per tracked customer (about 4 bytes each "
-    + "before compression), so that updates and deletes after a restart refer to customers exactly as last written.")
+@DefaultSchedule(strategy = SchedulingStrategy.TIMER_DRIVEN, period = "10 sec")
+@Stateful(scopes = Scope.CLUSTER, description = "A checkpoint of the stream (its seed and locale, the next event "
+    + "sequence number and customer id, the last event time, and a compressed version counter per tracked customer, "
+    + "about 4 bytes each before compression) plus a reservation: the sequence number below which events may have "
+    + "been emitted since, and the shares they were drawn with. The processor writes it only when the reservation is "
+    + "used up, and sizes each reservation to last about a second, so at any schedule the state is written about "
+    + "once a second at most (on every run when runs are further apart). A clean stop writes the exact position. "
+    + "A restart after a crash, or another primary node, replays the reserved events from the checkpoint without "
+    + "emitting them, so no event and no customer id is ever emitted twice; the reserved events that had not been "
+    + "emitted are skipped.")
 @WritesAttributes({
     @WritesAttribute(attribute = "mime.type", description = "text/csv"),
     @WritesAttribute(attribute = "record.count", description = "The number of records in the FlowFile, header excluded"),
@@ -89,7 +101,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         .description("How many customer records each FlowFile holds, after the header line.")
         .required(true)
         .defaultValue("10000")
-        .addValidator(afterExpressionLanguage(StandardValidators.createLongValidator(1, 10_000_000, true)))
+        .addValidator(afterExpressionLanguage(StandardValidators.createLongValidator(1, CheckpointedStream.MAX_BATCH, true)))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -179,13 +191,22 @@ public class GenerateFakeCustomers extends AbstractProcessor {
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
 
+    private final InstantSource clock;
     private volatile GeneratorSettings settings;
     private volatile Optional<Long> configuredSeed;
     private volatile int recordsPerFlowFile;
-    /** The generator of the last batch, reused while the stored state says nobody else moved the stream on. */
-    private volatile ChangeStreamGenerator generator;
-    private volatile GeneratorState generatorState;
+    /** The stream of the last batch, reused while the stored state is what this node last wrote. */
+    private volatile CheckpointedStream stream;
+    private volatile Map<String, String> written;
     private volatile ValuePools pools;
+
+    public GenerateFakeCustomers() {
+        this(InstantSource.system());
+    }
+
+    GenerateFakeCustomers(final InstantSource clock) {
+        this.clock = clock;
+    }
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -244,11 +265,19 @@ public class GenerateFakeCustomers extends AbstractProcessor {
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) throws ProcessException {
-        final ChangeStreamGenerator batchGenerator;
+        final StateManager stateManager = context.getStateManager();
+        final StateMap stored;
+        final CheckpointedStream batchStream;
         try {
-            batchGenerator = generatorFor(session.getState(Scope.CLUSTER).toMap());
+            stored = stateManager.getState(Scope.CLUSTER);
+            batchStream = streamFor(stored.toMap());
         } catch (final IOException | IllegalArgumentException e) {
             getLogger().error("Cannot resume the customer stream from cluster state; clearing the processor's state starts a new stream", e);
+            context.yield();
+            return;
+        }
+        final Optional<Map<String, String>> reservation = batchStream.reserve(recordsPerFlowFile);
+        if (reservation.isPresent() && !store(stateManager, stored, reservation.get())) {
             context.yield();
             return;
         }
@@ -256,43 +285,69 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         FlowFile flowFile = session.create();
         final AtomicReference<BatchSummary> summary = new AtomicReference<>();
         try {
-            flowFile = session.write(flowFile, out -> summary.set(batchGenerator.writeBatch(out, recordsPerFlowFile)));
-            final GeneratorState nextState = batchGenerator.state();
-            session.setState(nextState.toMap(), Scope.CLUSTER);
-            generatorState = nextState;
-        } catch (final IOException | RuntimeException e) {
-            // the generator moved on in memory, but nothing was committed: resume from stored state next time
-            generator = null;
+            flowFile = session.write(flowFile, out -> summary.set(batchStream.writeBatch(out, recordsPerFlowFile)));
+        } catch (final RuntimeException e) {
+            // the stream may have stopped inside an event: resume from the stored state, past everything reserved
+            stream = null;
             session.remove(flowFile);
             getLogger().error("Failed to generate customer records", e);
             context.yield();
             return;
         }
 
-        flowFile = session.putAllAttributes(flowFile, attributes(summary.get(), generatorState.seed()));
+        flowFile = session.putAllAttributes(flowFile, attributes(summary.get(), batchStream.seed()));
         session.getProvenanceReporter().create(flowFile);
         session.transfer(flowFile, REL_SUCCESS);
     }
 
     @OnStopped
-    public void onStopped() {
+    public void onStopped(final ProcessContext context) {
+        final CheckpointedStream stopped = stream;
+        final Map<String, String> lastWritten = written;
         // another node may continue the stream while this one is stopped: never trust the in-memory copy after a stop
-        generator = null;
-        generatorState = null;
+        stream = null;
+        written = null;
+        if (stopped == null) {
+            return;
+        }
+        try {
+            final StateMap stored = context.getStateManager().getState(Scope.CLUSTER);
+            // only while the stored reservation is this node's may it shrink to the exact position
+            if (stored.toMap().equals(lastWritten)) {
+                context.getStateManager().replace(stored, stopped.release(), Scope.CLUSTER);
+            }
+        } catch (final IOException e) {
+            getLogger().warn("Cannot store where the customer stream stopped: the next start skips the events reserved beyond it", e);
+        }
     }
 
-    private ChangeStreamGenerator generatorFor(final Map<String, String> stored) {
-        if (generator != null && generatorState != null && generatorState.toMap().equals(stored)) {
-            return generator;
+    private CheckpointedStream streamFor(final Map<String, String> stored) {
+        if (stream != null && stored.equals(written)) {
+            return stream;
         }
-        final GeneratorState state = GeneratorState.resume(stored, configuredSeed, settings.locale(), new SecureRandom()::nextLong);
-        if (!stored.isEmpty() && !state.continuesPopulationOf(GeneratorState.fromMap(stored))) {
+        final CheckpointedStream resumed = CheckpointedStream.resume(stored, settings, configuredSeed, new SecureRandom()::nextLong,
+            this::poolsFor, clock);
+        if (resumed.startsNewPopulation()) {
             getLogger().info("Seed or locale changed: continuing at event {} and customer id {} with a new population",
-                state.sequence(), state.nextCustomerId());
+                resumed.nextSequence(), resumed.nextCustomerId());
         }
-        generator = new ChangeStreamGenerator(settings, poolsFor(state.seed()), state, System::currentTimeMillis);
-        generatorState = state;
-        return generator;
+        stream = resumed;
+        return resumed;
+    }
+
+    /** Stores a reservation unless another node has written the state since it was read. */
+    private boolean store(final StateManager stateManager, final StateMap stored, final Map<String, String> reservation) {
+        try {
+            if (stateManager.replace(stored, reservation, Scope.CLUSTER)) {
+                written = reservation;
+                return true;
+            }
+            getLogger().info("Another node moved the customer stream on: continuing from its state");
+        } catch (final IOException e) {
+            getLogger().error("Cannot reserve the next customer events in cluster state", e);
+        }
+        stream = null;
+        return false;
     }
 
     private ValuePools poolsFor(final long seed) {

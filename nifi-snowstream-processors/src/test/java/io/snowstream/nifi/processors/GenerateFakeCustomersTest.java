@@ -1,8 +1,10 @@
 package io.snowstream.nifi.processors;
 
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
+import org.apache.nifi.annotation.configuration.DefaultSchedule;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.provenance.ProvenanceEventType;
+import org.apache.nifi.scheduling.SchedulingStrategy;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GenerateFakeCustomersTest {
+
+    private static final InstantSource STANDING_CLOCK = InstantSource.fixed(Instant.parse("2026-11-23T10:00:00Z"));
 
     private TestRunner runner;
 
@@ -74,18 +80,72 @@ class GenerateFakeCustomersTest {
 
     @Test
     void continuesFromStateWrittenByAnotherNodeAfterFailover() throws IOException {
-        // this node stays scheduled and keeps its generator in memory while another node takes over
-        runner.run(1, false, true);
-        final TestRunner otherNode = seededRunner();
-        otherNode.getStateManager().setState(runner.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        // this node stays scheduled and keeps its stream in memory, reserved far beyond its 20 events, while another
+        // node takes over
+        final TestRunner thisNode = smallBatchRunner();
+        thisNode.run(2, false, true);
+        final TestRunner otherNode = smallBatchRunner();
+        otherNode.getStateManager().setState(thisNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
         otherNode.run(1);
         // this node becomes primary again: it must continue from the cluster state, not from its own memory
-        runner.getStateManager().setState(otherNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
-        runner.run(1, true, false);
+        thisNode.getStateManager().setState(otherNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        thisNode.run(1, true, false);
 
-        final List<MockFlowFile> flowFiles = runner.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
-        flowFiles.get(1).assertAttributeEquals("generate.sequence.first", "2000");
-        assertThat(runner.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("3000");
+        final List<MockFlowFile> onThisNode = thisNode.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
+        final List<MockFlowFile> onOtherNode = otherNode.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
+        // the other node starts beyond this node's reservation, and this node continues after the other
+        onOtherNode.getFirst().assertAttributeEquals("generate.sequence.first", "10010");
+        onThisNode.get(2).assertAttributeEquals("generate.sequence.first", "10020");
+        // each node wrote what one uninterrupted stream holds at its sequence numbers, so no id is issued twice
+        final List<String> stream = records(uninterruptedStream(10_030));
+        assertThat(records(onThisNode.subList(0, 2))).isEqualTo(stream.subList(0, 20));
+        assertThat(records(onOtherNode)).isEqualTo(stream.subList(10_010, 10_020));
+        assertThat(records(onThisNode.subList(2, 3))).isEqualTo(stream.subList(10_020, 10_030));
+        assertThat(thisNode.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("10030");
+    }
+
+    @Test
+    void atZeroSecondsTheStateIsWrittenAFewTimesNotOnEveryRun() throws IOException {
+        final TestRunner fast = TestRunners.newTestRunner(new GenerateFakeCustomers(STANDING_CLOCK));
+        fast.setProperty(GenerateFakeCustomers.SEED, "20261123");
+        fast.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "100");
+
+        fast.run(2_000);
+
+        fast.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 2_000);
+        // three reservations (one batch, then sized by the rate, then the largest) and the exact position at the stop
+        assertThat(stateWrites(fast)).isEqualTo(4);
+        assertThat(fast.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("200000");
+    }
+
+    @Test
+    void aCrashEmitsNoEventOrCustomerIdTwiceAndContinuesTheStream() throws IOException {
+        final TestRunner crashed = smallBatchRunner();
+        crashed.run(5, false, true);
+        final TestRunner restarted = smallBatchRunner();
+        restarted.getStateManager().setState(crashed.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        restarted.run(2);
+
+        final List<MockFlowFile> beforeCrash = crashed.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
+        final List<MockFlowFile> afterCrash = restarted.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
+        beforeCrash.getLast().assertAttributeEquals("generate.sequence.last", "49");
+        // events 50 to 10,009 were reserved before the crash: they may have been emitted, so they never are again
+        afterCrash.getFirst().assertAttributeEquals("generate.sequence.first", "10010");
+        final List<String> stream = records(uninterruptedStream(10_030));
+        assertThat(records(beforeCrash)).isEqualTo(stream.subList(0, 50));
+        assertThat(records(afterCrash)).as("what the uninterrupted stream holds at the same sequence numbers").isEqualTo(stream.subList(10_010, 10_030));
+        final List<Long> idsBefore = customerIds(beforeCrash);
+        final long highestIdBefore = idsBefore.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(customerIds(afterCrash)).filteredOn(id -> !idsBefore.contains(id)).as("ids first seen after the crash").isNotEmpty()
+            .allSatisfy(id -> assertThat(id).isGreaterThan(highestIdBefore));
+    }
+
+    @Test
+    void runsEveryTenSecondsByDefault() {
+        final DefaultSchedule schedule = GenerateFakeCustomers.class.getAnnotation(DefaultSchedule.class);
+
+        assertThat(schedule.strategy()).isEqualTo(SchedulingStrategy.TIMER_DRIVEN);
+        assertThat(schedule.period()).isEqualTo("10 sec");
     }
 
     @Test
@@ -192,6 +252,41 @@ class GenerateFakeCustomersTest {
         runner.setProperty(GenerateFakeCustomers.DELETE_PERCENTAGE, "10");
         runner.setProperty(GenerateFakeCustomers.INVALID_PERCENTAGE, "2");
         return runner;
+    }
+
+    /**
+     * A seeded runner of 10 records per FlowFile, no invalid ones, whose clock stands still: its second run reserves
+     * 10,000 events ahead, far beyond what it emits in a few runs.
+     */
+    private static TestRunner smallBatchRunner() {
+        final TestRunner runner = TestRunners.newTestRunner(new GenerateFakeCustomers(STANDING_CLOCK));
+        runner.setProperty(GenerateFakeCustomers.SEED, "20261123");
+        runner.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "10");
+        runner.setProperty(GenerateFakeCustomers.INSERT_PERCENTAGE, "60");
+        runner.setProperty(GenerateFakeCustomers.UPDATE_PERCENTAGE, "30");
+        runner.setProperty(GenerateFakeCustomers.DELETE_PERCENTAGE, "10");
+        return runner;
+    }
+
+    /** One FlowFile with the first {@code records} events of the stream {@link #smallBatchRunner()} writes. */
+    private static List<MockFlowFile> uninterruptedStream(final int records) {
+        final TestRunner uninterrupted = smallBatchRunner();
+        uninterrupted.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, Integer.toString(records));
+        uninterrupted.run(1);
+        return uninterrupted.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
+    }
+
+    private static long stateWrites(final TestRunner runner) throws IOException {
+        return runner.getStateManager().getState(Scope.CLUSTER).getStateVersion().map(Long::parseLong).orElse(0L);
+    }
+
+    /** The records of the FlowFiles in order, headers left out. */
+    private static List<String> records(final List<MockFlowFile> flowFiles) {
+        return flowFiles.stream().flatMap(flowFile -> Arrays.stream(flowFile.getContent().split("\n")).skip(1)).toList();
+    }
+
+    private static List<Long> customerIds(final List<MockFlowFile> flowFiles) {
+        return records(flowFiles).stream().map(record -> Long.parseLong(record.substring(0, record.indexOf(',')))).toList();
     }
 
     private static List<byte[]> contents(final TestRunner runner) {

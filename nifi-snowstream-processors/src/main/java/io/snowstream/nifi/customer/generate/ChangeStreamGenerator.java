@@ -104,6 +104,29 @@ public final class ChangeStreamGenerator {
         return new BatchSummary(firstSequence, sequence - 1, inserts, updates, deletes, invalid);
     }
 
+    /**
+     * Moves the stream on by {@code events} exactly as writing them would, for a resume that must not emit them again.
+     */
+    public void skip(final long events) {
+        for (long left = events; left > 0; left -= Integer.MAX_VALUE) {
+            writeBatch(OutputStream.nullOutputStream(), (int) Math.min(left, Integer.MAX_VALUE));
+        }
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The sequence number the next event gets. */
+    public long nextSequence() {
+        return sequence;
+    }
+
+    /** The id the next new customer gets. */
+    public long nextCustomerId() {
+        return population.nextId();
+    }
+
     /** The state after the last batch written. */
     public GeneratorState state() {
         return new GeneratorState(seed, localeTag, sequence, population.nextId(), population.trackedCount(), population.encodeVersions(), lastEventTime);

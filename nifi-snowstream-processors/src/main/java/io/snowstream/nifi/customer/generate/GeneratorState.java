@@ -52,8 +52,13 @@ public record GeneratorState(
         if (seed == previous.seed && previous.localeTag.equals(locale.toLanguageTag())) {
             return previous;
         }
-        return new GeneratorState(seed, locale.toLanguageTag(), previous.sequence, previous.nextCustomerId, 0,
-            NO_VERSIONS, previous.lastEventTime);
+        return newPopulation(seed, locale.toLanguageTag(), previous.sequence, previous.nextCustomerId, previous.lastEventTime);
+    }
+
+    /** A stream that tracks no customer yet and goes on at {@code sequence}, issuing ids from {@code nextCustomerId}. */
+    static GeneratorState newPopulation(final long seed, final String localeTag, final long sequence, final long nextCustomerId,
+                                        final long lastEventTime) {
+        return new GeneratorState(seed, localeTag, sequence, nextCustomerId, 0, NO_VERSIONS, lastEventTime);
     }
 
     /** True when this state continues {@code previous}'s population rather than starting a fresh one. */
