@@ -20,6 +20,7 @@ import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
@@ -60,6 +61,7 @@ import java.util.concurrent.TimeUnit;
         + " PARTIALLY_LOADED (failure), or the confirmation timeout passes (failure). What a pending file needs is kept"
         + " in its attributes, so a restart loses nothing and repeating a notification never loads a file twice.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@DefaultSettings(penaltyDuration = "30 sec")
 @SeeAlso(value = StandardSnowflakeConnectionService.class, classNames = "io.snowstream.nifi.processors.PutS3Batch")
 @ReadsAttributes({
         @ReadsAttribute(attribute = "s3.bucket", description = "Bucket of the object (written by PutS3Batch)."),
@@ -94,7 +96,7 @@ import java.util.concurrent.TimeUnit;
         configuration = """
                 Connect PutS3Batch's success relationship to this processor. Set Stage Location to the URL of the \
                 pipe's stage, Database, Schema and Pipe to the pipe. Route retry back to this processor \
-                (its FlowFiles are penalized, so Penalty Duration sets the polling interval: 30 sec is a good value). \
+                (its FlowFiles are penalized, so Penalty Duration sets the polling interval: 30 sec, the default). \
                 success carries the rows loaded and the latency; failure carries Snowflake's error.""")
 public class TriggerSnowpipeRefresh extends AbstractProcessor {
 
@@ -394,6 +396,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
     public void onTrigger(final ProcessContext context, final ProcessSession session) throws ProcessException {
         final List<FlowFile> flowFiles = session.get(context.getProperty(BATCH_SIZE).asInteger());
         if (flowFiles.isEmpty()) {
+            context.yield();
             return;
         }
         final Map<FlowFile, String> toAnnounce = new LinkedHashMap<>();
@@ -422,7 +425,11 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
                             + " is not under the pipe's stage location " + stageLocation)));
         }
         announce(context, session, toAnnounce);
-        confirm(context, session, toConfirm);
+        final int waiting = confirm(context, session, toConfirm);
+        if (waiting == flowFiles.size()) {
+            // every load is still pending, and each FlowFile is penalized until its next look-up
+            context.yield();
+        }
     }
 
     private void announce(final ProcessContext context, final ProcessSession session,
@@ -457,13 +464,14 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         }
     }
 
-    private void confirm(final ProcessContext context, final ProcessSession session, final List<FlowFile> toConfirm) {
+    /** Routes the FlowFiles already announced by their load; returns how many still wait for it. */
+    private int confirm(final ProcessContext context, final ProcessSession session, final List<FlowFile> toConfirm) {
         if (toConfirm.isEmpty()) {
-            return;
+            return 0;
         }
         if (loadHistory == null) {
             session.transfer(toConfirm, REL_SUCCESS);
-            return;
+            return 0;
         }
         // two FlowFiles for one object (a replayed FlowFile, say) share its single load-history entry
         final Map<String, List<FlowFile>> byPath = new LinkedHashMap<>();
@@ -480,7 +488,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             earliest = requestedAt.isBefore(earliest) ? requestedAt : earliest;
         }
         if (byPath.isEmpty()) {
-            return;
+            return 0;
         }
         final Map<String, FileLoad> loads;
         try {
@@ -489,31 +497,35 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             getLogger().error("Could not read the load history of {} for {} files", pipeName, byPath.size(), e);
             byPath.values().forEach(pending -> pending.forEach(flowFile -> routeError(session, flowFile, e)));
             context.yield();
-            return;
+            return 0;
         }
         final String eventTimeAttribute = context.getProperty(EVENT_TIME_ATTRIBUTE).getValue();
         final Instant now = Instant.now();
-        byPath.forEach((path, pending) -> {
-            final FileLoad load = loads.get(path);
-            for (final FlowFile flowFile : pending) {
-                if (load == null || !load.status().isFinal()) {
-                    waitOrGiveUp(session, flowFile, now);
-                } else {
+        int waiting = 0;
+        for (final Map.Entry<String, List<FlowFile>> pending : byPath.entrySet()) {
+            final FileLoad load = loads.get(pending.getKey());
+            for (final FlowFile flowFile : pending.getValue()) {
+                if (load != null && load.status().isFinal()) {
                     routeLoad(session, flowFile, load, eventTimeAttribute);
+                } else if (waitOrGiveUp(session, flowFile, now)) {
+                    waiting++;
                 }
             }
-        });
+        }
+        return waiting;
     }
 
-    private void waitOrGiveUp(final ProcessSession session, final FlowFile flowFile, final Instant now) {
+    /** Sends a FlowFile whose load is not reported yet back to wait, or to failure after the timeout: true if it waits. */
+    private boolean waitOrGiveUp(final ProcessSession session, final FlowFile flowFile, final Instant now) {
         final Instant requestedAt = instant(flowFile.getAttribute(REQUESTED_AT));
         if (requestedAt.plus(confirmationTimeout).isAfter(now)) {
             session.transfer(session.penalize(flowFile), REL_RETRY);
-            return;
+            return true;
         }
         fail(session, session.putAllAttributes(flowFile, Map.of(STATUS, "NOT_CONFIRMED", ERROR_MESSAGE,
                 "Snowpipe did not report the file within " + confirmationTimeout.toSeconds() + " s of the request;"
                         + " check SYSTEM$PIPE_STATUS and the stage's event notifications")));
+        return false;
     }
 
     private void routeLoad(final ProcessSession session, final FlowFile flowFile, final FileLoad load,

@@ -7,6 +7,7 @@ import io.snowstream.nifi.snowflake.stub.SnowflakeStub.Endpoint;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.reporting.InitializationException;
@@ -54,7 +55,9 @@ class TriggerSnowpipeRefreshTest {
 
     @AfterEach
     void stopStub() {
-        runner.disableControllerService(service);
+        if (runner.isControllerServiceEnabled(service)) {
+            runner.disableControllerService(service);
+        }
         stub.close();
     }
 
@@ -338,6 +341,7 @@ class TriggerSnowpipeRefreshTest {
             assertThat(query.bindings().get(2)).contains("\"2026/11/23/10/pending.csv.gz\"")
                     .contains("\"2026/11/23/10/loaded.csv.gz\"");
             assertThat(runner.getCounterValue("Files loaded")).isEqualTo(1);
+            assertThat(runner.isYieldCalled()).as("it had files to announce, then loads to route").isFalse();
             // no notification again for files already announced
             assertThat(stub.statements()).noneMatch(statement -> statement.sql().startsWith("ALTER PIPE"));
         }
@@ -430,6 +434,20 @@ class TriggerSnowpipeRefreshTest {
         }
 
         @Test
+        void yieldsWhenEveryFileItGotIsStillWaitingForItsLoad() {
+            enqueueObjects(FOLDER + "a.csv.gz", FOLDER + "b.csv.gz");
+            runner.run();
+            assertThat(runner.isYieldCalled()).as("announcing is work").isFalse();
+            loopRetryBack();
+
+            runner.run();
+
+            runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 2);
+            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)).allMatch(MockFlowFile::isPenalized);
+            assertThat(runner.isYieldCalled()).isTrue();
+        }
+
+        @Test
         void aMissingPipeGoesToFailureServerErrorsAndThrottlingToRetry() {
             stub.answerInsertFiles(404, "390404", "Specified object does not exist or not authorized. Pipe not found");
             enqueueObjects(FOLDER + "a.csv.gz");
@@ -484,6 +502,21 @@ class TriggerSnowpipeRefreshTest {
             return StreamSupport.stream(body.path("files").spliterator(), false)
                     .map(file -> file.path("path").asText()).toList();
         }
+    }
+
+    @Test
+    void yieldsWhenNothingIsQueued() {
+        enableService();
+
+        runner.run();
+
+        assertThat(runner.isYieldCalled()).isTrue();
+        assertThat(stub.statements()).isEmpty();
+    }
+
+    @Test
+    void penalizesFor30SecondsByDefaultTheIntervalAtWhichWaitingLoadsAreLookedUp() {
+        assertThat(TriggerSnowpipeRefresh.class.getAnnotation(DefaultSettings.class).penaltyDuration()).isEqualTo("30 sec");
     }
 
     @Test
