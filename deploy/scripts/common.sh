@@ -50,7 +50,8 @@ response_body="$work_dir/response-body"
 curl_options=(--silent --show-error --connect-timeout 10 --max-time 120)
 
 # http METHOD URL [curl arguments...]: the status lands in $http_status, the body in $response_body.
-# A transport failure (refused, DNS, TLS, timeout) stops the script with curl's own explanation.
+# A transport failure (refused, DNS, TLS, timeout) stops the script with curl's own explanation, and so does a
+# server that refuses the URL's host name (see refuse_invalid_sni).
 http() {
     local method=$1 url=$2
     shift 2
@@ -58,6 +59,23 @@ http() {
             --write-out '%{http_code}' "$@" "$url" 2>"$work_dir/curl-error"); then
         die "cannot reach $url: $(tr -d '\r' <"$work_dir/curl-error" | sed 's/^curl: ([0-9]*) //' | head -n 3)"
     fi
+    refuse_invalid_sni "$url"
+}
+
+# NiFi's Jetty answers HTTPS requests whose host name its certificate does not list (an IP address, typically) with
+# 400 "Invalid SNI", to every request, the login included: name that cause rather than letting it pass for a refused
+# login or a bad request.
+refuse_invalid_sni() {
+    local url=$1 host
+    if [ "$http_status" != 400 ] || ! grep -q 'Invalid SNI' "$response_body"; then
+        return 0
+    fi
+    host=${url#*://}
+    host=${host%%/*}
+    host=${host%:*}
+    die "$url was refused with HTTP 400 Invalid SNI: the server checks the host name in the URL against its TLS" \
+        "certificate, and '$host' is not one the certificate was issued for (an IP address rarely is)." \
+        "Use the host name the certificate was issued for, e.g. https://localhost:8443"
 }
 
 # expect WHAT STATUS...: stops with the server's own message unless $http_status is one of STATUS.

@@ -135,6 +135,21 @@ class NiFiUploadScriptTest {
     }
 
     @Test
+    void namesACertificateThatDoesNotCoverTheHostRatherThanTheCredentials() {
+        // what NiFi's Jetty answers over HTTPS when the URL's host (an IP address, say) is not in its certificate
+        nifi.on("POST", TOKEN_PATH, 400, "text/html", "<html><body><h2>HTTP ERROR 400 Invalid SNI</h2>"
+                + "<table><tr><th>URI:</th><td>/nifi-api/access/token</td></tr></table></body></html>");
+
+        final ScriptRun run = upload();
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("HTTP 400 Invalid SNI").contains("'127.0.0.1' is not one the certificate was issued for")
+                .contains("https://localhost:8443")
+                .doesNotContain("refused the login").doesNotContain("NIFI_PASSWORD");
+        assertThat(nifi.requestLines()).containsExactly("POST " + TOKEN_PATH);
+    }
+
+    @Test
     void passesOnNiFisReasonWhenItCannotIssueATokenAtAll() {
         nifi.on("POST", TOKEN_PATH, 409, "text/plain", "Access tokens are only issued over HTTPS");
 
