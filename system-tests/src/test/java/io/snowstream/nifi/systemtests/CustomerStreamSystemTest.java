@@ -124,21 +124,24 @@ class CustomerStreamSystemTest {
         flow.stop(DeployedFlow.GENERATE);
         flow.awaitDrained(DRAIN_TIMEOUT);
         final Map<String, Long> tasksBefore = taskCounts();
+        final Map<String, Double> threadsBefore = NIFI.threadCpuSeconds();
         final double cpuBefore = NIFI.cpuSeconds();
         final long startNanos = System.nanoTime();
         Await.sleep(IDLE_WINDOW);
         final double cpu = NIFI.cpuSeconds() - cpuBefore;
         final double seconds = (System.nanoTime() - startNanos) / 1e9;
+        final Map<String, Double> threads = ProcessCpu.busiest(threadsBefore, NIFI.threadCpuSeconds(), 8);
         final Map<String, Long> tasksAfter = taskCounts();
 
         final double share = cpu / seconds;
         final Map<String, Long> tasks = new TreeMap<>();
         tasksAfter.forEach((name, count) -> tasks.put(name, count - tasksBefore.getOrDefault(name, 0L)));
         System.out.printf("[system test c] idle NiFi JVM: %.2f CPU s in %.1f s = %.1f %% of one core (bound %.0f %%);"
-                + " tasks in the window by processor: %s%n", cpu, seconds, share * 100, IDLE_CPU_BOUND * 100, tasks);
+                + " tasks in the window by processor: %s; busiest threads (CPU s): %s%n", cpu, seconds, share * 100,
+                IDLE_CPU_BOUND * 100, tasks, threads);
         assertThat(flow.queued()).as("queued while idle").isZero();
-        assertThat(share).as("share of one core the idle NiFi JVM used (tasks by processor: %s)", tasks)
-                .isLessThan(IDLE_CPU_BOUND);
+        assertThat(share).as("share of one core the idle NiFi JVM used (tasks by processor: %s; busiest threads: %s)",
+                tasks, threads).isLessThan(IDLE_CPU_BOUND);
     }
 
     /** Tasks each processor ran in NiFi's 5-minute status window (a difference of two is the tasks in between). */
@@ -149,6 +152,17 @@ class CustomerStreamSystemTest {
             counts.put(snapshot.path("name").asText(), snapshot.path("taskCount").asLong());
         }
         return counts;
+    }
+
+    /** Each processor's tasks and their total time in NiFi's 5-minute status window, as "count / seconds". */
+    private static Map<String, String> taskTimes() {
+        final Map<String, String> times = new TreeMap<>();
+        for (final JsonNode processor : flow.status().path("processorStatusSnapshots")) {
+            final JsonNode snapshot = processor.path("processorStatusSnapshot");
+            times.put(snapshot.path("name").asText(), String.format("%,d tasks / %.1f s", snapshot.path("taskCount").asLong(),
+                    snapshot.path("tasksDurationNanos").asLong() / 1e9));
+        }
+        return times;
     }
 
     /**
@@ -185,6 +199,7 @@ class CustomerStreamSystemTest {
                     return sample.queued();
                 }, queued -> queued >= SMALL_FLOWFILES);
         flow.stop(DeployedFlow.GENERATE);
+        final Map<String, String> taskTime = taskTimes();
 
         final double cpuAtStart = samples.getFirst().cpu();
         final double cpuHalf = interpolateCpu(samples, SMALL_FLOWFILES / 2) - cpuAtStart;
@@ -192,6 +207,7 @@ class CustomerStreamSystemTest {
         System.out.printf("[system test f] NiFi JVM CPU to queue one-record FlowFiles in front of PutS3Batch: %.1f s for the"
                 + " first %,d, %.1f s for %,d (%.1f CPU s per 100,000 FlowFiles); ratio %.2f (linear 2, quadratic 4)%n",
                 cpuHalf, SMALL_FLOWFILES / 2, cpuAll, SMALL_FLOWFILES, cpuAll * 100_000 / SMALL_FLOWFILES, cpuAll / cpuHalf);
+        System.out.println("[system test f] tasks and task time by processor in NiFi's 5-minute status window: " + taskTime);
         assertThat(flow.counter(DeployedFlow.PUT_BATCHES, "Objects stored")).as("objects stored while the batch was not due")
                 .isEqualTo(objectsBefore);
         assertThat(cpuAll / cpuHalf).as("CPU for %,d FlowFiles / CPU for the first half", SMALL_FLOWFILES)

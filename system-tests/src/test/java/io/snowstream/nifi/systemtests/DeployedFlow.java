@@ -160,8 +160,15 @@ final class DeployedFlow {
     }
 
     void start(final String name) {
-        nifi.setProcessorState(processorId(name), "RUNNING");
+        if (!state(name).equals("RUNNING")) {
+            nifi.setProcessorState(processorId(name), "RUNNING");
+        }
         awaitRunning(name);
+    }
+
+    /** The processor's scheduled state: RUNNING, STOPPED or DISABLED. */
+    String state(final String name) {
+        return nifi.processor(processorId(name)).path("component").path("state").asText();
     }
 
     void runOnce(final String name) {
@@ -175,7 +182,9 @@ final class DeployedFlow {
     }
 
     void requestStop(final String name) {
-        nifi.setProcessorState(processorId(name), "STOPPED");
+        if (state(name).equals("RUNNING")) {
+            nifi.setProcessorState(processorId(name), "STOPPED");
+        }
     }
 
     void awaitStopped(final String name, final Duration timeout) {

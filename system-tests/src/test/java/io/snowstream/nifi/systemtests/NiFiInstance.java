@@ -41,8 +41,8 @@ import java.util.stream.Stream;
 
 /**
  * One NiFi for one test class, run from a copy of the installation {@code NIFI_HOME} names: {@code bin/} and
- * {@code conf/} are copied, {@code lib/} is linked (NiFi only reads it; it unpacks NARs into the copy's
- * {@code work/}), the project's NAR goes into the copy's autoload directory {@code extensions/}, and the copy's
+ * {@code conf/} are copied, the entries of {@code lib/} are linked (NiFi only reads them; it unpacks NARs into the
+ * copy's {@code work/}), the project's NAR goes into the copy's autoload directory {@code extensions/}, and the copy's
  * {@code conf/nifi.properties} and {@code conf/bootstrap.conf} are edited as an operator would. NiFi is started and
  * stopped only with its own {@code bin/nifi.sh}; a crash is a {@code kill -9}.
  *
@@ -64,7 +64,7 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     public static final String USERNAME = "snowstream-admin";
 
     private static final Duration NIFI_SH_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(1);
     private static final Pattern ERROR_LINE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} ERROR .*");
     private static final String APPLICATION_CLASS = "org.apache.nifi.NiFi";
@@ -76,6 +76,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     private final Security security;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final String password = randomHex(12);
+    private String initialHeap = "512m";
+    private String maxHeap = "1g";
 
     private NiFiInstallation installation;
     private String owner = "system-test";
@@ -100,6 +102,13 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     /** An environment variable for NiFi's JVM (it inherits bin/nifi.sh's environment), such as AWS credentials. */
     public NiFiInstance withEnvironment(final String name, final String value) {
         environment.put(name, value);
+        return this;
+    }
+
+    /** NiFi's heap, -Xms and -Xmx in the copy's bootstrap.conf (java.arg.2 and java.arg.3); 512m and 1g unless set. */
+    public NiFiInstance withHeap(final String initial, final String max) {
+        initialHeap = initial;
+        maxHeap = max;
         return this;
     }
 
@@ -185,6 +194,11 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         return ProcessCpu.seconds(applicationPid());
     }
 
+    /** CPU seconds of each thread of NiFi's JVM so far (see {@link ProcessCpu#threads}). */
+    public Map<String, Double> threadCpuSeconds() {
+        return ProcessCpu.threads(applicationPid());
+    }
+
     /** Every ERROR line NiFi wrote to logs/nifi-app.log. */
     public List<String> errorLines() {
         final List<String> errors = new ArrayList<>();
@@ -220,7 +234,14 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
         copyRecursively(installation.home().resolve("bin"), home.resolve("bin"), Set.of());
         copyRecursively(installation.home().resolve("conf"), home.resolve("conf"), NOT_COPIED);
-        Files.createSymbolicLink(home.resolve("lib"), installation.home().resolve("lib").toRealPath());
+        // lib/ itself cannot be a link: NiFi's bootstrap builds the classpath with Files.find(lib, 1), which does not
+        // enter a linked directory (NiFi 2.8.0 then fails with "Could not find or load main class org.apache.nifi.NiFi")
+        Files.createDirectories(home.resolve("lib"));
+        try (Stream<Path> entries = Files.list(installation.home().resolve("lib"))) {
+            for (final Path entry : entries.toList()) {
+                Files.createSymbolicLink(home.resolve("lib").resolve(entry.getFileName().toString()), entry.toRealPath());
+            }
+        }
         Files.createDirectories(home.resolve("extensions"));
         Files.createDirectories(home.resolve("logs"));
         Files.copy(nar, home.resolve("extensions").resolve(nar.getFileName()));
@@ -265,8 +286,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         PropertiesFile.read(home.resolve("conf/nifi.properties")).set(properties).write();
 
         PropertiesFile.read(home.resolve("conf/bootstrap.conf")).set(Map.of(
-                "java.arg.2", "-Xms512m",
-                "java.arg.3", "-Xmx1g",
+                "java.arg.2", "-Xms" + initialHeap,
+                "java.arg.3", "-Xmx" + maxHeap,
                 // the Snowflake driver's OCSP cache inside the copy, not under the user's home
                 "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp")))
                 .write();

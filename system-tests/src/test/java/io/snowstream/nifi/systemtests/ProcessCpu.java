@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** CPU time of a process from Linux's /proc/&lt;pid&gt;/stat: user plus system time, in seconds. */
 final class ProcessCpu {
@@ -16,14 +20,50 @@ final class ProcessCpu {
     }
 
     static double seconds(final long pid) {
-        final String stat;
         try {
-            stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
+            return seconds(Path.of("/proc", String.valueOf(pid), "stat"));
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
         }
+    }
+
+    /**
+     * CPU seconds of each thread of the process so far, by "name (tid)": Linux shows the first 15 characters of a
+     * Java thread's name ("Timer-Driven Pr" for NiFi's processor threads, "C2 CompilerThre", "GC Thread#0", ...).
+     */
+    static Map<String, Double> threads(final long pid) {
+        final Map<String, Double> threads = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (final Path task : tasks.toList()) {
+                try {
+                    final String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    threads.put(name + " (" + task.getFileName() + ")", seconds(task.resolve("stat")));
+                } catch (final IOException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot list the threads of process " + pid, e);
+        }
+        return threads;
+    }
+
+    /** The {@code top} threads that used the most CPU between two {@link #threads} samples, in seconds. */
+    static Map<String, Double> busiest(final Map<String, Double> before, final Map<String, Double> after, final int top) {
+        final Map<String, Double> busiest = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(thread -> Map.entry(thread.getKey(), thread.getValue() - before.getOrDefault(thread.getKey(), 0.0)))
+                .filter(thread -> thread.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(top)
+                .forEach(thread -> busiest.put(thread.getKey(), Math.round(thread.getValue() * 100) / 100.0));
+        return busiest;
+    }
+
+    private static double seconds(final Path stat) throws IOException {
+        final String text = Files.readString(stat, StandardCharsets.US_ASCII);
         // the command name (2nd field) is in parentheses and may hold spaces: count fields after its closing one
-        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        final String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
         // fields 14 (utime) and 15 (stime) of proc(5), here at offsets 11 and 12 (field 3, state, is at offset 0)
         final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return ticks / TICKS_PER_SECOND;
