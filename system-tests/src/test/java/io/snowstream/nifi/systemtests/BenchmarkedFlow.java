@@ -93,8 +93,37 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
         return queues;
     }
 
+    /**
+     * For failure messages: the attributes of the first FlowFile in every non-empty connection into a funnel (the
+     * stock flow's dead ends for invalid records and failures), such as ValidateRecord's validation.details.
+     */
+    String rejected() {
+        final StringBuilder text = new StringBuilder();
+        for (final JsonNode connection : nifi.groupFlow(groupId).path("connections")) {
+            final JsonNode component = connection.path("component");
+            if (!component.path("destination").path("type").asText().equals("FUNNEL")) {
+                continue;
+            }
+            final String id = connection.path("id").asText();
+            final List<JsonNode> queued = nifi.listQueue(id);
+            if (!queued.isEmpty()) {
+                text.append("\n  ").append(component.path("source").path("name").asText()).append(' ')
+                        .append(component.path("selectedRelationships")).append(": ").append(queued.size())
+                        .append(" or more FlowFiles; the first one's attributes: ")
+                        .append(nifi.flowFileAttributes(id, queued.getFirst().path("uuid").asText()));
+            }
+        }
+        return text.isEmpty() ? "" : "\nRejected FlowFiles:" + text;
+    }
+
     void emptyParkedConnections() {
         parkedConnections.forEach(nifi::emptyQueue);
+    }
+
+    void emptyAllConnections() {
+        for (final JsonNode connection : nifi.groupFlow(groupId).path("connections")) {
+            nifi.emptyQueue(connection.path("id").asText());
+        }
     }
 
     /** Tasks each processor ran in NiFi's 5-minute status window, by processor name. */

@@ -29,7 +29,7 @@ class CustomerStreamSystemTest {
 
     /** Records per phase of scenario b: a few hundred thousand, in FlowFiles of 10,000. */
     private static final long RECORDS_INSERT_FILES = 300_000;
-    private static final long RECORDS_REFRESH = 200_000;
+    private static final long RECORDS_REFRESH = 100_000;
     private static final Duration GENERATE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
     /** Scenario c: the window over which the idle NiFi's CPU is measured, and the bound (share of one core). */

@@ -64,18 +64,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NiFiFlowBenchmark {
 
-    private static final int ROUNDS = Integer.getInteger("snowstream.benchmark.rounds", 5);
+    private static final int ROUNDS = Integer.getInteger("snowstream.benchmark.rounds", 4);
     private static final int WARMUP_ROUNDS = Integer.getInteger("snowstream.benchmark.warmup.rounds", 1);
     private static final int RECORDS_PER_FILE = 10_000;
-    private static final int REPLAY_FILES = Integer.getInteger("snowstream.benchmark.replay.files", 100);
+    private static final int REPLAY_FILES = Integer.getInteger("snowstream.benchmark.replay.files", 200);
     private static final long REPLAY_RECORDS = (long) REPLAY_FILES * RECORDS_PER_FILE;
     private static final long BATCH_RECORDS = 100_000;
     private static final String BATCH_AGE = "10 sec";
-    private static final Duration GENERATION_WINDOW = Duration.ofSeconds(Long.getLong("snowstream.benchmark.window.seconds", 20));
+    private static final Duration GENERATION_WINDOW = Duration.ofSeconds(Long.getLong("snowstream.benchmark.window.seconds", 15));
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration HEAP_SAMPLE = Duration.ofSeconds(1);
+    private static final Duration HEAP_SAMPLE = Duration.ofSeconds(2);
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
     private static final String HEAP = "2g";
@@ -154,7 +154,7 @@ class NiFiFlowBenchmark {
         final Path input = temporaryDirectory("nifi-benchmark-snowstream-input");
         final ProcessGroupBuilder group = ProcessGroupBuilder.existingGroup(nifi, flow.groupId());
         final ProcessGroupBuilder.Endpoint getFile = group.processor("Get customer CSV files", StockCustomerFlow.GET_FILE,
-                Map.of("Input Directory", input.toString(), "Keep Source File", "false"), "0 sec", Set.of());
+                StockCustomerFlow.getFileProperties(input), "0 sec", Set.of());
         group.connect(getFile, List.of("success"),
                 new ProcessGroupBuilder.Endpoint(flow.processorId(DeployedFlow.VALIDATE), ProcessGroupBuilder.Kind.PROCESSOR));
         final List<String> pipeline = List.of(flow.processorId(DeployedFlow.VALIDATE), flow.processorId(DeployedFlow.PUT_BATCHES),
@@ -174,8 +174,8 @@ class NiFiFlowBenchmark {
                 new StockCustomerFlow.Target(S3.endpoint().toString(), "us-east-1", BUCKET, STOCK_PREFIX,
                         S3MockServer.ACCESS_KEY_ID, S3MockServer.SECRET_ACCESS_KEY),
                 new StockCustomerFlow.Batch(BATCH_RECORDS, BATCH_AGE), RECORDS_PER_FILE, input);
-        REPORT.line("  stock NiFi: built over REST: GenerateRecord (CSVRecordSetWriter, the customer schema as Schema Text, 0 sec,"
-                + " %,d records/FlowFile) or GetFile -> ValidateRecord (CSVReader with the schema, strict types, no extra fields)"
+        REPORT.line("  stock NiFi: built over REST: GenerateRecord (CSVRecordSetWriter, the customer schema as Schema Text with"
+                + " updated_at as an int: 2.8.0's GenerateRecord fails on timestamp fields; 0 sec, %,d records/FlowFile) or GetFile -> ValidateRecord (CSVReader with the schema, strict types, no extra fields)"
                 + " -> MergeRecord (min = max %,d records, max bin age %s) -> PutS3Object (plain CSV)", RECORDS_PER_FILE,
                 BATCH_RECORDS, BATCH_AGE);
         return new BenchmarkedFlow(nifi, "stock NiFi", flow.groupId, flow.generate, flow.getFile,
@@ -239,18 +239,21 @@ class NiFiFlowBenchmark {
     private static Idle measureIdle(final BenchmarkedFlow flow) {
         Await.sleep(SETTLE);
         final Map<String, Long> tasksBefore = flow == null ? Map.of() : flow.taskCounts();
+        final Map<String, Double> threadsBefore = ProcessCpu.threads(nifiPid);
         final double cpuBefore = cpu();
         final long start = System.nanoTime();
         Await.sleep(IDLE_WINDOW);
         final double cpu = cpu() - cpuBefore;
         final double seconds = (System.nanoTime() - start) / 1e9;
+        final Map<String, Double> busiest = ProcessCpu.busiest(threadsBefore, ProcessCpu.threads(nifiPid), 4);
         final Map<String, Long> tasks = new TreeMap<>();
         if (flow != null) {
             flow.taskCounts().forEach((name, count) -> tasks.put(name, count - tasksBefore.getOrDefault(name, 0L)));
         }
         final Idle result = new Idle(cpu / seconds, tasks);
-        REPORT.line("  %-22s %5.2f %% of one core (%.2f CPU s in %.1f s)%s", flow == null ? "NiFi, nothing running" : flow.label()
-                + ", idle", result.share() * 100, cpu, seconds, tasks.isEmpty() ? "" : "; tasks in the window: " + tasks);
+        REPORT.line("  %-22s %5.2f %% of one core (%.2f CPU s in %.1f s)%s; busiest threads (CPU s): %s",
+                flow == null ? "NiFi, nothing running" : flow.label() + ", idle", result.share() * 100, cpu, seconds,
+                tasks.isEmpty() ? "" : "; tasks in the window: " + tasks, busiest);
         return result;
     }
 
@@ -272,7 +275,12 @@ class NiFiFlowBenchmark {
         flow.start(flow.generator());
 
         final Sampler sampler = new Sampler(landed);
-        final Sample first = sampler.awaitLanding(Duration.ofMinutes(3), sample -> !sample.keys().isEmpty());
+        final Sample first;
+        try {
+            first = sampler.awaitLanding(Duration.ofMinutes(3), sample -> !sample.keys().isEmpty());
+        } catch (final AssertionError e) {
+            throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
+        }
         final Sample last = sampler.awaitLanding(GENERATION_WINDOW.plusMinutes(2),
                 sample -> sample.nanos() - first.nanos() >= GENERATION_WINDOW.toNanos() && sample.keys().size() > first.keys().size());
         flow.stop(flow.generator());
@@ -286,7 +294,7 @@ class NiFiFlowBenchmark {
         finish(flow, landed);
         return new Round((last.nanos() - first.nanos()) / 1e9, window.records(), last.cpu() - first.cpu(),
                 last.diagnostics(), first.diagnostics(), sampler.peakHeap(first, last), window.csvBytes(),
-                last.keys().size() - first.keys().size(), machineCores(first, last));
+                last.keys().size() - first.keys().size(), machineCores(first, last), threadCpu(first, last));
     }
 
     // ---- 3. generation left out
@@ -309,7 +317,12 @@ class NiFiFlowBenchmark {
         final Sampler sampler = new Sampler(landed);
         final Sample start = sampler.sample(true);
         flow.start(flow.fileSource());
-        Sample last = sampler.awaitLanding(ROUND_TIMEOUT, sample -> sample.keys().size() >= expectedObjects);
+        Sample last;
+        try {
+            last = sampler.awaitLanding(ROUND_TIMEOUT, sample -> sample.keys().size() >= expectedObjects);
+        } catch (final AssertionError e) {
+            throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
+        }
         // more objects than full batches (a bin closed by age): wait until nothing is left in the flow
         while (!flow.drained()) {
             final Sample sample = sampler.awaitLanding(Duration.ofSeconds(1), ignored -> true, true);
@@ -324,7 +337,8 @@ class NiFiFlowBenchmark {
         assertThat(total.records()).as("%s: records landed in S3 = records replayed", flow.label()).isEqualTo(REPLAY_RECORDS);
         finish(flow, landed);
         return new Round((last.nanos() - start.nanos()) / 1e9, total.records(), last.cpu() - start.cpu(), last.diagnostics(),
-                start.diagnostics(), sampler.peakHeap(start, last), total.csvBytes(), all.size(), machineCores(start, last));
+                start.diagnostics(), sampler.peakHeap(start, last), total.csvBytes(), all.size(), machineCores(start, last),
+                threadCpu(start, last));
     }
 
     // ---- rounds
@@ -356,9 +370,16 @@ class NiFiFlowBenchmark {
         }
     }
 
-    /** Checks that the flow starts from nothing: stopped, drained, no object under its prefix. */
+    /**
+     * Makes the flow start from nothing: stopped, every queue empty (after a failed round, what it left is dropped,
+     * and said so), no object under its prefix.
+     */
     private static LandedObjects prepare(final BenchmarkedFlow flow) {
         flow.stopAll();
+        if (!flow.drained()) {
+            REPORT.line("  (%s: dropping what an earlier failed round left queued: %s)", flow.label(), flow.queues());
+            flow.emptyAllConnections();
+        }
         assertThat(flow.drained()).as("%s drained before the round: %s", flow.label(), flow.queues()).isTrue();
         final LandedObjects landed = new LandedObjects(S3.client(), BUCKET, flow.s3Prefix());
         landed.deleteAll();
@@ -378,12 +399,13 @@ class NiFiFlowBenchmark {
 
     /**
      * One observation: when, NiFi's CPU time so far, the whole machine's busy CPU time so far, the keys landed so far,
-     * and (at landings, and once a second) NiFi's diagnostics.
+     * and (at landings, and every 2 s) NiFi's diagnostics.
      */
-    private record Sample(long nanos, double cpu, double machineCpu, Set<String> keys, SystemDiagnostics diagnostics) {
+    private record Sample(long nanos, double cpu, double machineCpu, Set<String> keys, SystemDiagnostics diagnostics,
+                          Map<String, Double> threads) {
     }
 
-    /** Polls S3 every 100 ms for new objects; fetches NiFi's diagnostics at each landing and every second for the heap. */
+    /** Polls S3 every 100 ms for new objects; fetches NiFi's diagnostics at each landing and every 2 s for the heap. */
     private static final class Sampler {
         private final LandedObjects landed;
         private final List<SystemDiagnostics> heapSamples = new ArrayList<>();
@@ -405,7 +427,7 @@ class NiFiFlowBenchmark {
                 heapSamples.add(diagnostics);
                 lastHeapSample = nanos;
             }
-            return new Sample(nanos, cpu, machineCpu, keys, diagnostics);
+            return new Sample(nanos, cpu, machineCpu, keys, diagnostics, diagnostics == null ? Map.of() : threadCpu());
         }
 
         /** The first sample with new objects that {@code done} accepts, with diagnostics; fails after the timeout. */
@@ -426,7 +448,7 @@ class NiFiFlowBenchmark {
                     lastKeys = sample.keys();
                     // the landing's own diagnostics, fetched right after the listing that saw it
                     final Sample landing = new Sample(sample.nanos(), sample.cpu(), sample.machineCpu(), sample.keys(),
-                            SystemDiagnostics.of(NIFI.client()));
+                            SystemDiagnostics.of(NIFI.client()), threadCpu());
                     heapSamples.add(landing.diagnostics());
                     if (done.test(landing)) {
                         return landing;
@@ -478,9 +500,43 @@ class NiFiFlowBenchmark {
         return ProcessCpu.seconds(nifiPid);
     }
 
+    /** NiFi's CPU time so far by kind of thread (see {@link #threadKind}). */
+    private static Map<String, Double> threadCpu() {
+        final Map<String, Double> kinds = new TreeMap<>();
+        ProcessCpu.threads(nifiPid).forEach((thread, seconds) -> kinds.merge(threadKind(thread), seconds, Double::sum));
+        return kinds;
+    }
+
+    /**
+     * What a NiFi thread does, from its name as Linux shows it (15 characters): the processors' timer-driven threads,
+     * the JIT compilers, the garbage collector, the REST API's web server (the benchmark's own requests), the rest.
+     */
+    private static String threadKind(final String thread) {
+        if (thread.startsWith("Timer-Driven")) {
+            return "processors";
+        } else if (thread.contains("CompilerThre")) {
+            return "JIT";
+        } else if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
+            return "GC";
+        } else if (thread.startsWith("NiFi Web Serve")) {
+            return "REST";
+        }
+        return "other";
+    }
+
+    /** CPU seconds by kind of thread between two samples, largest first. */
+    private static Map<String, Double> threadCpu(final Sample from, final Sample to) {
+        final Map<String, Double> delta = new LinkedHashMap<>();
+        to.threads().entrySet().stream()
+                .map(kind -> Map.entry(kind.getKey(), kind.getValue() - from.threads().getOrDefault(kind.getKey(), 0.0)))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(kind -> delta.put(kind.getKey(), kind.getValue()));
+        return delta;
+    }
+
     /** One measured round of one flow. */
     record Round(double seconds, long records, double cpuSeconds, SystemDiagnostics end, SystemDiagnostics start,
-                 long peakHeapBytes, long csvBytes, int objects, double machineCores) {
+                 long peakHeapBytes, long csvBytes, int objects, double machineCores, Map<String, Double> threads) {
 
         double recordsPerSecond() {
             return records / seconds;
@@ -502,11 +558,19 @@ class NiFiFlowBenchmark {
         public String toString() {
             return String.format(Locale.ROOT, "%,11d records in %6.2f s = %,9.0f records/s | NiFi CPU %6.2f s = %6.2f CPU s per"
                             + " million records (%.2f cores) | GC pauses %5d ms = %4.1f %% in %d collections (concurrent %d ms)"
-                            + " | heap peak %,5.0f of %,.0f MB | %d objects, %.0f CSV bytes/record | machine %.2f of %d cores busy",
+                            + " | heap used %,5.0f of %,.0f MB (peak sample) | %d objects, %.0f CSV bytes/record | machine %.2f of %d cores busy"
+                            + " | NiFi CPU s by thread: %s",
                     records, seconds, recordsPerSecond(), cpuSeconds, cpuPerMillion(), cpuSeconds / seconds,
                     end.pauseMillisSince(start), gcShare() * 100, end.collectionsSince(start), end.concurrentMillisSince(start),
                     peakHeapMb(), end.maxHeapBytes() / 1048576.0, objects, (double) csvBytes / records, machineCores,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), threadSummary());
+        }
+
+        private String threadSummary() {
+            final StringBuilder text = new StringBuilder();
+            threads.forEach((kind, seconds) -> text.append(text.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.2f", kind, seconds)));
+            return text.toString();
         }
     }
 
@@ -548,7 +612,7 @@ class NiFiFlowBenchmark {
             line("  %s:", title);
             for (final Map.Entry<String, List<Round>> side : results.entrySet()) {
                 final List<Round> rounds = side.getValue();
-                line("    %-11s %s records/s | %s CPU s per million records | GC pauses %s %% of the time | heap peak %s MB",
+                line("    %-11s %s records/s | %s CPU s per million records | GC pauses %s %% of the time | heap used %s MB (peak sample)",
                         side.getKey(), spread(rounds, Round::recordsPerSecond, "%,.0f"), spread(rounds, Round::cpuPerMillion, "%.2f"),
                         spread(rounds, round -> round.gcShare() * 100, "%.1f"), spread(rounds, Round::peakHeapMb, "%,.0f"));
             }
