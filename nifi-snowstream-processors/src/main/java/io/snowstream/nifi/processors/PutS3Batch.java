@@ -27,6 +27,7 @@ import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
+import org.apache.nifi.annotation.lifecycle.OnUnscheduled;
 import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
@@ -64,6 +65,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -363,7 +365,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .name("Max Request Attempts")
             .description("How often one request (a PutObject, one part, the completion) is tried when S3 answers with a "
                     + "transient error (5xx, throttling, timeout, broken connection) before the batch goes to failure. "
-                    + "Stopping the processor ends the retries: the upload is aborted and the batch returns to the queue.")
+                    + "Stopping the processor breaks off the request in flight and ends the retries: the batch returns to the queue.")
             .required(true)
             .defaultValue("5")
             .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR)
@@ -408,6 +410,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     private volatile S3Connection connection;
     private volatile UploadSettings settings;
+
+    /** Tasks sending an object right now: a stop must not wait for S3 to answer their requests. */
+    private final AtomicInteger uploadsInFlight = new AtomicInteger();
 
     /** Held by the task that forms the next batch; other concurrent tasks upload ready batches meanwhile. */
     private final Lock formingLock = new ReentrantLock();
@@ -524,6 +529,16 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         }
     }
 
+    @OnUnscheduled
+    public void onUnscheduled() {
+        final S3Connection open = connection;
+        if (open != null && uploadsInFlight.get() > 0) {
+            // closing the client breaks its open connections, so a request that S3 never answers ends now rather
+            // than at the Communications Timeout; the upload then finds the processor stopped and returns its batch
+            open.close();
+        }
+    }
+
     @OnStopped
     public void onStopped() {
         formingLock.lock();
@@ -604,6 +619,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
         final List<FlowFile> members = new ArrayList<>(batch);
         while (!members.isEmpty()) {
+            uploadsInFlight.incrementAndGet();
             try {
                 storeObject(session, upload, bucket, key, members);
                 return true;
@@ -624,6 +640,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                         bucket, key, members.size(), e);
                 routeToFailure(session, members, bucket, key, e);
                 return false;
+            } finally {
+                uploadsInFlight.decrementAndGet();
             }
         }
         return false;

@@ -24,12 +24,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -441,6 +445,57 @@ class PutS3BatchTest {
         assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(2);
         assertThat(proxy.injectedFailures()).hasSizeLessThan(5);
         assertThat(S3.objects(bucket)).isEmpty();
+    }
+
+    @Test
+    void aStopWhileS3NeverAnswersEndsTheRequestAndReturnsTheBatchToTheQueue() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // accepts connections and never answers: the Communications Timeout (an hour) would end the request
+            final AtomicInteger accepted = new AtomicInteger();
+            final Thread acceptor = Thread.ofVirtual().start(() -> {
+                final List<Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                        accepted.incrementAndGet();
+                    }
+                } catch (final IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (final IOException ignored) {
+                            // the test is over either way
+                        }
+                    });
+                }
+            });
+            runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, "http://127.0.0.1:" + silent.getLocalPort());
+            runner.setProperty(PutS3Batch.COMMUNICATIONS_TIMEOUT, "1 hour");
+            enqueueWithAttributes(records(2));
+            final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+            final Thread trigger = Thread.ofPlatform().start(() -> {
+                try {
+                    runner.run(1, false, true);
+                } catch (final Throwable t) {
+                    failure.set(t);
+                }
+            });
+            while (trigger.isAlive() && accepted.get() == 0) {
+                Thread.sleep(10);
+            }
+            runner.unSchedule();
+            trigger.join();
+            acceptor.interrupt();
+
+            // a join that returned at all means the stop ended a request that would have waited an hour
+            assertThat(failure.get()).isNull();
+            runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+            runner.assertTransferCount(PutS3Batch.REL_FAILURE, 0);
+            assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(1);
+            processor.onStopped();
+        }
     }
 
     @Test
