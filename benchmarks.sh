@@ -2,17 +2,27 @@
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
 # Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|e2e|all]...   (default: all)
 #        ./benchmarks.sh faults soak   (the reliability runs: a million records under faults; the soak; not in all)
+#        NIFI_HOME=/path/to/nifi-2.8.0 ./benchmarks.sh nifi
+#                                      (the flow against NiFi's stock processors inside a real NiFi; not in all: it
+#                                       needs a NiFi 2 installation; about 20 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 source .ci/jdk.sh
-# one reactor run: the benchmarks' classpath then resolves the processors (and their test-jar) from target/
-./mvnw -B -q -pl nifi-snowstream-benchmarks -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=runtime
-classpath="nifi-snowstream-benchmarks/target/classes:$(cat nifi-snowstream-benchmarks/target/benchmark.classpath)"
+
+# the in-process benchmarks' build: one reactor run, so that their classpath resolves the processors (and their
+# test-jar) from target/; done once, and only when one of them is asked for
+classpath=
+build_benchmarks() {
+    [ -z "$classpath" ] || return 0
+    ./mvnw -B -q -pl nifi-snowstream-benchmarks -am package dependency:build-classpath -DskipTests \
+        -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=runtime
+    classpath="nifi-snowstream-benchmarks/target/classes:$(cat nifi-snowstream-benchmarks/target/benchmark.classpath)"
+}
 
 # one core, as the targets are stated per core; the heap size is the caller's
 on_one_core() {
+    build_benchmarks
     taskset -c 0 "$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -cp "$classpath" "$@"
 }
 
@@ -40,6 +50,7 @@ validator() {
 # S3Mock (a real S3 REST server) on the other core, for the s3 benchmark; stopped when the script exits
 start_s3mock() {
     [ -z "${s3mock_port:-}" ] || return 0
+    build_benchmarks
     s3mock_dir=$(mktemp -d)
     taskset -c 1 "$JAVA_HOME/bin/java" -Xmx512m -jar nifi-snowstream-benchmarks/target/s3mock/s3mock-exec.jar \
         --server.port=0 --com.adobe.testing.s3mock.httpPort=0 --com.adobe.testing.s3mock.store.root="$s3mock_dir/store" \
@@ -96,13 +107,43 @@ reliability() {
         flows/snowstream/customer-stream-to-snowflake.json "$1"
 }
 
+# the bundle's flow against the same job from NiFi's stock processors, inside a real NiFi 2 (NIFI_HOME): both flows
+# in one NiFi (heap 2 GB), alternating rounds, against S3Mock; generation included, then the same pre-generated CSV
+# replayed into both; idle CPU. Runs system-tests' NiFiFlowBenchmark (tagged benchmark, left out of ./mvnw verify),
+# which prints the figures and writes them to system-tests/target/system-tests/nifi-benchmark-report.txt.
+nifi() {
+    if [ -z "${NIFI_HOME:-}" ]; then
+        echo "benchmarks.sh nifi: NIFI_HOME is not set. It measures inside a real Apache NiFi 2 installation: set NIFI_HOME" >&2
+        echo "to one (the unpacked binary distribution, with bin/nifi.sh), e.g. NIFI_HOME=/opt/nifi-2.8.0 ./benchmarks.sh nifi" >&2
+        exit 2
+    fi
+    if [ ! -x "$NIFI_HOME/bin/nifi.sh" ]; then
+        echo "benchmarks.sh nifi: NIFI_HOME=$NIFI_HOME has no bin/nifi.sh: point it at an Apache NiFi 2 installation" >&2
+        exit 2
+    fi
+    # another NiFi on the machine would take CPU from the measured one: wait (up to 30 minutes) until none is left
+    local others waited=0
+    while others=$(pgrep -f org.apache.nifi.NiFi); do
+        if [ "$waited" -ge 1800 ]; then
+            echo "benchmarks.sh nifi: another NiFi is still running (pid $(echo "$others" | tr '\n' ' ')): stop it and run again" >&2
+            exit 1
+        fi
+        [ "$waited" -gt 0 ] || echo "Waiting for the NiFi already running (pid $(echo "$others" | tr '\n' ' ')) to exit, so that it does not disturb the figures ..." >&2
+        sleep 10
+        waited=$((waited + 10))
+    done
+    echo "NiFi flow benchmark in $NIFI_HOME; load average now: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    NIFI_HOME="$NIFI_HOME" ./mvnw -B -q -pl system-tests -am verify -Dgroups=benchmark -DexcludedGroups= \
+        -Dtest=NiFiFlowBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+}
+
 all_benchmarks=(generator validator s3 snowpipe e2e)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        generator|validator|s3|snowpipe|e2e) "$name" ;;
+        generator|validator|s3|snowpipe|e2e|nifi) "$name" ;;
         faults|soak) reliability "$name" ;;
-        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults or soak)" >&2; exit 2 ;;
+        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults, soak or nifi)" >&2; exit 2 ;;
     esac
 done
