@@ -262,6 +262,9 @@ class OutageAndRestartSystemTest {
             proxy.crashAt(point, afterForwarding);
             flow.startAll();
             assertThat(proxy.awaitCrash(GENERATE_TIMEOUT)).as("PutS3Batch reached the crash point").isTrue();
+            // the generator stops cleanly first, so its stored position counts exactly the records it emitted: killed,
+            // it would resume past the events it had reserved, a gap its own tests cover (CheckpointedStreamTest)
+            flow.stop(DeployedFlow.GENERATE);
             generatedBefore = flow.generatedRecords();
             NIFI.kill();
             relay.switchTo(s3.endpoint());
@@ -292,6 +295,7 @@ class OutageAndRestartSystemTest {
      */
     private static Delivery.Report restartAndDrain(final Delivery.Start start, final long generatedBefore, final Delivery.Run run) {
         NIFI.start();
+        flow.start(DeployedFlow.GENERATE);
         final long resumed = Await.until("the generator to continue its sequence after the restart", GENERATE_TIMEOUT,
                 flow::generatedRecords, generated -> generated >= generatedBefore + 30_000);
         flow.stop(DeployedFlow.GENERATE);
