@@ -47,9 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       no data, for 30 s each: NiFi's CPU as a share of one core, and the tasks each processor ran.</li>
  *   <li><b>Generation included</b>, saturated: the shipped flow file (GenerateFakeCustomers at a 0 sec run schedule,
  *       10,000 records per FlowFile, no invalid records → ValidateCustomerRecord → PutS3Batch) against GenerateRecord
- *       (CSV writer, the customer schema) → ValidateRecord → MergeRecord → PutS3Object. Measured in steady state,
+ *       (CSV writer, the customer schema) → ValidateRecord → MergeRecord → PutS3Object. Records/s in steady state,
  *       from the first object landing in S3 to the last one landing after a window: the records in the objects that
- *       landed in between, NiFi's CPU time (from /proc) and its GC in between.</li>
+ *       landed in between, and NiFi's GC in between. CPU per record over the whole round: NiFi's CPU time (from /proc)
+ *       from the generator's start until every generated record has landed, over the records generated.</li>
  *   <li><b>Generation left out</b>: the same pre-generated customer CSV (files of 10,000 records, the validator's
  *       header) replayed into both flows through GetFile: from GetFile's start to the last record landing in S3.</li>
  * </ol>
@@ -262,8 +263,9 @@ class NiFiFlowBenchmark {
     @Test
     @Order(2)
     void generationIncluded_everyGeneratedRecordLands() {
-        REPORT.line("Generation included, saturated: records landed in S3 between the first object and the last one after a"
-                + " %d s window, NiFi's CPU and GC in between", GENERATION_WINDOW.toSeconds());
+        REPORT.line("Generation included, saturated: records/s landed in S3 between the first object and the last one after a"
+                + " %d s window, GC in that window; CPU per record over the whole round (generator start to every record"
+                + " landed)", GENERATION_WINDOW.toSeconds());
         alternate(generation, NiFiFlowBenchmark::generationRound);
         REPORT.line("");
     }
@@ -272,6 +274,7 @@ class NiFiFlowBenchmark {
         final LandedObjects landed = prepare(flow);
         flow.startPipeline();
         final long generatedBefore = flow.generatedRecords().getAsLong();
+        final double cpuAtStart = cpu();
         flow.start(flow.generator());
 
         final Sampler sampler = new Sampler(landed);
@@ -281,10 +284,16 @@ class NiFiFlowBenchmark {
         } catch (final AssertionError e) {
             throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
         }
-        final Sample last = sampler.awaitLanding(GENERATION_WINDOW.plusMinutes(2),
-                sample -> sample.nanos() - first.nanos() >= GENERATION_WINDOW.toNanos() && sample.keys().size() > first.keys().size());
+        final Sample last;
+        final Map<String, Double> busy;
+        try (ProcessorUtilization utilization = ProcessorUtilization.startIfEnabled(NIFI.client(), flow.groupId())) {
+            last = sampler.awaitLanding(GENERATION_WINDOW.plusMinutes(2), sample -> sample.nanos() - first.nanos()
+                    >= GENERATION_WINDOW.toNanos() && sample.keys().size() > first.keys().size());
+            busy = utilization.shares();
+        }
         flow.stop(flow.generator());
         flow.awaitDrained(DRAIN_TIMEOUT);
+        final double cpuAtEnd = cpu();
         final long generated = flow.generatedRecords().getAsLong() - generatedBefore;
 
         final Set<String> all = new LinkedHashSet<>(landed.keys());
@@ -292,9 +301,9 @@ class NiFiFlowBenchmark {
         final LandedObjects.Count window = landed.count(LandedObjects.difference(last.keys(), first.keys()));
         assertThat(total.records()).as("%s: records landed in S3 = records generated", flow.label()).isEqualTo(generated);
         finish(flow, landed);
-        return new Round((last.nanos() - first.nanos()) / 1e9, window.records(), last.cpu() - first.cpu(),
-                last.diagnostics(), first.diagnostics(), sampler.peakHeap(first, last), window.csvBytes(),
-                last.keys().size() - first.keys().size(), machineCores(first, last), threadCpu(first, last));
+        return new Round((last.nanos() - first.nanos()) / 1e9, window.records(), last.cpu() - first.cpu(), generated,
+                cpuAtEnd - cpuAtStart, last.diagnostics(), first.diagnostics(), sampler.peakHeap(first, last), window.csvBytes(),
+                last.keys().size() - first.keys().size(), machineCores(first, last), threadCpu(first, last), busy);
     }
 
     // ---- 3. generation left out
@@ -318,8 +327,10 @@ class NiFiFlowBenchmark {
         final Sample start = sampler.sample(true);
         flow.start(flow.fileSource());
         Sample last;
-        try {
+        final Map<String, Double> busy;
+        try (ProcessorUtilization utilization = ProcessorUtilization.startIfEnabled(NIFI.client(), flow.groupId())) {
             last = sampler.awaitLanding(ROUND_TIMEOUT, sample -> sample.keys().size() >= expectedObjects);
+            busy = utilization.shares();
         } catch (final AssertionError e) {
             throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
         }
@@ -336,9 +347,9 @@ class NiFiFlowBenchmark {
         assertThat(Files.exists(flow.inputDirectory()) && isEmpty(flow.inputDirectory())).as("input directory emptied").isTrue();
         assertThat(total.records()).as("%s: records landed in S3 = records replayed", flow.label()).isEqualTo(REPLAY_RECORDS);
         finish(flow, landed);
-        return new Round((last.nanos() - start.nanos()) / 1e9, total.records(), last.cpu() - start.cpu(), last.diagnostics(),
-                start.diagnostics(), sampler.peakHeap(start, last), total.csvBytes(), all.size(), machineCores(start, last),
-                threadCpu(start, last));
+        return new Round((last.nanos() - start.nanos()) / 1e9, total.records(), last.cpu() - start.cpu(), total.records(),
+                last.cpu() - start.cpu(), last.diagnostics(), start.diagnostics(), sampler.peakHeap(start, last), total.csvBytes(), all.size(), machineCores(start, last),
+                threadCpu(start, last), busy);
     }
 
     // ---- rounds
@@ -537,16 +548,28 @@ class NiFiFlowBenchmark {
         return delta;
     }
 
-    /** One measured round of one flow. */
-    record Round(double seconds, long records, double cpuSeconds, SystemDiagnostics end, SystemDiagnostics start,
-                 long peakHeapBytes, long csvBytes, int objects, double machineCores, Map<String, Double> threads) {
+    /**
+     * One measured round of one flow.
+     *
+     * @param seconds      the window: from GetFile's start (replay) or the first landing (generation) to the last landing
+     * @param records      records landed in the window
+     * @param cpuSeconds   NiFi's CPU time in the window
+     * @param costRecords  records the CPU cost is counted over: every record of the round, fed and landed
+     * @param costCpuSeconds NiFi's CPU time from the round's start until all of them landed. With generation included
+     *                     this is the whole round, not the window: when the last stage is the slowest, the earlier ones
+     *                     run ahead and fill the queues in the window, so CPU in the window over records landed in it
+     *                     would count work on records that land later
+     */
+    record Round(double seconds, long records, double cpuSeconds, long costRecords, double costCpuSeconds,
+                 SystemDiagnostics end, SystemDiagnostics start, long peakHeapBytes, long csvBytes, int objects,
+                 double machineCores, Map<String, Double> threads, Map<String, Double> busy) {
 
         double recordsPerSecond() {
             return records / seconds;
         }
 
         double cpuPerMillion() {
-            return cpuSeconds / records * 1e6;
+            return costCpuSeconds / costRecords * 1e6;
         }
 
         double gcShare() {
@@ -559,14 +582,24 @@ class NiFiFlowBenchmark {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,11d records in %6.2f s = %,9.0f records/s | NiFi CPU %6.2f s = %6.2f CPU s per"
-                            + " million records (%.2f cores) | GC pauses %5d ms = %4.1f %% in %d collections (concurrent %d ms)"
+            return String.format(Locale.ROOT, "%,11d records in %6.2f s = %,9.0f records/s | NiFi CPU %6.2f s (%.2f cores);"
+                            + " %6.2f CPU s per million records (%,.0f CPU s for %,d records, round start to all landed)"
+                            + " | GC pauses %5d ms = %4.1f %% in %d collections (concurrent %d ms)"
                             + " | heap used %,5.0f of %,.0f MB (peak sample) | %d objects, %.0f CSV bytes/record | machine %.2f of %d cores busy"
                             + " | NiFi CPU s by thread: %s",
-                    records, seconds, recordsPerSecond(), cpuSeconds, cpuPerMillion(), cpuSeconds / seconds,
+                    records, seconds, recordsPerSecond(), cpuSeconds, cpuSeconds / seconds, cpuPerMillion(), costCpuSeconds,
+                    costRecords,
                     end.pauseMillisSince(start), gcShare() * 100, end.collectionsSince(start), end.concurrentMillisSince(start),
                     peakHeapMb(), end.maxHeapBytes() / 1048576.0, objects, (double) csvBytes / records, machineCores,
-                    Runtime.getRuntime().availableProcessors(), threadSummary());
+                    Runtime.getRuntime().availableProcessors(), threadSummary())
+                    + (busy.isEmpty() ? "" : " | busy share by processor (diagnostic): " + busySummary());
+        }
+
+        private String busySummary() {
+            final StringBuilder text = new StringBuilder();
+            busy.forEach((name, share) -> text.append(text.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.0f %%", name, share * 100)));
+            return text.toString();
         }
 
         private String threadSummary() {
