@@ -247,7 +247,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             .description("How the pipe is told about new files. See the usage docs for when to use which.")
             .required(true)
             .allowableValues(NotificationMethod.class)
-            .defaultValue(NotificationMethod.REFRESH)
+            .defaultValue(NotificationMethod.INSERT_FILES)
             .build();
 
     public static final PropertyDescriptor BATCH_SIZE = new PropertyDescriptor.Builder()
