@@ -53,13 +53,14 @@ import java.util.function.Predicate;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
-@Tags({"customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
-@CapabilityDescription("Generates a stream of customer change events as CSV in the pipeline's canonical layout "
-    + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op): new customers, updates of "
-    + "customers issued earlier (a move, a new email, a marriage) and deletes, in configurable shares, plus on request "
-    + "records that each break one ValidateCustomerRecord rule. Names, streets and places come from Datafaker in the "
-    + "configured locale. With a Seed the output is fully deterministic, including event times; the position in the "
-    + "stream is kept in cluster state so a restart or a primary node change continues the same stream. "
+@Tags({"snowstream", "customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
+@CapabilityDescription("Generates realistic customer change events as CSV for demos and pipeline tests: new customers, "
+    + "coherent updates of customers issued earlier (a move, a new email, a marriage) and deletes, in configurable "
+    + "shares, plus on request records that each break one ValidateCustomerRecord rule. With a Seed the output is fully "
+    + "deterministic, including event times, and the position in the stream is kept in cluster state so a restart or a "
+    + "primary node change continues the same stream. Names, streets and places come from Datafaker in the configured "
+    + "locale; the columns are the pipeline's canonical layout "
+    + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op). "
     + "Runs on the primary node only, one task at a time: the stream is one sequence of events and customer ids, and "
     + "keeping it on one node is what guarantees that no two nodes ever issue the same new customer id "
     + "(one node produces millions of records per second, far more than Snowpipe ingests). "

@@ -46,10 +46,10 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
 @SideEffectFree
 @SupportsBatching
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
-@Tags({"customer", "csv", "validation", "data quality", "quarantine", "snowflake"})
-@CapabilityDescription("Validates customer change events in the pipeline's CSV layout record by record, streaming: valid records "
-    + "are normalized and written as canonical CSV to 'valid'; rejected records are written to 'invalid' with the columns "
-    + "error_code, error_detail and source_line in front of their original values; a FlowFile that cannot be read as "
+@Tags({"snowstream", "customer", "csv", "validation", "data quality", "quarantine", "normalization", "snowflake"})
+@CapabilityDescription("Data-quality gate for customer change events in CSV: checks every record against rules with stable codes and "
+    + "splits the FlowFile, streaming, into 'valid' (normalized, canonical CSV) and 'invalid' (each rejected record with "
+    + "error_code, error_detail and source_line in front of its original values). A FlowFile that cannot be read as "
     + "customer CSV at all (empty, not UTF-8 text, wrong header, broken quoting, a record over the size limit) goes unchanged "
     + "to 'failure'. The original project's 8-column files are upgraded to the 10-column layout (op U, updated_at = the "
     + "FlowFile's lineage start time). Every record ends up in exactly one output.")
