@@ -169,7 +169,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
 
     static final PropertyDescriptor INVALID_PERCENTAGE = percentage("Invalid Percentage", "0",
         "Share of all records that deliberately break exactly one ValidateCustomerRecord rule, each rule equally often "
-            + "(wrong field count, missing, non-integer or out-of-range id, required field empty, malformed email, field "
+            + "(wrong field count, missing, non-integer, out-of-range or zero-padded id, required field empty, malformed email, field "
             + "longer than 256 characters, control character, bad or future event time, unknown op, invalid UTF-8). An "
             + "invalid record is a broken copy of a tracked customer's current record and changes nothing in the stream.");
 

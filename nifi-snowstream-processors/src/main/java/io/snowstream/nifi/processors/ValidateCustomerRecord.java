@@ -109,9 +109,10 @@ public class ValidateCustomerRecord extends AbstractProcessor {
 
     public static final PropertyDescriptor NORMALIZE = new PropertyDescriptor.Builder()
         .name("Normalize Values")
-        .description("Trim spaces and tabs around values, lower-case email addresses, upper-case op, and accept any ISO-8601 "
-            + "updated_at with an offset (re-written as canonical UTC with milliseconds). When false, values must already be "
-            + "canonical.")
+        .description("Trim spaces and tabs around values, lower-case whole email addresses, upper-case op, and accept an "
+            + "updated_at in any shape that names its offset: ISO-8601, or Snowflake's and SQL exports' "
+            + "'2024-10-07 09:30:06.729 +0000' (re-written as canonical UTC with milliseconds). When false, values must "
+            + "already be canonical.")
         .required(true)
         .allowableValues("true", "false")
         .defaultValue("true")
