@@ -27,8 +27,9 @@ import java.util.Locale;
  * names its offset, in the ISO-8601 shape or the one Snowflake and SQL exports write: {@code T} or a space between
  * date and time, optional seconds and fraction, then {@code Z}, {@code +HH:MM}, {@code +HHMM} or {@code +HH},
  * optionally after a space, or {@code " UTC"} (so {@code 2024-10-07 09:30:06.729 Z},
- * {@code 2024-10-07 09:30:06.729 +0000} and {@code 2024-10-07 09:30:06.729000 UTC} are read). It is re-written in the canonical UTC layout, fraction digits beyond milliseconds truncated. A date-time
- * without an offset is ambiguous and rejected. Without normalization values must already be canonical.
+ * {@code 2024-10-07 09:30:06.729 +0000} and {@code 2024-10-07 09:30:06.729000 UTC} are read). It is re-written in
+ * the canonical UTC layout, fraction digits beyond milliseconds truncated. A date-time without an offset is
+ * ambiguous and rejected. Without normalization values must already be canonical.
  */
 public final class RecordRules {
 
