@@ -1,11 +1,11 @@
 package io.snowstream.nifi.processors;
 
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
-import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.generate.BatchSummary;
 import io.snowstream.nifi.customer.generate.CheckpointedStream;
 import io.snowstream.nifi.customer.generate.GeneratorSettings;
 import io.snowstream.nifi.customer.generate.ValuePools;
+import io.snowstream.nifi.properties.UtcInstants;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
 import org.apache.nifi.annotation.behavior.Stateful;
@@ -53,13 +53,14 @@ import java.util.function.Predicate;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
-@Tags({"customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
-@CapabilityDescription("Generates a stream of customer change events as CSV in the pipeline's canonical layout "
-    + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op): new customers, updates of "
-    + "customers issued earlier (a move, a new email, a marriage) and deletes, in configurable shares, plus on request "
-    + "records that each break one ValidateCustomerRecord rule. Names, streets and places come from Datafaker in the "
-    + "configured locale. With a Seed the output is fully deterministic, including event times; the position in the "
-    + "stream is kept in cluster state so a restart or a primary node change continues the same stream. "
+@Tags({"snowstream", "customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
+@CapabilityDescription("Generates realistic customer change events as CSV for demos and pipeline tests: new customers, "
+    + "coherent updates of customers issued earlier (a move, a new email, a marriage) and deletes, in configurable "
+    + "shares, plus on request records that each break one ValidateCustomerRecord rule. With a Seed the output is fully "
+    + "deterministic, including event times, and the position in the stream is kept in cluster state so a restart or a "
+    + "primary node change continues the same stream. Names, streets and places come from Datafaker in the configured "
+    + "locale; the columns are the pipeline's canonical layout "
+    + "(customer_id,first_name,last_name,email,street,city,state,country,updated_at,op). "
     + "Runs on the primary node only, one task at a time: the stream is one sequence of events and customer ids, and "
     + "keeping it on one node is what guarantees that no two nodes ever issue the same new customer id "
     + "(one node produces millions of records per second, far more than Snowpipe ingests). "
@@ -131,12 +132,12 @@ public class GenerateFakeCustomers extends AbstractProcessor {
     static final PropertyDescriptor SIMULATED_START_TIME = new PropertyDescriptor.Builder()
         .name("Simulated Start Time")
         .description("With a Seed: the updated_at of the stream's first event (event sequence 0), as an ISO-8601 UTC instant "
-            + "such as 2026-01-01T00:00:00.000Z. Event n is stamped Simulated Start Time + n x Event Time Step. "
-            + "Keep it far enough in the past that the stream does not reach the validator's future limit.")
+            + "with or without milliseconds, such as 2026-01-01T00:00:00Z. Event n is stamped Simulated Start Time + n x "
+            + "Event Time Step. The stream never runs ahead of the clock: an event whose simulated time is still in the "
+            + "future waits until the clock reaches it, so a validator downstream never sees it as FUTURE_EVENT_TIME.")
         .required(true)
-        .defaultValue("2026-01-01T00:00:00.000Z")
-        .addValidator(valueValidator(value -> EventTime.parseCanonical(value) != EventTime.INVALID,
-            "must be an ISO-8601 UTC instant with milliseconds, such as 2026-01-01T00:00:00.000Z"))
+        .defaultValue("2026-01-01T00:00:00Z")
+        .addValidator(UtcInstants.VALIDATOR)
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .dependsOn(SEED)
         .build();
@@ -144,9 +145,10 @@ public class GenerateFakeCustomers extends AbstractProcessor {
     static final PropertyDescriptor EVENT_TIME_STEP = new PropertyDescriptor.Builder()
         .name("Event Time Step")
         .description("With a Seed: the simulated time between two consecutive events (millisecond resolution; 0 ms stamps "
-            + "every event with the start time).")
+            + "every event with the start time). The default of 1 ms makes the simulated time advance as fast as the wall "
+            + "clock at the default rate (10,000 records every 10 sec), so a stream started in the past stays in the past.")
         .required(true)
-        .defaultValue("1 sec")
+        .defaultValue("1 ms")
         .addValidator(afterExpressionLanguage(StandardValidators.TIME_PERIOD_VALIDATOR))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .dependsOn(SEED)
@@ -167,7 +169,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
 
     static final PropertyDescriptor INVALID_PERCENTAGE = percentage("Invalid Percentage", "0",
         "Share of all records that deliberately break exactly one ValidateCustomerRecord rule, each rule equally often "
-            + "(wrong field count, missing, non-integer or out-of-range id, required field empty, malformed email, field "
+            + "(wrong field count, missing, non-integer, out-of-range or zero-padded id, required field empty, malformed email, field "
             + "longer than 256 characters, control character, bad or future event time, unknown op, invalid UTF-8). An "
             + "invalid record is a broken copy of a tracked customer's current record and changes nothing in the stream.");
 
@@ -255,7 +257,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             context.getProperty(DELETE_PERCENTAGE).evaluateAttributeExpressions().asDouble(),
             context.getProperty(INVALID_PERCENTAGE).evaluateAttributeExpressions().asDouble(),
             context.getProperty(TRACKED_CUSTOMERS).asInteger(),
-            configuredSeed.isPresent() ? EventTime.parseCanonical(context.getProperty(SIMULATED_START_TIME).evaluateAttributeExpressions().getValue().strip()) : 0,
+            configuredSeed.isPresent() ? UtcInstants.toEpochMillis(context.getProperty(SIMULATED_START_TIME).evaluateAttributeExpressions().getValue()) : 0,
             configuredSeed.isPresent() ? context.getProperty(EVENT_TIME_STEP).evaluateAttributeExpressions().asTimePeriod(TimeUnit.MILLISECONDS) : 0);
         if (configuredSeed.isPresent()) {
             // the expensive part (Datafaker pools) is done before the first trigger when the seed is known
@@ -276,7 +278,13 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             context.yield();
             return;
         }
-        final Optional<Map<String, String>> reservation = batchStream.reserve(recordsPerFlowFile);
+        final int records = batchStream.recordsDue(recordsPerFlowFile);
+        if (records == 0) {
+            // a seeded stream whose next event is still ahead of the clock: nothing is due yet
+            context.yield();
+            return;
+        }
+        final Optional<Map<String, String>> reservation = batchStream.reserve(records);
         if (reservation.isPresent() && !store(stateManager, stored, reservation.get())) {
             context.yield();
             return;
@@ -285,7 +293,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
         FlowFile flowFile = session.create();
         final AtomicReference<BatchSummary> summary = new AtomicReference<>();
         try {
-            flowFile = session.write(flowFile, out -> summary.set(batchStream.writeBatch(out, recordsPerFlowFile)));
+            flowFile = session.write(flowFile, out -> summary.set(batchStream.writeBatch(out, records)));
         } catch (final RuntimeException e) {
             // the stream may have stopped inside an event: resume from the stored state, past everything reserved
             stream = null;

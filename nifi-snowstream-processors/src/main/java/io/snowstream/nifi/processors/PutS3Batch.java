@@ -74,7 +74,7 @@ import java.util.stream.Collectors;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
-@Tags({"amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
+@Tags({"snowstream", "amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
 @CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
         + "well-sized objects and uploads each to Amazon S3 or an S3-compatible store, in one step: one header per object, "
         + "gzip by default, a batch closed by maximum records, bytes, FlowFiles or age, whichever comes first. The age "

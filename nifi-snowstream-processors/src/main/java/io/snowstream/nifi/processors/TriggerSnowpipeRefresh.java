@@ -52,7 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-@Tags({"snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
+@Tags({"snowstream", "snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
 @CapabilityDescription("Makes a Snowpipe load the S3 objects that arrive as FlowFiles (s3.bucket, s3.key) and tells"
         + " the flow what became of each file. The objects of one trigger are announced with one call: ALTER PIPE"
         + " ... REFRESH PREFIX through the Snowflake JDBC driver, or the Snowpipe REST API's insertFiles (up to 5,000"
@@ -247,7 +247,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             .description("How the pipe is told about new files. See the usage docs for when to use which.")
             .required(true)
             .allowableValues(NotificationMethod.class)
-            .defaultValue(NotificationMethod.REFRESH)
+            .defaultValue(NotificationMethod.INSERT_FILES)
             .build();
 
     public static final PropertyDescriptor BATCH_SIZE = new PropertyDescriptor.Builder()

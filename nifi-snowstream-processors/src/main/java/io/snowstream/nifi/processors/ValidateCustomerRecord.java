@@ -6,6 +6,7 @@ import io.snowstream.nifi.customer.validate.CustomerFileValidator;
 import io.snowstream.nifi.customer.validate.ValidationOutcome;
 import io.snowstream.nifi.customer.validate.ValidationSettings;
 import io.snowstream.nifi.customer.validate.ViolationCode;
+import io.snowstream.nifi.properties.UtcInstants;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.SideEffectFree;
 import org.apache.nifi.annotation.behavior.SupportsBatching;
@@ -33,10 +34,6 @@ import org.apache.nifi.processor.util.StandardValidators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -49,10 +46,10 @@ import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterEx
 @SideEffectFree
 @SupportsBatching
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
-@Tags({"customer", "csv", "validation", "data quality", "quarantine", "snowflake"})
-@CapabilityDescription("Validates customer change events in the pipeline's CSV layout record by record, streaming: valid records "
-    + "are normalized and written as canonical CSV to 'valid'; rejected records are written to 'invalid' with the columns "
-    + "error_code, error_detail and source_line in front of their original values; a FlowFile that cannot be read as "
+@Tags({"snowstream", "customer", "csv", "validation", "data quality", "quarantine", "normalization", "snowflake"})
+@CapabilityDescription("Data-quality gate for customer change events in CSV: checks every record against rules with stable codes and "
+    + "splits the FlowFile, streaming, into 'valid' (normalized, canonical CSV) and 'invalid' (each rejected record with "
+    + "error_code, error_detail and source_line in front of its original values). A FlowFile that cannot be read as "
     + "customer CSV at all (empty, not UTF-8 text, wrong header, broken quoting, a record over the size limit) goes unchanged "
     + "to 'failure'. The original project's 8-column files are upgraded to the 10-column layout (op U, updated_at = the "
     + "FlowFile's lineage start time). Every record ends up in exactly one output.")
@@ -102,19 +99,20 @@ public class ValidateCustomerRecord extends AbstractProcessor {
 
     public static final PropertyDescriptor OLDEST_EVENT_TIME = new PropertyDescriptor.Builder()
         .name("Oldest Event Time")
-        .description("The earliest plausible updated_at, as an ISO-8601 instant; an older one (a typo, epoch zero) rejects its "
-            + "record with BAD_EVENT_TIME.")
+        .description("The earliest plausible updated_at, as an ISO-8601 UTC instant with or without milliseconds, such as "
+            + "2000-01-01T00:00:00Z; an older one (a typo, epoch zero) rejects its record with BAD_EVENT_TIME.")
         .required(true)
         .defaultValue(ValidationSettings.DEFAULT_OLDEST_EVENT_TIME)
-        .addValidator(ValidateCustomerRecord::validateInstant)
+        .addValidator(UtcInstants.VALIDATOR)
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
     public static final PropertyDescriptor NORMALIZE = new PropertyDescriptor.Builder()
         .name("Normalize Values")
-        .description("Trim spaces and tabs around values, lower-case email addresses, upper-case op, and accept any ISO-8601 "
-            + "updated_at with an offset (re-written as canonical UTC with milliseconds). When false, values must already be "
-            + "canonical.")
+        .description("Trim spaces and tabs around values, lower-case whole email addresses, upper-case op, and accept an "
+            + "updated_at in any shape that names its offset: ISO-8601, or Snowflake's and SQL exports' "
+            + "'2024-10-07 09:30:06.729 +0000' (re-written as canonical UTC with milliseconds). When false, values must "
+            + "already be canonical.")
         .required(true)
         .allowableValues("true", "false")
         .defaultValue("true")
@@ -189,7 +187,7 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         final ValidationSettings settings = new ValidationSettings(
             context.getProperty(MAX_FIELD_LENGTH).evaluateAttributeExpressions().asInteger(),
             context.getProperty(ALLOWED_FUTURE_SKEW).evaluateAttributeExpressions().asTimePeriod(TimeUnit.MILLISECONDS),
-            Instant.parse(context.getProperty(OLDEST_EVENT_TIME).evaluateAttributeExpressions().getValue().strip()).toEpochMilli(),
+            UtcInstants.toEpochMillis(context.getProperty(OLDEST_EVENT_TIME).evaluateAttributeExpressions().getValue()),
             context.getProperty(NORMALIZE).asBoolean(),
             context.getProperty(MAX_RECORD_SIZE).evaluateAttributeExpressions().asDataSize(DataUnit.B).intValue());
         validator = new CustomerFileValidator(settings);
@@ -273,25 +271,5 @@ public class ValidateCustomerRecord extends AbstractProcessor {
         attributes.put(EVENT_TIME_MIN, EventTime.format(outcome.minEventTime()));
         attributes.put(EVENT_TIME_MAX, EventTime.format(outcome.maxEventTime()));
         return attributes;
-    }
-
-    private static ValidationResult validateInstant(final String subject, final String value, final ValidationContext context) {
-        final String evaluated = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(value)
-            ? context.newPropertyValue(value).evaluateAttributeExpressions().getValue() : value;
-        final String explanation = explainInvalidInstant(evaluated);
-        return new ValidationResult.Builder().subject(subject).input(value).valid(explanation == null).explanation(explanation).build();
-    }
-
-    /** Why the value is no usable event time bound, or null when it is one. */
-    private static String explainInvalidInstant(final String value) {
-        try {
-            final int year = Instant.parse(value.strip()).atOffset(ZoneOffset.UTC).getYear();
-            return year >= 1 && year <= 9999 ? null : "must lie in the years 0001 to 9999";
-        } catch (final DateTimeParseException e) {
-            return "must be an ISO-8601 instant such as " + ValidationSettings.DEFAULT_OLDEST_EVENT_TIME;
-        } catch (final DateTimeException e) {
-            // Instant accepts years far beyond what a date can hold; reading the year of one throws
-            return "must lie in the years 0001 to 9999";
-        }
     }
 }

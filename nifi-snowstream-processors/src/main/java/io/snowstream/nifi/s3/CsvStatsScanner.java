@@ -1,18 +1,25 @@
 package io.snowstream.nifi.s3;
 
 import io.snowstream.nifi.customer.csv.CustomerColumn;
-import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
+import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Counts the records of one canonical CSV input and finds the range of their event times, in a single pass over
- * its bytes. Used only for inputs that arrive without the {@code record.count} and {@code event.time.*}
- * attributes. Quote-aware, so a line feed inside a quoted field does not end a record.
+ * Counts the records of one CSV input and finds the range of their event times, in a single pass. Used only for
+ * inputs that arrive without the {@code record.count} and {@code event.time.*} attributes. It reads records with
+ * {@link CustomerCsvReader}, the bundle's one CSV scanning rule, so it counts exactly the records ValidateCustomerRecord
+ * reads: quoted fields with commas, doubled quotes and line breaks, CR, LF or CRLF line ends, empty and blank lines
+ * skipped. An input that is not clean CSV is still counted, never refused: a record larger than
+ * {@link #MAX_RECORD_BYTES} counts as one record without an event time, and a quote left open at the end counts as
+ * the one record it opened.
  */
 public final class CsvStatsScanner {
+
+    /** The most bytes of one record held to read its event time; enough for any record the validator passes. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
     private static final int EVENT_TIME_COLUMN = CustomerColumn.CANONICAL_COLUMNS.indexOf(CustomerColumn.UPDATED_AT);
 
@@ -20,73 +27,42 @@ public final class CsvStatsScanner {
     private long minEventTime = Long.MAX_VALUE;
     private long maxEventTime = Long.MIN_VALUE;
 
-    private boolean inHeader = true;
-    private boolean inQuotes;
-    private boolean recordStarted;
-    private int column;
-    private final byte[] eventTime = new byte[EventTime.LENGTH];
-    private int eventTimeLength;
+    private CsvStatsScanner() {
+    }
 
     /** Scans a whole input, header line first. */
     public static CsvStatsScanner scan(final InputStream input) throws IOException {
         final CsvStatsScanner scanner = new CsvStatsScanner();
-        final byte[] buffer = new byte[64 * 1024];
-        int read;
-        while ((read = input.read(buffer)) >= 0) {
-            scanner.accept(buffer, 0, read);
-        }
-        scanner.finish();
-        return scanner;
-    }
-
-    void accept(final byte[] bytes, final int offset, final int length) {
-        for (int i = offset; i < offset + length; i++) {
-            final byte b = bytes[i];
-            if (inHeader) {
-                inHeader = b != CustomerCsvFormat.LINE_FEED;
-                continue;
+        final CustomerCsvReader reader = new CustomerCsvReader(input, MAX_RECORD_BYTES);
+        boolean header = true;
+        while (true) {
+            final CustomerCsvReader.Status status = reader.next();
+            if (status == CustomerCsvReader.Status.END_OF_INPUT) {
+                return scanner;
             }
-            recordStarted = true;
-            if (b == CustomerCsvFormat.QUOTE) {
-                // an escaped quote ("") toggles twice, which leaves the state as it was
-                inQuotes = !inQuotes;
-            } else if (inQuotes) {
-                appendToEventTime(b);
-            } else if (b == CustomerCsvFormat.DELIMITER) {
-                column++;
-            } else if (b == CustomerCsvFormat.LINE_FEED) {
-                endRecord();
-            } else if (b != CustomerCsvFormat.CARRIAGE_RETURN) {
-                appendToEventTime(b);
+            if (header) {
+                header = false;
+            } else {
+                scanner.records++;
+                if (status == CustomerCsvReader.Status.RECORD) {
+                    scanner.addEventTime(reader);
+                }
+            }
+            if (status == CustomerCsvReader.Status.UNTERMINATED_QUOTE) {
+                return scanner;
             }
         }
     }
 
-    void finish() {
-        if (recordStarted) {
-            endRecord();
+    private void addEventTime(final CustomerCsvReader record) {
+        if (record.fieldCount() <= EVENT_TIME_COLUMN) {
+            return;
         }
-    }
-
-    private void appendToEventTime(final byte b) {
-        if (column == EVENT_TIME_COLUMN) {
-            if (eventTimeLength < EventTime.LENGTH) {
-                eventTime[eventTimeLength] = b;
-            }
-            eventTimeLength++;
-        }
-    }
-
-    private void endRecord() {
-        records++;
-        final long time = EventTime.parseCanonical(eventTime, 0, eventTimeLength == EventTime.LENGTH ? EventTime.LENGTH : 0);
+        final long time = EventTime.parseCanonical(record.buffer(), record.fieldStart(EVENT_TIME_COLUMN), record.fieldLength(EVENT_TIME_COLUMN));
         if (time != EventTime.INVALID) {
             minEventTime = Math.min(minEventTime, time);
             maxEventTime = Math.max(maxEventTime, time);
         }
-        column = 0;
-        eventTimeLength = 0;
-        recordStarted = false;
     }
 
     public long records() {
@@ -95,11 +71,11 @@ public final class CsvStatsScanner {
 
     /** Earliest event time in epoch milliseconds, or {@link EventTime#INVALID} when no record had a valid one. */
     public long minEventTime() {
-        return records > 0 && minEventTime != Long.MAX_VALUE ? minEventTime : EventTime.INVALID;
+        return minEventTime != Long.MAX_VALUE ? minEventTime : EventTime.INVALID;
     }
 
     /** Latest event time in epoch milliseconds, or {@link EventTime#INVALID} when no record had a valid one. */
     public long maxEventTime() {
-        return records > 0 && maxEventTime != Long.MIN_VALUE ? maxEventTime : EventTime.INVALID;
+        return maxEventTime != Long.MIN_VALUE ? maxEventTime : EventTime.INVALID;
     }
 }

@@ -61,7 +61,6 @@ class GenerateFakeCustomersHostileInputTest {
                 new Object[]{"locale with an underscore", Map.of("Locale", "en_US"), "language tag with a country"},
                 new Object[]{"locale that is a sentence", Map.of("Locale", "'; DROP TABLE customer; --"), "language tag with a country"},
                 new Object[]{"locale from an absent variable", Map.of("Locale", "${absent.variable}"), "language tag with a country"},
-                new Object[]{"start time without milliseconds", Map.of("Simulated Start Time", "2026-01-01T00:00:00Z"), "ISO-8601 UTC instant"},
                 new Object[]{"start time in month 13", Map.of("Simulated Start Time", "2026-13-01T00:00:00.000Z"), "ISO-8601 UTC instant"},
                 new Object[]{"start time as words", Map.of("Simulated Start Time", "yesterday"), "ISO-8601 UTC instant"},
                 new Object[]{"start time with an offset", Map.of("Simulated Start Time", "2026-01-01T00:00:00.000+02:00"), "ISO-8601 UTC instant"},
@@ -96,6 +95,8 @@ class GenerateFakeCustomersHostileInputTest {
                 new Object[]{"one tracked customer", Map.of("Tracked Customers", "1", "Records per FlowFile", "50"), "50"},
                 new Object[]{"only inserts", Map.of("Insert Percentage", "100", "Update Percentage", "0", "Delete Percentage", "0"), "10"},
                 new Object[]{"every record invalid", Map.of("Invalid Percentage", "100"), "10"},
+                new Object[]{"start time without milliseconds", Map.of("Simulated Start Time", "2026-01-01T00:00:00Z"), "10"},
+                new Object[]{"start time with milliseconds", Map.of("Simulated Start Time", "2026-01-01T00:00:00.000Z"), "10"},
                 new Object[]{"zero event time step", Map.of("Event Time Step", "0 sec"), "10"},
                 new Object[]{"a well-formed but unknown locale falls back to Datafaker's defaults", Map.of("Locale", "xx-YY"), "10"},
                 new Object[]{"fractional shares", Map.of("Insert Percentage", "69.5", "Update Percentage", "25.25", "Delete Percentage", "5.25"), "10"});

@@ -141,11 +141,61 @@ class GenerateFakeCustomersTest {
     }
 
     @Test
-    void runsEveryTenSecondsByDefault() {
+    void runsEveryTenSecondsByDefaultAtAThousandRecordsASecond() {
         final DefaultSchedule schedule = GenerateFakeCustomers.class.getAnnotation(DefaultSchedule.class);
 
         assertThat(schedule.strategy()).isEqualTo(SchedulingStrategy.TIMER_DRIVEN);
         assertThat(schedule.period()).isEqualTo("10 sec");
+        assertThat(GenerateFakeCustomers.RECORDS_PER_FLOWFILE.getDefaultValue()).isEqualTo("10000");
+        // one millisecond of simulated time per event: at 1,000 records a second the simulated clock keeps the wall clock's pace
+        assertThat(GenerateFakeCustomers.EVENT_TIME_STEP.getDefaultValue()).isEqualTo("1 ms");
+    }
+
+    @Test
+    void aSeededStreamNeverRunsAheadOfTheClockAndWaitsForIt() {
+        final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:50Z"));
+        final TestRunner seeded = TestRunners.newTestRunner(new GenerateFakeCustomers(clock));
+        seeded.setProperty(GenerateFakeCustomers.SEED, "7");
+        seeded.setProperty(GenerateFakeCustomers.SIMULATED_START_TIME, "2026-01-01T00:00:00Z");
+        seeded.setProperty(GenerateFakeCustomers.EVENT_TIME_STEP, "1 sec");
+        seeded.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "100");
+
+        seeded.run(1, false, true);
+        // events 0 to 50 are due at 00:00:50; event 51 would lie in the future
+        seeded.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 1);
+        final MockFlowFile due = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst();
+        due.assertAttributeEquals("record.count", "51");
+        assertThat(records(List.of(due)).getLast()).contains(",2026-01-01T00:00:50.000Z,");
+
+        seeded.run(1, false, false);
+        seeded.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 1);
+        assertThat(seeded.isYieldCalled()).isTrue();
+
+        clock.set(Instant.parse("2026-01-01T00:01:10Z"));
+        seeded.run(1, true, false);
+        final MockFlowFile caughtUp = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).get(1);
+        caughtUp.assertAttributeEquals("generate.sequence.first", "51");
+        caughtUp.assertAttributeEquals("generate.sequence.last", "70");
+        // the waiting changes when events appear, never what they are
+        final TestRunner unhurried = TestRunners.newTestRunner(new GenerateFakeCustomers(STANDING_CLOCK));
+        unhurried.setProperty(GenerateFakeCustomers.SEED, "7");
+        unhurried.setProperty(GenerateFakeCustomers.EVENT_TIME_STEP, "1 sec");
+        unhurried.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "71");
+        unhurried.run(1);
+        assertThat(records(seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)))
+            .isEqualTo(records(unhurried.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)));
+    }
+
+    @Test
+    void aSeededStreamStartingInTheFutureWritesNothingUntilItsStart() {
+        final TestRunner early = TestRunners.newTestRunner(new GenerateFakeCustomers(STANDING_CLOCK));
+        early.setProperty(GenerateFakeCustomers.SEED, "7");
+        early.setProperty(GenerateFakeCustomers.SIMULATED_START_TIME, "2027-01-01T00:00:00Z");
+
+        early.run(3);
+
+        early.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 0);
+        assertThat(early.isYieldCalled()).isTrue();
     }
 
     @Test
@@ -241,6 +291,24 @@ class GenerateFakeCustomersTest {
             runner.setProperty(property, previous);
         }
         runner.assertValid();
+    }
+
+    /** A wall clock a test moves by hand. */
+    private static final class SettableClock implements InstantSource {
+        private volatile Instant now;
+
+        SettableClock(final Instant now) {
+            this.now = now;
+        }
+
+        void set(final Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static TestRunner seededRunner() {

@@ -141,9 +141,11 @@ class MalformedInputCorpusTest {
         Maximum Record Size  | 1 KB              | must exceed 4 bytes per character of Maximum Field Length
         Allowed Future Skew  | -1 min            | <duration> <TimeUnit>
         Allowed Future Skew  | ${absent.variable} | <duration> <TimeUnit>
-        Oldest Event Time    | yesterday         | ISO-8601 instant
-        Oldest Event Time    | -1000000000-01-01T00:00:00Z | years 0001 to 9999
-        Oldest Event Time    | ${absent.variable} | ISO-8601 instant
+        Oldest Event Time    | yesterday         | ISO-8601 UTC instant
+        Oldest Event Time    | -1000000000-01-01T00:00:00Z | ISO-8601 UTC instant
+        Oldest Event Time    | 2000-01-01T00:00:00+02:00 | ISO-8601 UTC instant
+        Oldest Event Time    | 2000-02-30T00:00:00Z | ISO-8601 UTC instant
+        Oldest Event Time    | ${absent.variable} | ISO-8601 UTC instant
         Normalize Values     | maybe             | Normalize Values
         """)
     void absurdPropertyValuesAreRefusedAtValidation(final String property, final String value, final String fragment) {

@@ -174,6 +174,22 @@ class ValidateCustomerRecordTest {
     }
 
     @Test
+    void theDatePropertiesOfGeneratorAndValidatorTakeOneFormat() {
+        final TestRunner generator = TestRunners.newTestRunner(GenerateFakeCustomers.class);
+        generator.setProperty(GenerateFakeCustomers.SEED, "1");
+        for (final String instant : List.of("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00+00:00")) {
+            runner.setProperty(ValidateCustomerRecord.OLDEST_EVENT_TIME, instant);
+            generator.setProperty(GenerateFakeCustomers.SIMULATED_START_TIME, instant);
+            final boolean utc = !instant.endsWith("+00:00");
+            assertThat(ValidationMessages.of(generator).isEmpty()).as(instant).isEqualTo(utc);
+            assertThat(ValidationMessages.of(runner).isEmpty()).as(instant).isEqualTo(utc);
+        }
+        // both defaults are written the same way, without milliseconds
+        assertThat(GenerateFakeCustomers.SIMULATED_START_TIME.getDefaultValue()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(ValidateCustomerRecord.OLDEST_EVENT_TIME.getDefaultValue()).isEqualTo("2000-01-01T00:00:00Z");
+    }
+
+    @Test
     void validatesManyFlowFilesIndependently() {
         runner.enqueue(EXAMPLE_INPUT.getBytes(StandardCharsets.UTF_8));
         runner.enqueue("nonsense");

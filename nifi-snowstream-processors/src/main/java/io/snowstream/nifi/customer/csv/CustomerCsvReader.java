@@ -7,7 +7,10 @@ import java.util.Arrays;
 /**
  * Streaming RFC 4180 tokenizer over raw bytes: quoted fields with commas, doubled quotes and CR, LF or CRLF inside,
  * CRLF, CR or LF line ends, a leading UTF-8 byte order mark, a missing final line end, NUL bytes. Completely empty
- * lines are skipped. Content after a closing quote or a quote inside an unquoted field is kept literally.
+ * lines are skipped, and so are blank lines (nothing but spaces and tabs, no quote): a trailing line of spaces is
+ * the same accident as a trailing empty line, not a record. A quote opens a quoted field only as the field's first
+ * byte; content after a closing quote, and a quote inside an unquoted field, are kept literally. This is the one
+ * CSV scanning rule of the bundle: every reader of customer CSV uses this class.
  *
  * <p>Why hand-written and byte-level rather than a library reading characters: a character decoder either fails
  * or silently replaces malformed bytes for the whole stream, while the pipeline treats invalid UTF-8 as a fault of
@@ -16,8 +19,9 @@ import java.util.Arrays;
  * buffer, without a String per field, is what makes validation run at the speed of a plain parse.
  *
  * <p>Memory is bounded: one fixed read buffer plus one record buffer that grows only up to the record size limit
- * given at construction. A record beyond that limit is reported as {@link Status#RECORD_TOO_LARGE}, a quote still
- * open at the end of the input as {@link Status#UNTERMINATED_QUOTE}; after either, the reader must not be used.
+ * given at construction. A record beyond that limit is read to its end without keeping its bytes and reported as
+ * {@link Status#RECORD_TOO_LARGE} (the next call reads the record after it); a quote still open at the end of the
+ * input is reported as {@link Status#UNTERMINATED_QUOTE}.
  * Not thread-safe; never closes the source stream.
  */
 public final class CustomerCsvReader {
@@ -30,7 +34,7 @@ public final class CustomerCsvReader {
         END_OF_INPUT,
         /** The input ended inside a quoted field that started on {@link #recordLine()}'s record. */
         UNTERMINATED_QUOTE,
-        /** The record starting on {@link #recordLine()} is larger than the record size limit. */
+        /** The record starting on {@link #recordLine()} is larger than the record size limit; its fields are not available. */
         RECORD_TOO_LARGE
     }
 
@@ -59,6 +63,10 @@ public final class CustomerCsvReader {
     private int fieldCount;
     private long nextLine = 1;
     private long recordLine;
+    /** Whether a quoted field opened in the current record: a quoted blank value is data, not a blank line. */
+    private boolean recordQuoted;
+    /** The current record has passed the size limit: the rest of it is scanned, not kept. */
+    private boolean recordTooLarge;
 
     public CustomerCsvReader(final InputStream source, final int maxRecordBytes) {
         this.source = source;
@@ -71,13 +79,20 @@ public final class CustomerCsvReader {
             started = true;
             skipByteOrderMark();
         }
-        fieldCount = 0;
-        recordLength = 0;
-        if (!skipEmptyLines()) {
-            return Status.END_OF_INPUT;
+        while (true) {
+            fieldCount = 0;
+            recordLength = 0;
+            recordQuoted = false;
+            recordTooLarge = false;
+            if (!skipEmptyLines()) {
+                return Status.END_OF_INPUT;
+            }
+            recordLine = nextLine;
+            final Status status = readRecord();
+            if (status != Status.RECORD || !isBlankLine()) {
+                return status;
+            }
         }
-        recordLine = nextLine;
-        return readRecord();
     }
 
     /** The bytes of the current record's fields; valid until the next call of {@link #next()}. */
@@ -115,10 +130,10 @@ public final class CustomerCsvReader {
         while (true) {
             if (inputPosition == inputLimit && !fill()) {
                 if (quoted) {
-                    return Status.UNTERMINATED_QUOTE;
+                    return recordTooLarge ? Status.RECORD_TOO_LARGE : Status.UNTERMINATED_QUOTE;
                 }
                 endField(fieldStart);
-                return Status.RECORD;
+                return recordStatus();
             }
             final byte[] in = input;
             final int limit = inputLimit;
@@ -126,6 +141,7 @@ public final class CustomerCsvReader {
             if (!quoted) {
                 if (atFieldStart && in[position] == QUOTE) {
                     quoted = true;
+                    recordQuoted = true;
                     atFieldStart = false;
                     inputPosition = position + 1;
                     continue;
@@ -140,9 +156,7 @@ public final class CustomerCsvReader {
                     }
                     position++;
                 }
-                if (!append(in, runStart, position - runStart)) {
-                    return Status.RECORD_TOO_LARGE;
-                }
+                append(in, runStart, position - runStart);
                 if (position == limit) {
                     inputPosition = position;
                     continue;
@@ -152,16 +166,14 @@ public final class CustomerCsvReader {
                 endField(fieldStart);
                 if (terminator == DELIMITER) {
                     // delimiters count towards the limit too, so a line of nothing but commas stays bounded
-                    if (recordLength + fieldCount > maxRecordBytes) {
-                        return Status.RECORD_TOO_LARGE;
-                    }
+                    recordTooLarge |= recordLength + fieldCount > maxRecordBytes;
                     fieldStart = recordLength;
                     atFieldStart = true;
                     continue;
                 }
                 nextLine++;
                 afterCarriageReturn = terminator == CR;
-                return Status.RECORD;
+                return recordStatus();
             }
             final int runStart = position;
             while (position < limit) {
@@ -175,9 +187,7 @@ public final class CustomerCsvReader {
                 previousQuotedByte = b;
                 position++;
             }
-            if (!append(in, runStart, position - runStart)) {
-                return Status.RECORD_TOO_LARGE;
-            }
+            append(in, runStart, position - runStart);
             inputPosition = position;
             if (position == limit) {
                 continue;
@@ -191,13 +201,24 @@ public final class CustomerCsvReader {
             }
             if (input[inputPosition] == QUOTE) {
                 inputPosition++;
-                if (!append(input, inputPosition - 1, 1)) {
-                    return Status.RECORD_TOO_LARGE;
-                }
+                append(input, inputPosition - 1, 1);
             } else {
                 quoted = false;
             }
         }
+    }
+
+    /** A record of one unquoted field of nothing but spaces and tabs: a blank line. */
+    private boolean isBlankLine() {
+        if (fieldCount != 1 || recordQuoted) {
+            return false;
+        }
+        for (int i = 0; i < recordLength; i++) {
+            if (record[i] != ' ' && record[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Skips line ends that hold nothing; false when the input ends first. */
@@ -253,20 +274,29 @@ public final class CustomerCsvReader {
         return false;
     }
 
-    private boolean append(final byte[] bytes, final int offset, final int length) {
+    private Status recordStatus() {
+        return recordTooLarge ? Status.RECORD_TOO_LARGE : Status.RECORD;
+    }
+
+    /** Keeps bytes of the current record, unless it has grown past the limit (then nothing more is kept). */
+    private void append(final byte[] bytes, final int offset, final int length) {
         final int required = recordLength + length;
-        if (required > maxRecordBytes) {
-            return false;
+        if (recordTooLarge || required > maxRecordBytes) {
+            recordTooLarge = true;
+            return;
         }
         if (required > record.length) {
             record = Arrays.copyOf(record, (int) Math.min(maxRecordBytes, Math.max(required, 2L * record.length)));
         }
         System.arraycopy(bytes, offset, record, recordLength, length);
         recordLength = required;
-        return true;
     }
 
     private void endField(final int fieldStart) {
+        if (recordTooLarge) {
+            // the fields of a record past the limit are never read: a line of a million commas must not grow these
+            return;
+        }
         if (fieldCount == fieldStarts.length) {
             fieldStarts = Arrays.copyOf(fieldStarts, fieldCount * 2);
             fieldEnds = Arrays.copyOf(fieldEnds, fieldCount * 2);

@@ -86,6 +86,27 @@ public final class CheckpointedStream {
     }
 
     /**
+     * How many of the next {@code records} events are due now. A seeded stream stamps event n with its simulated time
+     * (start + n x step) and never writes an event whose time the wall clock has not reached yet: a validator would
+     * reject it as lying in the future. It waits for the clock instead, which leaves the events themselves, and so
+     * the determinism of a seeded stream, unchanged. An unseeded stream stamps the wall clock: all are due.
+     */
+    public int recordsDue(final int records) {
+        if (!settings.seeded()) {
+            return records;
+        }
+        final long elapsedMillis = clock.millis() - settings.simulatedStartMillis();
+        if (elapsedMillis < 0) {
+            return 0;
+        }
+        if (settings.eventTimeStepMillis() == 0) {
+            return records;
+        }
+        final long lastDueSequence = elapsedMillis / settings.eventTimeStepMillis();
+        return (int) Math.max(0, Math.min(records, lastDueSequence - generator.nextSequence() + 1));
+    }
+
+    /**
      * The state to store before the next {@code records} events are written, or empty when they lie inside the
      * reservation. From the moment this returns, the events are counted as reserved: when the state cannot be
      * stored, drop this stream and resume from what is stored.

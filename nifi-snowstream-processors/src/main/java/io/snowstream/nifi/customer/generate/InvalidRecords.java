@@ -59,6 +59,7 @@ final class InvalidRecords {
         mutations.put(ViolationCode.UNKNOWN_OP,
             (record, random, eventTime) -> record.set(CustomerColumn.OP.ordinal(), UNKNOWN_OPS[random.nextInt(UNKNOWN_OPS.length)]));
         mutations.put(ViolationCode.INVALID_UTF8, this::invalidUtf8);
+        mutations.put(ViolationCode.NON_CANONICAL_ID, this::nonCanonicalId);
         if (mutations.size() != CODES.length) {
             throw new IllegalStateException("Every violation code needs a mutation");
         }
@@ -90,6 +91,16 @@ final class InvalidRecords {
             scratch[length + 2] = '5';
             record.set(column, scratch, 1, length + 2);
         }
+    }
+
+    /** An id padded to a fixed width, as a spreadsheet or a COBOL export writes it: "0042" or "00042". */
+    private void nonCanonicalId(final RecordFields record, final EventRandom random, final long eventTime) {
+        final int column = CustomerColumn.CUSTOMER_ID.ordinal();
+        final int length = record.length[column];
+        final int zeros = 1 + random.nextInt(2);
+        Arrays.fill(scratch, 0, zeros, (byte) '0');
+        System.arraycopy(record.data[column], record.offset[column], scratch, zeros, length);
+        record.set(column, scratch, 0, zeros + length);
     }
 
     private void idOutOfRange(final RecordFields record, final EventRandom random, final long eventTime) {

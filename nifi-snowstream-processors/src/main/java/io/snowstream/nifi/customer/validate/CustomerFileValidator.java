@@ -113,12 +113,14 @@ public final class CustomerFileValidator {
 
     private static void writeValid(final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {
         final byte[] bytes = reader.buffer();
-        rules.normalizeEmail(bytes);
+        final String rewrittenEmail = rules.normalizeEmail(bytes);
         writer.field(rules.customerId());
         for (final CustomerColumn column : TEXT_COLUMNS) {
             final int start = rules.valueStart(column);
             final int length = rules.valueEnd(column) - start;
-            if (rules.needsQuoting(column)) {
+            if (column == CustomerColumn.EMAIL && rewrittenEmail != null) {
+                writer.field(rewrittenEmail);
+            } else if (rules.needsQuoting(column)) {
                 writer.field(bytes, start, length);
             } else {
                 writer.plainField(bytes, start, length);

@@ -5,9 +5,13 @@ import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -19,9 +23,13 @@ import java.util.Locale;
  * describe a violation and to parse event times that are not already canonical.
  *
  * <p>Normalization (when enabled): ASCII spaces and tabs around every value are trimmed, op is upper-cased, the
- * ASCII letters of email are lower-cased, and updated_at may be any ISO-8601 date-time with an offset (for example
- * {@code 2026-11-23T11:15:30+01:00} or without fraction); it is re-written in the canonical UTC layout, fraction
- * digits beyond milliseconds truncated. Without normalization values must already be canonical.
+ * whole email is lower-cased (Locale.ROOT, non-ASCII letters included), and updated_at may be any date-time that
+ * names its offset, in the ISO-8601 shape or the one Snowflake and SQL exports write: {@code T} or a space between
+ * date and time, optional seconds and fraction, then {@code Z}, {@code +HH:MM}, {@code +HHMM} or {@code +HH},
+ * optionally after a space, or {@code " UTC"} (so {@code 2024-10-07 09:30:06.729 Z},
+ * {@code 2024-10-07 09:30:06.729 +0000} and {@code 2024-10-07 09:30:06.729000 UTC} are read). It is re-written in
+ * the canonical UTC layout, fraction digits beyond milliseconds truncated. A date-time without an offset is
+ * ambiguous and rejected. Without normalization values must already be canonical.
  */
 public final class RecordRules {
 
@@ -31,6 +39,21 @@ public final class RecordRules {
     private static final int OP = CustomerColumn.OP.ordinal();
     private static final int PREVIEW_CHARACTERS = 60;
     private static final int MAX_EMAIL_BYTES = 254;
+    private static final String UTC_SUFFIX = " UTC";
+    /** Characters of {@code yyyy-MM-dd}. */
+    private static final int DATE_LENGTH = 10;
+    /**
+     * A date-time with its offset: ISO-8601's local date-time (seconds and fraction optional), then optionally a
+     * space, then the offset as {@code Z}, {@code +HH:MM}, {@code +HHMM} or {@code +HH} (the last two are what
+     * Snowflake's default TIMESTAMP_TZ output and many exports write). Strict calendar: no 30 February.
+     */
+    private static final DateTimeFormatter LENIENT_EVENT_TIME = new DateTimeFormatterBuilder()
+        .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+        .optionalStart().appendLiteral(' ').optionalEnd()
+        .appendPattern("[XXX][XX][X]")
+        .toFormatter(Locale.ROOT)
+        .withChronology(IsoChronology.INSTANCE)
+        .withResolverStyle(ResolverStyle.STRICT);
 
     /** ASCII bytes a plausible address never holds outside quotes: controls, space and the RFC 5322 specials. */
     private static final boolean[] NOT_IN_EMAIL = new boolean[128];
@@ -141,10 +164,20 @@ public final class RecordRules {
         return (fieldsNeedingQuotes & (1 << column.ordinal())) != 0;
     }
 
-    /** Lower-cases the ASCII letters of the last valid record's email in the reader's buffer, when normalizing. */
-    public void normalizeEmail(final byte[] bytes) {
+    /**
+     * Lower-cases the whole email of the last valid record when normalizing, with the rules of Locale.ROOT, so that
+     * {@code JOSÉ.PÉREZ@EXAMPLE.ES} becomes {@code josé.pérez@example.es}, never half of it. An ASCII address, the
+     * usual case, is lower-cased in place in the reader's buffer and null is returned; any other is returned
+     * lower-cased as a String, because lower-casing may change its length in UTF-8.
+     */
+    public String normalizeEmail(final byte[] bytes) {
         if (!settings.normalize()) {
-            return;
+            return null;
+        }
+        for (int i = starts[EMAIL]; i < ends[EMAIL]; i++) {
+            if (bytes[i] < 0) {
+                return new String(bytes, starts[EMAIL], ends[EMAIL] - starts[EMAIL], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            }
         }
         for (int i = starts[EMAIL]; i < ends[EMAIL]; i++) {
             final byte b = bytes[i];
@@ -152,6 +185,7 @@ public final class RecordRules {
                 bytes[i] = (byte) (b + ('a' - 'A'));
             }
         }
+        return null;
     }
 
     private boolean checkContent(final byte[] bytes, final int field, final int start, final int end) {
@@ -257,6 +291,12 @@ public final class RecordRules {
         }
         if (negative && value != 0) {
             return reject(ViolationCode.ID_OUT_OF_RANGE, "customer_id " + preview(bytes, start, end) + " is negative");
+        }
+        // ids are numbers downstream: accepting 007 would silently make it customer 7, the same as a record with id 7
+        if (negative || bytes[firstDigit] == '0' && end - firstDigit > 1) {
+            return reject(ViolationCode.NON_CANONICAL_ID, "customer_id " + preview(bytes, start, end) + " is not written canonically"
+                + " (no sign, no leading zeros): it would be read as customer " + value + "; write it as " + value
+                + " if that is meant");
         }
         customerId = value;
         return true;
@@ -393,11 +433,19 @@ public final class RecordRules {
                 return EventTime.INVALID;
             }
         }
+        // a space between date and time, as SQL and Snowflake write it, is the ISO 'T'
+        final byte[] text = Arrays.copyOfRange(bytes, start, end);
+        if (text.length > DATE_LENGTH && text[DATE_LENGTH] == ' ') {
+            text[DATE_LENGTH] = 'T';
+        }
+        String dateTime = new String(text, StandardCharsets.US_ASCII);
+        // BigQuery and others name the zone: " UTC" is the offset Z
+        if (dateTime.endsWith(UTC_SUFFIX)) {
+            dateTime = dateTime.substring(0, dateTime.length() - UTC_SUFFIX.length()) + 'Z';
+        }
         try {
-            final OffsetDateTime time = OffsetDateTime.parse(new String(bytes, start, end - start, StandardCharsets.US_ASCII),
-                DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            return time.toInstant().toEpochMilli();
-        } catch (final DateTimeParseException | ArithmeticException e) {
+            return OffsetDateTime.parse(dateTime, LENIENT_EVENT_TIME).toInstant().toEpochMilli();
+        } catch (final DateTimeException | ArithmeticException e) {
             return EventTime.INVALID;
         }
     }

@@ -28,5 +28,10 @@ public enum ViolationCode {
     /** op is neither U nor D. */
     UNKNOWN_OP,
     /** The record's bytes are not valid UTF-8. */
-    INVALID_UTF8
+    INVALID_UTF8,
+    /**
+     * customer_id is an integer in range but not written canonically: leading zeros ({@code 007}) or {@code -0}.
+     * Ids are compared as numbers downstream, so {@code 007} would silently become customer 7.
+     */
+    NON_CANONICAL_ID
 }

@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
 
-@Tags({"snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
+@Tags({"snowstream", "snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
 @CapabilityDescription("Connects to one Snowflake account as one user: pooled JDBC connections through the Snowflake"
         + " JDBC driver (re-established after a failure) and key-pair JWTs for the Snowpipe REST API. Key-pair"
         + " authentication (PKCS#8 PEM, encrypted or not, from a property or a file) is the default; password login"

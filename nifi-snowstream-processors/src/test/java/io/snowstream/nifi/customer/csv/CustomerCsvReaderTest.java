@@ -57,6 +57,18 @@ class CustomerCsvReaderTest {
         assertThat(lines).containsExactly(1L, 4L, 6L, 8L);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void skipsBlankLinesOfSpacesAndTabsLikeEmptyOnes(final boolean byteByByte) throws IOException {
+        final CustomerCsvReader reader = reader("h\n   \n\t \r\na\n\"  \"\n  x\n \t ", byteByByte);
+        final List<String> records = new ArrayList<>();
+        while (reader.next() == CustomerCsvReader.Status.RECORD) {
+            records.add(reader.recordLine() + ":" + new String(reader.buffer(), reader.fieldStart(0), reader.fieldLength(0), StandardCharsets.UTF_8));
+        }
+        // a quoted blank value and a value with spaces around it are data; a line of nothing but blanks is not
+        assertThat(records).containsExactly("1:h", "4:a", "5:  ", "6:  x");
+    }
+
     @Test
     void keepsNulAndInvalidUtf8BytesAsTheyAre() throws IOException {
         final byte[] input = {'a', 0, 'b', ',', (byte) 0xC3, (byte) 0x28, '\n'};
@@ -87,6 +99,19 @@ class CustomerCsvReaderTest {
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD_TOO_LARGE);
         assertThat(reader.recordLine()).isEqualTo(2);
+    }
+
+    @Test
+    void readsOnAfterARecordLargerThanTheLimit() throws IOException {
+        final String tooLarge = "\"" + "x".repeat(3000) + "\n" + "y".repeat(3000) + "\",z";
+        final CustomerCsvReader reader = new CustomerCsvReader(
+            new ByteArrayInputStream(("ok\n" + tooLarge + "\nnext,1\n").getBytes(StandardCharsets.US_ASCII)), 4096);
+        assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
+        assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD_TOO_LARGE);
+        assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
+        assertThat(reader.recordLine()).isEqualTo(4);
+        assertThat(field(reader, 0)).containsExactly('n', 'e', 'x', 't');
+        assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.END_OF_INPUT);
     }
 
     @Test

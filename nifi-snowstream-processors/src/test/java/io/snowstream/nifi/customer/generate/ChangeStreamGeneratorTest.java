@@ -242,6 +242,32 @@ class ChangeStreamGeneratorTest {
         assertThat(latest).isNotEmpty();
     }
 
+    /** What the generator's page promises about mixing invalid records in, and what it says does not hold. */
+    @Test
+    void validRecordsAmongInvalidOnesAreAConsistentStreamButNotTheStreamWithoutThem() {
+        final List<GeneratedCsv.Row> valid = GeneratedCsv.rows(generate(settings(60, 30, 10, 20), GeneratorState.initial(6, Locale.US), 10_000))
+            .stream().filter(row -> RuleOracle.violations(row).isEmpty()).toList();
+        final Set<String> deleted = new HashSet<>();
+        long nextId = 0;
+        for (final GeneratedCsv.Row row : valid) {
+            if (Long.parseLong(row.id()) == nextId) {
+                assertThat(row.op()).as("a new customer is inserted first").isEqualTo("U");
+                nextId++;
+            } else {
+                assertThat(Long.parseLong(row.id())).as("updates and deletes refer to issued customers").isLessThan(nextId);
+                assertThat(deleted).as("nothing happens to a deleted customer").doesNotContain(row.id());
+            }
+            if (row.op().equals("D")) {
+                deleted.add(row.id());
+            }
+        }
+
+        final List<GeneratedCsv.Row> withoutInvalid = GeneratedCsv.rows(generate(settings(60, 30, 10, 0), GeneratorState.initial(6, Locale.US), valid.size()));
+        assertThat(valid.stream().map(row -> String.join(",", row.fields())).toList())
+            .as("an invalid record takes the place of an event: the valid records are not those written without invalid ones")
+            .isNotEqualTo(withoutInvalid.stream().map(row -> String.join(",", row.fields())).toList());
+    }
+
     @Test
     void aNewSeedStartsANewPopulationWithoutReusingIds() {
         final GeneratorSettings settings = settings(60, 30, 10, 0);

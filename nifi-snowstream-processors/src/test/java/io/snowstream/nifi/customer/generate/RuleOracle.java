@@ -45,6 +45,8 @@ final class RuleOracle {
             final BigInteger value = new BigInteger(id);
             if (value.signum() < 0 || value.compareTo(LONG_MAX) > 0) {
                 violations.add(ViolationCode.ID_OUT_OF_RANGE);
+            } else if (!value.toString().equals(id)) {
+                violations.add(ViolationCode.NON_CANONICAL_ID);
             }
         }
         final String op = row.op();

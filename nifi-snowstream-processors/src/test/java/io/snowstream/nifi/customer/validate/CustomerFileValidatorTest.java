@@ -47,6 +47,48 @@ class CustomerFileValidatorTest {
     }
 
     @Test
+    void treatsBlankLinesLikeEmptyOnesWhereverTheyStand() throws IOException {
+        final String records = GOOD + "\n" + "   \n" + GOOD.replace("1,", "2,") + "\t\n";
+        final ValidationOutcome blank = validate(CustomerCsvFormat.HEADER + "\n" + records + "  ");
+        final String blankOutput = valid.toString(StandardCharsets.UTF_8);
+        valid.reset();
+        final ValidationOutcome empty = validate(CustomerCsvFormat.HEADER + "\n" + GOOD + "\n\n" + GOOD.replace("1,", "2,") + "\n");
+
+        assertThat(blank.validCount()).isEqualTo(2).isEqualTo(empty.validCount());
+        assertThat(blank.invalidCount()).isZero().isEqualTo(empty.invalidCount());
+        assertThat(blankOutput).isEqualTo(valid.toString(StandardCharsets.UTF_8));
+        assertThat(invalid.size()).isZero();
+    }
+
+    @Test
+    void rejectsAnIdWithLeadingZerosInsteadOfMergingItWithAnother() throws IOException {
+        final ValidationOutcome result = validate(CustomerCsvFormat.HEADER + "\n" + GOOD.replace("1,", "7,") + GOOD.replace("1,", "007,"));
+
+        assertThat(result.validCount()).isEqualTo(1);
+        assertThat(result.violations()).isEqualTo(Map.of(ViolationCode.NON_CANONICAL_ID, 1L));
+        assertThat(valid.toString(StandardCharsets.UTF_8)).doesNotContain("007");
+        assertThat(invalid.toString(StandardCharsets.UTF_8))
+            .contains("NON_CANONICAL_ID,\"customer_id '007' is not written canonically (no sign, no leading zeros): it would be read as "
+                + "customer 7; write it as 7 if that is meant\",3,007,");
+    }
+
+    @Test
+    void writesANonAsciiEmailFullyLowerCased() throws IOException {
+        validate(CustomerCsvFormat.HEADER + "\n" + GOOD.replace("ada@example.com", "JOSÉ.PÉREZ@EXAMPLE.ES").replace("Springfield", "\"Spring, field\""));
+
+        assertThat(valid.toString(StandardCharsets.UTF_8))
+            .isEqualTo(CustomerCsvFormat.HEADER + "\n" + GOOD.replace("ada@example.com", "josé.pérez@example.es").replace("Springfield", "\"Spring, field\""));
+    }
+
+    @Test
+    void rewritesSnowflakesTimestampOutputAsCanonicalUtc() throws IOException {
+        validate(CustomerCsvFormat.HEADER + "\n" + GOOD.replace("2025-06-01T10:00:00.000Z", "2025-06-01 10:00:00.000 +0000")
+            + GOOD.replace("2025-06-01T10:00:00.000Z", "2025-06-01 10:00:00.000 Z"));
+
+        assertThat(valid.toString(StandardCharsets.UTF_8)).isEqualTo(CustomerCsvFormat.HEADER + "\n" + GOOD + GOOD);
+    }
+
+    @Test
     void keepsInvalidBytesOfARejectedRecordExactly() throws IOException {
         final byte[] input = (CustomerCsvFormat.HEADER + "\n" + GOOD.replace("Ada", "A\u00FFa")).getBytes(StandardCharsets.ISO_8859_1);
         final ValidationOutcome result = validator.validate(new ByteArrayInputStream(input), valid, invalid, NOW, NOW);

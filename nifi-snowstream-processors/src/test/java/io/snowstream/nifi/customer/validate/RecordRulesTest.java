@@ -41,6 +41,9 @@ class RecordRulesTest {
         NON_INTEGER_ID       | -,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U                       | customer_id '-' is not an integer
         ID_OUT_OF_RANGE      | -5,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U                      | is negative
         ID_OUT_OF_RANGE      | 9223372036854775808,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U     | does not fit a signed 64-bit integer
+        NON_CANONICAL_ID     | 007,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U                     | customer_id '007' is not written canonically (no sign, no leading zeros): it would be read as customer 7
+        NON_CANONICAL_ID     | 00,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U                      | it would be read as customer 0
+        NON_CANONICAL_ID     | -0,,,,,,,,2026-11-23T10:15:30.123Z,D                                             | customer_id '-0' is not written canonically
         REQUIRED_FIELD_EMPTY | 1,Ada,,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U                        | required field last_name is empty (op U)
         REQUIRED_FIELD_EMPTY | 1,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,                        | required field op is empty
         REQUIRED_FIELD_EMPTY | 1,,,,,,,,,D                                                                      | required field updated_at is empty (op D)
@@ -56,6 +59,13 @@ class RecordRulesTest {
         BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,yesterday,U                                      | updated_at 'yesterday' is not an ISO-8601 date-time with an offset
         BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2026-02-30T10:15:30.123Z,U                       | is not an ISO-8601
         BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30,U                            | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729,U                        | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-07  09:30:06.729Z,U                      | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-07T 09:30:06.729Z,U                      | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-0709:30:06.729Z,U                        | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729 Z Z,U                    | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729 CET,U                    | is not an ISO-8601
+        BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,2024-02-30 09:30:06.729 +0000,U                  | is not an ISO-8601
         BAD_EVENT_TIME       | 1,Ada,L,a@example.com,s,c,st,co,1970-01-01T00:00:00.000Z,U                       | before the oldest plausible event time 2000-01-01T00:00:00.000Z
         FUTURE_EVENT_TIME    | 1,Ada,L,a@example.com,s,c,st,co,2026-11-24T00:05:00.001Z,U                       | is more than 300000 ms after the processing time 2026-11-24T00:00:00.000Z
         FUTURE_EVENT_TIME    | 1,Ada,L,a@example.com,s,c,st,co,+12026-11-24T00:00:00Z,U                         | after the processing time
@@ -126,7 +136,7 @@ class RecordRulesTest {
 
     @Test
     void normalizesTrimsCaseAndLenientEventTimes() throws IOException {
-        assertThat(check(" 0042 , Ada ,L, Ada.Lovelace@Example.COM ,s,c,st,co, 2026-11-23T11:15:30+01:00 , u ")).isTrue();
+        assertThat(check(" 42 , Ada ,L, Ada.Lovelace@Example.COM ,s,c,st,co, 2026-11-23T11:15:30+01:00 , u ")).isTrue();
         assertThat(rules.customerId()).isEqualTo(42);
         assertThat(value(CustomerColumn.FIRST_NAME)).isEqualTo("Ada");
         assertThat(rules.eventTimeCanonical()).isFalse();
@@ -139,6 +149,54 @@ class RecordRulesTest {
         assertThat(rules.isDelete()).isTrue();
     }
 
+    /** Snowflake's own TIMESTAMP output, SQL and spreadsheet exports: unambiguous because each names its offset. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        2024-10-07 09:30:06.729 Z        | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729 +0000    | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729+0000     | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729 +00:00   | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729+00:00    | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729+00       | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06.729000 UTC   | 2024-10-07T09:30:06.729Z
+        2024-10-07T09:30:06.729+0000     | 2024-10-07T09:30:06.729Z
+        2024-10-07T09:30:06.729 Z        | 2024-10-07T09:30:06.729Z
+        2024-10-07 09:30:06Z             | 2024-10-07T09:30:06.000Z
+        2024-10-07 09:30Z                | 2024-10-07T09:30:00.000Z
+        2024-10-07 11:30:06.729 +0200    | 2024-10-07T09:30:06.729Z
+        2024-10-07T04:30:06.729-05:00    | 2024-10-07T09:30:06.729Z
+        """)
+    void acceptsTheTimestampShapesSnowflakeAndExportsWriteWhenTheyNameTheirOffset(final String written, final String canonical)
+            throws IOException {
+        assertThat(check("1,Ada,L,a@example.com,s,c,st,co," + written + ",U")).as(rules.detail()).isTrue();
+        assertThat(EventTime.format(rules.eventTime())).isEqualTo(canonical);
+    }
+
+    @Test
+    void lowerCasesTheWholeEmailOrNothing() throws IOException {
+        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.normalizeEmail(reader.buffer())).isEqualTo("josé.pérez@example.es");
+
+        assertThat(check("1,Ada,L,ADA@EXAMPLE.COM,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.normalizeEmail(reader.buffer())).as("ASCII: lower-cased in place").isNull();
+        assertThat(value(CustomerColumn.EMAIL)).isEqualTo("ada@example.com");
+
+        rules = new RecordRules(new ValidationSettings(256, 300_000, 0, false, 1 << 20));
+        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.normalizeEmail(reader.buffer())).isNull();
+        assertThat(value(CustomerColumn.EMAIL)).as("not normalizing: not at all").isEqualTo("JOSÉ.PÉREZ@EXAMPLE.ES");
+    }
+
+    @Test
+    void acceptsCanonicalIdsAndTrimsSpacesAroundThem() throws IOException {
+        assertThat(check("0,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.customerId()).isZero();
+        assertThat(check(" 7 ,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.customerId()).isEqualTo(7);
+        assertThat(check("9223372036854775807,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(rules.customerId()).isEqualTo(Long.MAX_VALUE);
+    }
+
     @Test
     void withoutNormalizationValuesMustAlreadyBeCanonical() throws IOException {
         rules = new RecordRules(new ValidationSettings(256, 300_000, 0, false, 1 << 20));
@@ -148,6 +206,8 @@ class RecordRulesTest {
         assertThat(rules.violation()).isEqualTo(ViolationCode.UNKNOWN_OP);
         assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30Z,U")).isFalse();
         assertThat(rules.detail()).contains("is not a canonical UTC time");
+        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729 Z,U")).isFalse();
+        assertThat(rules.violation()).isEqualTo(ViolationCode.BAD_EVENT_TIME);
         assertThat(check("42,Ada,L,Ada@Example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
         rules.normalizeEmail(reader.buffer());
         assertThat(value(CustomerColumn.EMAIL)).isEqualTo("Ada@Example.com");
