@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_raw (
     country VARCHAR,
     updated_at TIMESTAMP_NTZ(3) NOT NULL,
     op VARCHAR(1) NOT NULL,
+    extra_field VARCHAR,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,
     loaded_at TIMESTAMP_LTZ NOT NULL
@@ -105,17 +106,41 @@ CREATE TRANSIENT TABLE IF NOT EXISTS &{database}.&{schema}.customer_history_rebu
     source_row BIGINT NOT NULL
 );
 
--- Rows Snowflake itself rejected while loading (bad id, bad time, wrong field count), captured from
--- VALIDATE_PIPE_LOAD by capture_rejected_rows_task (07_tasks.sql)
--- @ddl customer_raw_rejected
-CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_raw_rejected (
+-- Events that loaded but that the change processing must not apply, with the reason, never deleted:
+--   UNKNOWN_OP                op is neither U nor D (the pipe loads any one-character op)
+--   EXTRA_FIELD               the row had an 11th non-empty field (a COPY transformation ignores
+--                             ERROR_ON_COLUMN_COUNT_MISMATCH, so the pipe reads $11 to see it)
+--   OLDER_THAN_PURGED_EVENTS  its event time is not after the newest purged event of its key: the events it would
+--                             have to be ordered against are gone from customer_raw (see customer_purge_horizon)
+-- Rows Snowflake refuses while loading (no key, bad time, too few fields, op longer than one character) never reach
+-- a table: customer_pipe_loads (08_monitoring.sql) shows per file how many, with the first error and its line.
+-- @ddl customer_event_quarantine
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_event_quarantine (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    updated_at TIMESTAMP_NTZ(3) NOT NULL,
+    op VARCHAR(1) NOT NULL,
+    extra_field VARCHAR,
     source_file VARCHAR NOT NULL,
-    row_start_line BIGINT NOT NULL,
-    error_code VARCHAR NOT NULL,
-    error_message VARCHAR,
-    column_name VARCHAR,
-    rejected_record VARCHAR,
-    captured_at TIMESTAMP_LTZ NOT NULL
+    source_row BIGINT NOT NULL,
+    loaded_at TIMESTAMP_LTZ NOT NULL,
+    reason VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- Per key, the newest event time among its purged raw rows. The chains are rebuilt from customer_raw, so an event
+-- of a key at or before that time can no longer be placed exactly (a purged event that repeated the state in force
+-- left no version behind): it is quarantined. One row per key that ever had a raw row purged.
+-- @ddl customer_purge_horizon
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_purge_horizon (
+    customer_id BIGINT NOT NULL,
+    purged_through TIMESTAMP_NTZ(3) NOT NULL
 );
 
 -- APPEND_ONLY: it tracks inserts only, so purging old raw rows never shows up as a change, and its offset
@@ -132,4 +157,5 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer TO 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer_history TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_change_batch TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_history_rebuild TO ROLE SNOWSTREAM_TRANSFORMER;
-GRANT SELECT, INSERT ON TABLE &{database}.&{schema}.customer_raw_rejected TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT ON TABLE &{database}.&{schema}.customer_event_quarantine TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, UPDATE ON TABLE &{database}.&{schema}.customer_purge_horizon TO ROLE SNOWSTREAM_TRANSFORMER;

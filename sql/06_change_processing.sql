@@ -31,6 +31,7 @@ CREATE OR REPLACE PROCEDURE &{database}.&{schema}.apply_customer_changes()
 AS
 $$
 DECLARE
+    quarantined_events INTEGER DEFAULT 0;
     changed_keys INTEGER DEFAULT 0;
     events INTEGER DEFAULT 0;
     history_rows_removed INTEGER DEFAULT 0;
@@ -45,13 +46,39 @@ BEGIN
     -- @step clear_batch
     DELETE FROM &{database}.&{schema}.customer_change_batch;
 
+    -- Events that must not be applied (README.md, "Quarantine"): set aside with their reason, once each
+    -- @step quarantine_events
+    INSERT INTO &{database}.&{schema}.customer_event_quarantine (
+        customer_id, first_name, last_name, email, street, city, state, country, updated_at, op, extra_field,
+        source_file, source_row, loaded_at, reason, quarantined_at
+    )
+    SELECT DISTINCT s.customer_id, s.first_name, s.last_name, s.email, s.street, s.city, s.state, s.country,
+           s.updated_at, s.op, s.extra_field, s.source_file, s.source_row, s.loaded_at,
+           CASE WHEN s.op NOT IN ('U', 'D') THEN 'UNKNOWN_OP'
+                WHEN s.extra_field IS NOT NULL THEN 'EXTRA_FIELD'
+                ELSE 'OLDER_THAN_PURGED_EVENTS'
+           END,
+           CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_raw_stream s
+    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    WHERE s.METADATA$ACTION = 'INSERT'
+      AND (s.op NOT IN ('U', 'D') OR s.extra_field IS NOT NULL OR s.updated_at <= p.purged_through)
+      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_event_quarantine q
+                      WHERE q.source_file = s.source_file AND q.source_row = s.source_row);
+    quarantined_events := SQLROWCOUNT;
+
+    -- The complement: every other event of the stream, per key. A later run's earliest event of a key is always
+    -- after the key's purge horizon, so the rebuild below never reads an event that was quarantined as too old.
     -- @step read_stream
     INSERT INTO &{database}.&{schema}.customer_change_batch (customer_id, first_event_at, event_count)
-    SELECT customer_id, MIN(updated_at), COUNT(*)
-    FROM &{database}.&{schema}.customer_raw_stream
-    WHERE METADATA$ACTION = 'INSERT'
-      AND op IN ('U', 'D')
-    GROUP BY customer_id;
+    SELECT s.customer_id, MIN(s.updated_at), COUNT(*)
+    FROM &{database}.&{schema}.customer_raw_stream s
+    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    WHERE s.METADATA$ACTION = 'INSERT'
+      AND s.op IN ('U', 'D')
+      AND s.extra_field IS NULL
+      AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)
+    GROUP BY s.customer_id;
     changed_keys := SQLROWCOUNT;
 
     SELECT COALESCE(SUM(event_count), 0) INTO :events FROM &{database}.&{schema}.customer_change_batch;
@@ -111,6 +138,7 @@ BEGIN
                 JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = r.customer_id
                 WHERE r.updated_at >= b.first_event_at
                   AND r.op IN ('U', 'D')
+                  AND r.extra_field IS NULL
             ) candidate
             QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
                                        ORDER BY source_file, source_row) = 1
@@ -189,9 +217,30 @@ BEGIN
 
     -- Purge by age, in the same transaction that consumed the stream: a row older than the retention has been
     -- applied (now at the latest), and rows Snowpipe is committing meanwhile are young. Never TRUNCATE.
+    -- First the purge horizon of every key losing raw rows moves up to the newest event time it loses ...
+    -- @step advance_purge_horizon
+    MERGE INTO &{database}.&{schema}.customer_purge_horizon p
+    USING (
+        SELECT customer_id, MAX(updated_at) AS purged_through
+        FROM &{database}.&{schema}.customer_raw
+        WHERE loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS'
+          AND op IN ('U', 'D')
+          AND extra_field IS NULL
+        GROUP BY customer_id
+    ) purged
+        ON p.customer_id = purged.customer_id
+    WHEN MATCHED AND purged.purged_through > p.purged_through THEN UPDATE SET purged_through = purged.purged_through
+    WHEN NOT MATCHED THEN INSERT (customer_id, purged_through) VALUES (purged.customer_id, purged.purged_through);
+
+    -- ... then only rows the horizon covers go: a row that ages past the retention between the two statements
+    -- (CURRENT_TIMESTAMP moves) stays until the next run instead of leaving the horizon behind
     -- @step purge_raw
-    DELETE FROM &{database}.&{schema}.customer_raw
-    WHERE loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS';
+    DELETE FROM &{database}.&{schema}.customer_raw r
+    WHERE r.loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS'
+      AND (r.op NOT IN ('U', 'D')
+           OR r.extra_field IS NOT NULL
+           OR EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_purge_horizon p
+                      WHERE p.customer_id = r.customer_id AND p.purged_through >= r.updated_at));
     raw_rows_purged := SQLROWCOUNT;
 
     COMMIT;
@@ -199,6 +248,7 @@ BEGIN
     -- Rows affected by each step, under the step's name, and the number of events applied
     RETURN OBJECT_CONSTRUCT(
         'events', events,
+        'quarantine_events', quarantined_events,
         'read_stream', changed_keys,
         'remove_superseded_versions', history_rows_removed,
         'write_history', history_rows_written,
