@@ -55,8 +55,14 @@ CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer (
 COMMENT ON TABLE &{database}.&{schema}.customer IS
     'SCD type 1: one row per live customer, the state of its latest event (updated_at = event time of that state)';
 
--- @ddl customer_history
-CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_history (
+-- SCD type 2 is stored as two tables and read through the view customer_history: one row per key for the version
+-- in force (customer_version_current) and every ended version (customer_version_closed), which only ever gets rows
+-- appended, or removed when a late event rewrites recent history. Versions end in event-time order, so the closed
+-- table lies in the order of valid_to, and a run reading "the versions of these keys that end at or after the
+-- batch's earliest event" prunes everything older (DuckDB's zone maps, Snowflake's micro-partition pruning): a
+-- run's cost follows the batch and the number of keys, not the length of the history.
+-- @ddl customer_version_current
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_version_current (
     customer_id BIGINT NOT NULL,
     first_name VARCHAR,
     last_name VARCHAR,
@@ -66,8 +72,6 @@ CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_history (
     state VARCHAR,
     country VARCHAR,
     valid_from TIMESTAMP_NTZ(3) NOT NULL,
-    valid_to TIMESTAMP_NTZ(3),
-    is_current BOOLEAN NOT NULL,
     is_deleted BOOLEAN NOT NULL,
     row_hash VARCHAR(32) NOT NULL,
     source_file VARCHAR NOT NULL,
@@ -75,8 +79,41 @@ CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_history (
     changed_at TIMESTAMP_LTZ NOT NULL
 );
 
+-- @ddl customer_version_closed
+CREATE TABLE IF NOT EXISTS &{database}.&{schema}.customer_version_closed (
+    customer_id BIGINT NOT NULL,
+    first_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    street VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    country VARCHAR,
+    valid_from TIMESTAMP_NTZ(3) NOT NULL,
+    valid_to TIMESTAMP_NTZ(3) NOT NULL,
+    is_deleted BOOLEAN NOT NULL,
+    row_hash VARCHAR(32) NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    changed_at TIMESTAMP_LTZ NOT NULL
+);
+
+-- @ddl customer_history
+CREATE OR ALTER VIEW &{database}.&{schema}.customer_history (
+    customer_id, first_name, last_name, email, street, city, state, country,
+    valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row, changed_at
+)
+AS
+SELECT customer_id, first_name, last_name, email, street, city, state, country,
+       valid_from, valid_to, FALSE, is_deleted, row_hash, source_file, source_row, changed_at
+FROM &{database}.&{schema}.customer_version_closed
+UNION ALL
+SELECT customer_id, first_name, last_name, email, street, city, state, country,
+       valid_from, CAST(NULL AS TIMESTAMP_NTZ(3)), TRUE, is_deleted, row_hash, source_file, source_row, changed_at
+FROM &{database}.&{schema}.customer_version_current;
+
 -- @ddl customer_history_comment
-COMMENT ON TABLE &{database}.&{schema}.customer_history IS
+COMMENT ON VIEW &{database}.&{schema}.customer_history IS
     'SCD type 2: every version of every customer; [valid_from, valid_to) without gaps or overlaps, valid_to NULL on the current version; a delete is a version with is_deleted = TRUE and NULL attributes';
 
 -- Work tables of apply_customer_changes(): rewritten inside its transaction on every run, so no fail-safe copy.
@@ -154,7 +191,9 @@ CREATE STREAM IF NOT EXISTS &{database}.&{schema}.customer_raw_stream
 GRANT SELECT, DELETE ON TABLE &{database}.&{schema}.customer_raw TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT ON STREAM &{database}.&{schema}.customer_raw_stream TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer TO ROLE SNOWSTREAM_TRANSFORMER;
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer_history TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE &{database}.&{schema}.customer_version_current TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_version_closed TO ROLE SNOWSTREAM_TRANSFORMER;
+GRANT SELECT ON VIEW &{database}.&{schema}.customer_history TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_change_batch TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT, DELETE ON TABLE &{database}.&{schema}.customer_history_rebuild TO ROLE SNOWSTREAM_TRANSFORMER;
 GRANT SELECT, INSERT ON TABLE &{database}.&{schema}.customer_event_quarantine TO ROLE SNOWSTREAM_TRANSFORMER;

@@ -36,6 +36,7 @@ DECLARE
     events INTEGER DEFAULT 0;
     history_rows_removed INTEGER DEFAULT 0;
     history_rows_written INTEGER DEFAULT 0;
+    current_versions_changed INTEGER DEFAULT 0;
     customer_rows_changed INTEGER DEFAULT 0;
     raw_rows_purged INTEGER DEFAULT 0;
 BEGIN
@@ -109,9 +110,16 @@ BEGIN
             FROM (
                 SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
                        h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
-                FROM &{database}.&{schema}.customer_history h
+                FROM &{database}.&{schema}.customer_version_current h
                 JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = h.customer_id
-                WHERE h.valid_to IS NULL OR h.valid_to >= b.first_event_at
+                UNION ALL
+                -- ended versions only from the key's earliest new event on: the join's bound on valid_to lets the
+                -- engine skip the older part of the table, which lies in valid_to order
+                SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
+                       h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
+                FROM &{database}.&{schema}.customer_version_closed h
+                JOIN &{database}.&{schema}.customer_change_batch b
+                    ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
                 UNION ALL
                 SELECT r.customer_id,
                        CASE WHEN r.op = 'U' THEN r.first_name END,
@@ -146,43 +154,81 @@ BEGIN
     ) chained
     WHERE previous_hash IS DISTINCT FROM row_hash;
 
-    -- Versions of the rebuilt period that the new chain no longer has: absorbed by an equal earlier state, or
-    -- displaced at the same event time by an event that wins the tie
+    -- Ended versions of the rebuilt period that the new chain does not have as they are: absorbed by an equal
+    -- earlier state, displaced at the same event time by an event that wins the tie, or ending at another time now
+    -- (a version that ends differently is removed and written again: the table only gets rows appended or removed)
     -- @step remove_superseded_versions
-    DELETE FROM &{database}.&{schema}.customer_history h
+    DELETE FROM &{database}.&{schema}.customer_version_closed h
     USING (
-        SELECT old.customer_id, old.valid_from
-        FROM &{database}.&{schema}.customer_history old
-        JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = old.customer_id
+        SELECT old.customer_id, old.valid_from, old.valid_to
+        FROM &{database}.&{schema}.customer_version_closed old
+        JOIN &{database}.&{schema}.customer_change_batch b
+            ON b.customer_id = old.customer_id AND old.valid_to >= b.first_event_at
         LEFT JOIN &{database}.&{schema}.customer_history_rebuild n
             ON n.customer_id = old.customer_id
            AND n.valid_from = old.valid_from
+           AND n.valid_to = old.valid_to
            AND n.row_hash = old.row_hash
            AND n.source_file = old.source_file
            AND n.source_row = old.source_row
-        WHERE (old.valid_to IS NULL OR old.valid_to >= b.first_event_at)
-          AND n.customer_id IS NULL
+        WHERE n.customer_id IS NULL
     ) superseded
     WHERE h.customer_id = superseded.customer_id
-      AND h.valid_from = superseded.valid_from;
+      AND h.valid_from = superseded.valid_from
+      AND h.valid_to = superseded.valid_to;
     history_rows_removed := SQLROWCOUNT;
 
+    -- The rebuilt ended versions not stored yet, appended; every rebuilt version ends at or after the key's
+    -- earliest new event, so only that recent part of the table is looked at
     -- @step write_history
-    MERGE INTO &{database}.&{schema}.customer_history h
-    USING &{database}.&{schema}.customer_history_rebuild n
-        ON h.customer_id = n.customer_id AND h.valid_from = n.valid_from
-    WHEN MATCHED AND (h.valid_to IS DISTINCT FROM n.valid_to OR h.is_current IS DISTINCT FROM n.is_current) THEN UPDATE SET
-        valid_to = n.valid_to,
-        is_current = n.is_current,
+    INSERT INTO &{database}.&{schema}.customer_version_closed (
+        customer_id, first_name, last_name, email, street, city, state, country,
+        valid_from, valid_to, is_deleted, row_hash, source_file, source_row, changed_at
+    )
+    SELECT n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+           n.valid_from, n.valid_to, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_history_rebuild n
+    LEFT JOIN (
+        SELECT h.customer_id, h.valid_from, h.valid_to
+        FROM &{database}.&{schema}.customer_version_closed h
+        JOIN &{database}.&{schema}.customer_change_batch b
+            ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
+    ) stored
+        ON stored.customer_id = n.customer_id AND stored.valid_from = n.valid_from AND stored.valid_to = n.valid_to
+    WHERE NOT n.is_current
+      AND stored.customer_id IS NULL;
+    history_rows_written := SQLROWCOUNT;
+
+    -- The version in force of every touched key
+    -- @step write_current_version
+    MERGE INTO &{database}.&{schema}.customer_version_current c
+    USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
+        ON c.customer_id = n.customer_id
+    WHEN MATCHED AND (c.valid_from IS DISTINCT FROM n.valid_from
+                      OR c.row_hash IS DISTINCT FROM n.row_hash
+                      OR c.source_file IS DISTINCT FROM n.source_file
+                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
+        first_name = n.first_name,
+        last_name = n.last_name,
+        email = n.email,
+        street = n.street,
+        city = n.city,
+        state = n.state,
+        country = n.country,
+        valid_from = n.valid_from,
+        is_deleted = n.is_deleted,
+        row_hash = n.row_hash,
+        source_file = n.source_file,
+        source_row = n.source_row,
         changed_at = CURRENT_TIMESTAMP
     WHEN NOT MATCHED THEN INSERT (
         customer_id, first_name, last_name, email, street, city, state, country,
-        valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row, changed_at
+        valid_from, is_deleted, row_hash, source_file, source_row, changed_at
     ) VALUES (
         n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
-        n.valid_from, n.valid_to, n.is_current, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+        n.valid_from, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
     );
-    history_rows_written := SQLROWCOUNT;
+    current_versions_changed := SQLROWCOUNT;
 
     -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state
     -- @step write_customer
@@ -252,6 +298,7 @@ BEGIN
         'read_stream', changed_keys,
         'remove_superseded_versions', history_rows_removed,
         'write_history', history_rows_written,
+        'write_current_version', current_versions_changed,
         'write_customer', customer_rows_changed,
         'purge_raw', raw_rows_purged);
 EXCEPTION

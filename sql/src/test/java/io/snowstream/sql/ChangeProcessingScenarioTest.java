@@ -53,7 +53,8 @@ class ChangeProcessingScenarioTest {
         assertThat(history()).containsExactly(
                 "1 Ada ada@example.com [" + t(0) + ", " + t(5) + ")",
                 "1 Ada ada@analytical.org [" + t(5) + ", ) current");
-        assertThat(counts.of("write_history")).as("one version closed, one inserted").isEqualTo(2);
+        assertThat(counts.of("write_history")).as("the old version, ended").isEqualTo(1);
+        assertThat(counts.of("write_current_version")).as("the new version in force").isEqualTo(1);
         assertThat(counts.of("write_customer")).isEqualTo(1);
     }
 
@@ -82,6 +83,7 @@ class ChangeProcessingScenarioTest {
         assertThat(counts.events()).isEqualTo(2);
         assertThat(counts.of("remove_superseded_versions")).isZero();
         assertThat(counts.of("write_history")).isZero();
+        assertThat(counts.of("write_current_version")).isZero();
         assertThat(counts.of("write_customer")).isZero();
         assertThat(warehouse.history()).isEqualTo(historyBefore);
         assertThat(warehouse.customers()).isEqualTo(customersBefore);
@@ -165,7 +167,8 @@ class ChangeProcessingScenarioTest {
                 "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
                 "1 Ada c@x [" + t(2) + ", ) current");
         assertThat(counts.events()).isEqualTo(4);
-        assertThat(counts.of("write_history")).isEqualTo(3);
+        assertThat(counts.of("write_history")).isEqualTo(2);
+        assertThat(counts.of("write_current_version")).isEqualTo(1);
     }
 
     @Test
@@ -251,6 +254,7 @@ class ChangeProcessingScenarioTest {
         assertThat(counts.events()).isEqualTo(3);
         assertThat(counts.of("remove_superseded_versions")).isZero();
         assertThat(counts.of("write_history")).isZero();
+        assertThat(counts.of("write_current_version")).isZero();
         assertThat(counts.of("write_customer")).isZero();
         assertThat(warehouse.history()).isEqualTo(historyBefore);
         assertThat(warehouse.customers()).isEqualTo(customersBefore);

@@ -21,7 +21,9 @@ final class DuckDbDialect {
             new Substitution("TIMESTAMP_LTZ", "TIMESTAMPTZ",
                     "DuckDB's name for an instant (a timestamp with time zone)"),
             new Substitution("CREATE TRANSIENT TABLE", "CREATE TABLE",
-                    "DuckDB has no fail-safe storage for a table to opt out of"));
+                    "DuckDB has no fail-safe storage for a table to opt out of"),
+            new Substitution("CREATE OR ALTER VIEW", "CREATE OR REPLACE VIEW",
+                    "DuckDB's name for creating a view or changing its definition (a view holds no data)"));
 
     private DuckDbDialect() {
     }

@@ -14,7 +14,7 @@ import io.snowstream.nifi.customer.csv.EventTime;
 /**
  * A large history made in place on DuckDB, as if {@code customers x versions} upserts had been applied and all but
  * the newest {@code rawRows} of them purged: event n (n = version * customers + customer) happens a minute after
- * event n - 1, files hold {@code rowsPerFile} consecutive events. customer_history, customer, customer_raw and
+ * event n - 1, files hold {@code rowsPerFile} consecutive events. The version tables, customer, customer_raw and
  * customer_purge_horizon are filled with what apply_customer_changes() would have left; the row hash is the
  * expression of 06_change_processing.sql itself. Then {@link #nextBatch} makes batches of new events: mostly newer
  * than everything, some late (inside the raw window).
@@ -61,12 +61,14 @@ final class SyntheticHistory {
         warehouse.executeUpdate("CREATE TEMP TABLE synthetic_events AS SELECT n, customer_id, version, " + eventColumns()
                 + " FROM (SELECT v.version * " + customers + " + c.customer_id AS n, c.customer_id, v.version"
                 + " FROM range(" + customers + ") c(customer_id), range(" + versions + ") v(version))");
-        warehouse.executeUpdate("INSERT INTO {schema}.customer_history SELECT customer_id, " + JdbcWarehouse.ATTRIBUTES
-                + ", updated_at, CASE WHEN version < " + (versions - 1) + " THEN updated_at + INTERVAL '" + customers + " MINUTES' END, "
-                + "version = " + (versions - 1) + ", FALSE, " + rowHash.group() + ", source_file, source_row, CURRENT_TIMESTAMP "
-                + "FROM synthetic_events r ORDER BY n");
+        final String version = "customer_id, " + JdbcWarehouse.ATTRIBUTES + ", updated_at";
+        final String rest = "FALSE, " + rowHash.group() + ", source_file, source_row, CURRENT_TIMESTAMP FROM synthetic_events r";
+        warehouse.executeUpdate("INSERT INTO {schema}.customer_version_closed SELECT " + version + ", updated_at + INTERVAL '"
+                + customers + " MINUTES', " + rest + " WHERE version < " + (versions - 1) + " ORDER BY n");
+        warehouse.executeUpdate("INSERT INTO {schema}.customer_version_current SELECT " + version + ", " + rest
+                + " WHERE version = " + (versions - 1) + " ORDER BY n");
         warehouse.executeUpdate("INSERT INTO {schema}.customer SELECT customer_id, " + JdbcWarehouse.ATTRIBUTES
-                + ", valid_from, row_hash, source_file, source_row, changed_at FROM {schema}.customer_history WHERE is_current");
+                + ", valid_from, row_hash, source_file, source_row, changed_at FROM {schema}.customer_version_current");
         warehouse.executeUpdate("INSERT INTO {schema}.customer_raw SELECT customer_id, " + JdbcWarehouse.ATTRIBUTES
                 + ", updated_at, op, NULL, source_file, source_row, CURRENT_TIMESTAMP - INTERVAL '1 DAY' FROM synthetic_events "
                 + "WHERE n >= " + firstRawEvent() + " ORDER BY n");
