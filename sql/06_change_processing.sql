@@ -14,7 +14,9 @@
 --     shows the state of the latest event time, so a late event never overwrites a newer state there.
 --   * Every chain touched by a batch is rebuilt from its events (customer_raw, within raw_retention_days) and its
 --     existing versions (older than that): the result does not depend on how events were split into batches or
---     in which order they arrived, as long as the events involved are still in customer_raw.
+--     in which order they arrived. An event not after the newest purged event of its key (customer_purge_horizon)
+--     could not be placed exactly any more: it is quarantined instead, as are unknown ops and rows with an
+--     eleventh field (customer_event_quarantine, with the reason).
 --
 -- Statements marked "-- @step <name>" are executed by the scenario tests in this order, inside one transaction
 -- (see README.md for the mechanical substitutions they apply); the procedure around them is Snowflake-only.
