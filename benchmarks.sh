@@ -2,6 +2,8 @@
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
 # Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|e2e|all]...   (default: all)
 #        ./benchmarks.sh faults soak   (the reliability runs: a million records under faults; the soak; not in all)
+#        ./benchmarks.sh sql           (the Snowflake change processing on DuckDB against 1, 4 and 16 million history
+#                                       rows; not in all: it needs about 4 GB of memory)
 #        NIFI_HOME=/path/to/nifi-2.8.0 ./benchmarks.sh nifi
 #                                      (the flow against NiFi's stock processors inside a real NiFi; not in all: it
 #                                       needs a NiFi 2 installation; about 20 minutes)
@@ -95,6 +97,17 @@ e2e() {
         flows/snowstream/customer-stream-to-snowflake.json docs/e2e-latency.png
 }
 
+# the change processing of sql/ against the size of the history (docs/benchmarks.md): its statements on DuckDB
+# (emulated Snowflake) with 1, 4 and 16 million history rows, longer (same customers, more versions) and wider (more
+# customers), and batches of 10,000 events. Runs sql's ChangeProcessingBenchmark (tagged benchmark, left out of
+# ./mvnw verify; about 15 minutes, 4 GB of memory), which prints the tables and writes them to
+# sql/target/change-processing-scaling.md.
+sql() {
+    ./mvnw -B -q -pl sql -am verify -Dgroups=benchmark -DexcludedGroups= \
+        -Dtest=ChangeProcessingBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat sql/target/change-processing-scaling.md
+}
+
 # the reliability runs (docs/reliability.md): a million records under injected faults, and the soak with the heap
 # sampled after GC; each prints its figures and fails the script when a check fails
 reliability() {
@@ -142,8 +155,8 @@ all_benchmarks=(generator validator s3 snowpipe e2e)
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        generator|validator|s3|snowpipe|e2e|nifi) "$name" ;;
+        generator|validator|s3|snowpipe|e2e|sql|nifi) "$name" ;;
         faults|soak) reliability "$name" ;;
-        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults, soak or nifi)" >&2; exit 2 ;;
+        *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults, soak, sql or nifi)" >&2; exit 2 ;;
     esac
 done

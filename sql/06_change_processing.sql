@@ -14,7 +14,9 @@
 --     shows the state of the latest event time, so a late event never overwrites a newer state there.
 --   * Every chain touched by a batch is rebuilt from its events (customer_raw, within raw_retention_days) and its
 --     existing versions (older than that): the result does not depend on how events were split into batches or
---     in which order they arrived, as long as the events involved are still in customer_raw.
+--     in which order they arrived. An event not after the newest purged event of its key (customer_purge_horizon)
+--     could not be placed exactly any more: it is quarantined instead, as are unknown ops and rows with an
+--     eleventh field (customer_event_quarantine, with the reason).
 --
 -- Statements marked "-- @step <name>" are executed by the scenario tests in this order, inside one transaction
 -- (see README.md for the mechanical substitutions they apply); the procedure around them is Snowflake-only.
@@ -31,10 +33,12 @@ CREATE OR REPLACE PROCEDURE &{database}.&{schema}.apply_customer_changes()
 AS
 $$
 DECLARE
+    quarantined_events INTEGER DEFAULT 0;
     changed_keys INTEGER DEFAULT 0;
     events INTEGER DEFAULT 0;
     history_rows_removed INTEGER DEFAULT 0;
     history_rows_written INTEGER DEFAULT 0;
+    current_versions_changed INTEGER DEFAULT 0;
     customer_rows_changed INTEGER DEFAULT 0;
     raw_rows_purged INTEGER DEFAULT 0;
 BEGIN
@@ -45,13 +49,39 @@ BEGIN
     -- @step clear_batch
     DELETE FROM &{database}.&{schema}.customer_change_batch;
 
+    -- Events that must not be applied (README.md, "Quarantine"): set aside with their reason, once each
+    -- @step quarantine_events
+    INSERT INTO &{database}.&{schema}.customer_event_quarantine (
+        customer_id, first_name, last_name, email, street, city, state, country, updated_at, op, extra_field,
+        source_file, source_row, loaded_at, reason, quarantined_at
+    )
+    SELECT DISTINCT s.customer_id, s.first_name, s.last_name, s.email, s.street, s.city, s.state, s.country,
+           s.updated_at, s.op, s.extra_field, s.source_file, s.source_row, s.loaded_at,
+           CASE WHEN s.op NOT IN ('U', 'D') THEN 'UNKNOWN_OP'
+                WHEN s.extra_field IS NOT NULL THEN 'EXTRA_FIELD'
+                ELSE 'OLDER_THAN_PURGED_EVENTS'
+           END,
+           CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_raw_stream s
+    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    WHERE s.METADATA$ACTION = 'INSERT'
+      AND (s.op NOT IN ('U', 'D') OR s.extra_field IS NOT NULL OR s.updated_at <= p.purged_through)
+      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_event_quarantine q
+                      WHERE q.source_file = s.source_file AND q.source_row = s.source_row);
+    quarantined_events := SQLROWCOUNT;
+
+    -- The complement: every other event of the stream, per key. A later run's earliest event of a key is always
+    -- after the key's purge horizon, so the rebuild below never reads an event that was quarantined as too old.
     -- @step read_stream
     INSERT INTO &{database}.&{schema}.customer_change_batch (customer_id, first_event_at, event_count)
-    SELECT customer_id, MIN(updated_at), COUNT(*)
-    FROM &{database}.&{schema}.customer_raw_stream
-    WHERE METADATA$ACTION = 'INSERT'
-      AND op IN ('U', 'D')
-    GROUP BY customer_id;
+    SELECT s.customer_id, MIN(s.updated_at), COUNT(*)
+    FROM &{database}.&{schema}.customer_raw_stream s
+    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    WHERE s.METADATA$ACTION = 'INSERT'
+      AND s.op IN ('U', 'D')
+      AND s.extra_field IS NULL
+      AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)
+    GROUP BY s.customer_id;
     changed_keys := SQLROWCOUNT;
 
     SELECT COALESCE(SUM(event_count), 0) INTO :events FROM &{database}.&{schema}.customer_change_batch;
@@ -82,9 +112,16 @@ BEGIN
             FROM (
                 SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
                        h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
-                FROM &{database}.&{schema}.customer_history h
+                FROM &{database}.&{schema}.customer_version_current h
                 JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = h.customer_id
-                WHERE h.valid_to IS NULL OR h.valid_to >= b.first_event_at
+                UNION ALL
+                -- ended versions only from the key's earliest new event on: the join's bound on valid_to lets the
+                -- engine skip the older part of the table, which lies in valid_to order
+                SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
+                       h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
+                FROM &{database}.&{schema}.customer_version_closed h
+                JOIN &{database}.&{schema}.customer_change_batch b
+                    ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
                 UNION ALL
                 SELECT r.customer_id,
                        CASE WHEN r.op = 'U' THEN r.first_name END,
@@ -111,6 +148,7 @@ BEGIN
                 JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = r.customer_id
                 WHERE r.updated_at >= b.first_event_at
                   AND r.op IN ('U', 'D')
+                  AND r.extra_field IS NULL
             ) candidate
             QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
                                        ORDER BY source_file, source_row) = 1
@@ -118,43 +156,81 @@ BEGIN
     ) chained
     WHERE previous_hash IS DISTINCT FROM row_hash;
 
-    -- Versions of the rebuilt period that the new chain no longer has: absorbed by an equal earlier state, or
-    -- displaced at the same event time by an event that wins the tie
+    -- Ended versions of the rebuilt period that the new chain does not have as they are: absorbed by an equal
+    -- earlier state, displaced at the same event time by an event that wins the tie, or ending at another time now
+    -- (a version that ends differently is removed and written again: the table only gets rows appended or removed)
     -- @step remove_superseded_versions
-    DELETE FROM &{database}.&{schema}.customer_history h
+    DELETE FROM &{database}.&{schema}.customer_version_closed h
     USING (
-        SELECT old.customer_id, old.valid_from
-        FROM &{database}.&{schema}.customer_history old
-        JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = old.customer_id
+        SELECT old.customer_id, old.valid_from, old.valid_to
+        FROM &{database}.&{schema}.customer_version_closed old
+        JOIN &{database}.&{schema}.customer_change_batch b
+            ON b.customer_id = old.customer_id AND old.valid_to >= b.first_event_at
         LEFT JOIN &{database}.&{schema}.customer_history_rebuild n
             ON n.customer_id = old.customer_id
            AND n.valid_from = old.valid_from
+           AND n.valid_to = old.valid_to
            AND n.row_hash = old.row_hash
            AND n.source_file = old.source_file
            AND n.source_row = old.source_row
-        WHERE (old.valid_to IS NULL OR old.valid_to >= b.first_event_at)
-          AND n.customer_id IS NULL
+        WHERE n.customer_id IS NULL
     ) superseded
     WHERE h.customer_id = superseded.customer_id
-      AND h.valid_from = superseded.valid_from;
+      AND h.valid_from = superseded.valid_from
+      AND h.valid_to = superseded.valid_to;
     history_rows_removed := SQLROWCOUNT;
 
+    -- The rebuilt ended versions not stored yet, appended; every rebuilt version ends at or after the key's
+    -- earliest new event, so only that recent part of the table is looked at
     -- @step write_history
-    MERGE INTO &{database}.&{schema}.customer_history h
-    USING &{database}.&{schema}.customer_history_rebuild n
-        ON h.customer_id = n.customer_id AND h.valid_from = n.valid_from
-    WHEN MATCHED AND (h.valid_to IS DISTINCT FROM n.valid_to OR h.is_current IS DISTINCT FROM n.is_current) THEN UPDATE SET
-        valid_to = n.valid_to,
-        is_current = n.is_current,
+    INSERT INTO &{database}.&{schema}.customer_version_closed (
+        customer_id, first_name, last_name, email, street, city, state, country,
+        valid_from, valid_to, is_deleted, row_hash, source_file, source_row, changed_at
+    )
+    SELECT n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+           n.valid_from, n.valid_to, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_history_rebuild n
+    LEFT JOIN (
+        SELECT h.customer_id, h.valid_from, h.valid_to
+        FROM &{database}.&{schema}.customer_version_closed h
+        JOIN &{database}.&{schema}.customer_change_batch b
+            ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
+    ) stored
+        ON stored.customer_id = n.customer_id AND stored.valid_from = n.valid_from AND stored.valid_to = n.valid_to
+    WHERE NOT n.is_current
+      AND stored.customer_id IS NULL;
+    history_rows_written := SQLROWCOUNT;
+
+    -- The version in force of every touched key
+    -- @step write_current_version
+    MERGE INTO &{database}.&{schema}.customer_version_current c
+    USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
+        ON c.customer_id = n.customer_id
+    WHEN MATCHED AND (c.valid_from IS DISTINCT FROM n.valid_from
+                      OR c.row_hash IS DISTINCT FROM n.row_hash
+                      OR c.source_file IS DISTINCT FROM n.source_file
+                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
+        first_name = n.first_name,
+        last_name = n.last_name,
+        email = n.email,
+        street = n.street,
+        city = n.city,
+        state = n.state,
+        country = n.country,
+        valid_from = n.valid_from,
+        is_deleted = n.is_deleted,
+        row_hash = n.row_hash,
+        source_file = n.source_file,
+        source_row = n.source_row,
         changed_at = CURRENT_TIMESTAMP
     WHEN NOT MATCHED THEN INSERT (
         customer_id, first_name, last_name, email, street, city, state, country,
-        valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row, changed_at
+        valid_from, is_deleted, row_hash, source_file, source_row, changed_at
     ) VALUES (
         n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
-        n.valid_from, n.valid_to, n.is_current, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+        n.valid_from, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
     );
-    history_rows_written := SQLROWCOUNT;
+    current_versions_changed := SQLROWCOUNT;
 
     -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state
     -- @step write_customer
@@ -189,9 +265,30 @@ BEGIN
 
     -- Purge by age, in the same transaction that consumed the stream: a row older than the retention has been
     -- applied (now at the latest), and rows Snowpipe is committing meanwhile are young. Never TRUNCATE.
+    -- First the purge horizon of every key losing raw rows moves up to the newest event time it loses ...
+    -- @step advance_purge_horizon
+    MERGE INTO &{database}.&{schema}.customer_purge_horizon p
+    USING (
+        SELECT customer_id, MAX(updated_at) AS purged_through
+        FROM &{database}.&{schema}.customer_raw
+        WHERE loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS'
+          AND op IN ('U', 'D')
+          AND extra_field IS NULL
+        GROUP BY customer_id
+    ) purged
+        ON p.customer_id = purged.customer_id
+    WHEN MATCHED AND purged.purged_through > p.purged_through THEN UPDATE SET purged_through = purged.purged_through
+    WHEN NOT MATCHED THEN INSERT (customer_id, purged_through) VALUES (purged.customer_id, purged.purged_through);
+
+    -- ... then only rows the horizon covers go: a row that ages past the retention between the two statements
+    -- (CURRENT_TIMESTAMP moves) stays until the next run instead of leaving the horizon behind
     -- @step purge_raw
-    DELETE FROM &{database}.&{schema}.customer_raw
-    WHERE loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS';
+    DELETE FROM &{database}.&{schema}.customer_raw r
+    WHERE r.loaded_at < CURRENT_TIMESTAMP - INTERVAL '&{raw_retention_days} DAYS'
+      AND (r.op NOT IN ('U', 'D')
+           OR r.extra_field IS NOT NULL
+           OR EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_purge_horizon p
+                      WHERE p.customer_id = r.customer_id AND p.purged_through >= r.updated_at));
     raw_rows_purged := SQLROWCOUNT;
 
     COMMIT;
@@ -199,9 +296,11 @@ BEGIN
     -- Rows affected by each step, under the step's name, and the number of events applied
     RETURN OBJECT_CONSTRUCT(
         'events', events,
+        'quarantine_events', quarantined_events,
         'read_stream', changed_keys,
         'remove_superseded_versions', history_rows_removed,
         'write_history', history_rows_written,
+        'write_current_version', current_versions_changed,
         'write_customer', customer_rows_changed,
         'purge_raw', raw_rows_purged);
 EXCEPTION

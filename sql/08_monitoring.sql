@@ -3,8 +3,9 @@
 
 USE ROLE SNOWSTREAM_ADMIN;
 
--- Files loaded in the last 24 hours: rows loaded and rejected, first error, and the lag from the pipe receiving
--- the file to its rows being committed
+-- Files loaded in the last 24 hours: rows loaded and rejected, first error (with its line), and the lag from the
+-- pipe receiving the file to its rows being committed. The rows a load refuses are not kept anywhere else: they
+-- stay in their file in S3, which this view names (VALIDATE_PIPE_LOAD cannot return them for a transforming COPY).
 CREATE OR ALTER VIEW &{database}.&{schema}.customer_pipe_loads
     COMMENT = 'nifi-snowstream: per-file load results and lag of customer_pipe, last 24 hours'
 AS
@@ -22,19 +23,23 @@ FROM TABLE(&{database}.INFORMATION_SCHEMA.COPY_HISTORY(
          TABLE_NAME => '&{database}.&{schema}.customer_raw',
          START_TIME => DATEADD(HOUR, -24, CURRENT_TIMESTAMP())));
 
--- Task runs of the last 7 days that failed, with their error
+-- Task runs of the last 7 days that failed, with their error. TASK_HISTORY returns the newest 100 rows unless
+-- RESULT_LIMIT says otherwise (10,000 at most).
 CREATE OR ALTER VIEW &{database}.&{schema}.customer_task_failures
     COMMENT = 'nifi-snowstream: failed runs of the change-processing tasks, last 7 days'
 AS
 SELECT name, scheduled_time, completed_time, state, error_code, error_message
 FROM TABLE(&{database}.INFORMATION_SCHEMA.TASK_HISTORY(
          SCHEDULED_TIME_RANGE_START => DATEADD(DAY, -7, CURRENT_TIMESTAMP()),
+         RESULT_LIMIT => 10000,
          ERROR_ONLY => TRUE))
 WHERE database_name = '&{database}' AND schema_name = '&{schema}';
 
 -- One row: is the pipe running and how much is waiting; are there events the task has not applied, and how long
 -- ago did it last succeed. Unapplied events with an old last success mean the task is suspended or failing: the
 -- stream goes stale when that lasts longer than MAX_DATA_EXTENSION_TIME_IN_DAYS (SHOW STREAMS shows stale_after).
+-- The task's newest 10,000 runs (skipped ones included: almost 7 days at a 1-minute schedule) are searched for the
+-- last success; none among them leaves last_successful_apply NULL, which means "not for days".
 CREATE OR ALTER VIEW &{database}.&{schema}.customer_pipeline_health
     COMMENT = 'nifi-snowstream: pipe state and backlog, unapplied events, last successful change processing'
 AS
@@ -49,6 +54,7 @@ FROM (SELECT PARSE_JSON(SYSTEM$PIPE_STATUS('&{database}.&{schema}.customer_pipe'
 CROSS JOIN (SELECT MAX(completed_time) AS last_success
             FROM TABLE(&{database}.INFORMATION_SCHEMA.TASK_HISTORY(
                      SCHEDULED_TIME_RANGE_START => DATEADD(DAY, -7, CURRENT_TIMESTAMP()),
+                     RESULT_LIMIT => 10000,
                      TASK_NAME => 'APPLY_CUSTOMER_CHANGES_TASK'))
             WHERE state = 'SUCCEEDED' AND database_name = '&{database}' AND schema_name = '&{schema}') task;
 

@@ -53,7 +53,8 @@ class ChangeProcessingScenarioTest {
         assertThat(history()).containsExactly(
                 "1 Ada ada@example.com [" + t(0) + ", " + t(5) + ")",
                 "1 Ada ada@analytical.org [" + t(5) + ", ) current");
-        assertThat(counts.of("write_history")).as("one version closed, one inserted").isEqualTo(2);
+        assertThat(counts.of("write_history")).as("the old version, ended").isEqualTo(1);
+        assertThat(counts.of("write_current_version")).as("the new version in force").isEqualTo(1);
         assertThat(counts.of("write_customer")).isEqualTo(1);
     }
 
@@ -82,6 +83,7 @@ class ChangeProcessingScenarioTest {
         assertThat(counts.events()).isEqualTo(2);
         assertThat(counts.of("remove_superseded_versions")).isZero();
         assertThat(counts.of("write_history")).isZero();
+        assertThat(counts.of("write_current_version")).isZero();
         assertThat(counts.of("write_customer")).isZero();
         assertThat(warehouse.history()).isEqualTo(historyBefore);
         assertThat(warehouse.customers()).isEqualTo(customersBefore);
@@ -165,7 +167,8 @@ class ChangeProcessingScenarioTest {
                 "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
                 "1 Ada c@x [" + t(2) + ", ) current");
         assertThat(counts.events()).isEqualTo(4);
-        assertThat(counts.of("write_history")).isEqualTo(3);
+        assertThat(counts.of("write_history")).isEqualTo(2);
+        assertThat(counts.of("write_current_version")).isEqualTo(1);
     }
 
     @Test
@@ -251,6 +254,7 @@ class ChangeProcessingScenarioTest {
         assertThat(counts.events()).isEqualTo(3);
         assertThat(counts.of("remove_superseded_versions")).isZero();
         assertThat(counts.of("write_history")).isZero();
+        assertThat(counts.of("write_current_version")).isZero();
         assertThat(counts.of("write_customer")).isZero();
         assertThat(warehouse.history()).isEqualTo(historyBefore);
         assertThat(warehouse.customers()).isEqualTo(customersBefore);
@@ -299,6 +303,69 @@ class ChangeProcessingScenarioTest {
     }
 
     @Test
+    void lateEventBetweenPurgedRepeatsIsQuarantinedInsteadOfReplacingTheRepeatedState() throws SQLException {
+        // A at 10:00 and A again at 10:30 are one version; their raw rows are purged in the run that applies them
+        warehouse.load("a.csv.gz", 30, List.of(upsert(1, t(0), "Ada", "a@x"), upsert(1, t(30), "Ada", "a@x")));
+        warehouse.apply();
+        assertThat(warehouse.rawRowCount()).isZero();
+
+        // B at 10:15 would need the forgotten repeat at 10:30 to be placed right: it is set aside, not applied
+        final ApplyCounts counts = loadAndApply("late.csv.gz", upsert(1, t(15), "Ada", "b@x"));
+
+        assertThat(customers()).containsExactly("1 Ada a@x @" + t(0));
+        assertThat(history()).containsExactly("1 Ada a@x [" + t(0) + ", ) current");
+        assertThat(counts.of("quarantine_events")).isEqualTo(1);
+        assertThat(counts.events()).isZero();
+        assertThat(quarantined()).containsExactly("late.csv.gz:1 1 U @" + t(15) + " OLDER_THAN_PURGED_EVENTS");
+    }
+
+    @Test
+    void lateUpsertBeforeAPurgedRepeatedDeleteCannotBringTheCustomerBack() throws SQLException {
+        warehouse.load("a.csv.gz", 30, List.of(upsert(1, t(0), "Ada", "a@x"), delete(1, t(5)), delete(1, t(9))));
+        warehouse.apply();
+        assertThat(warehouse.rawRowCount()).isZero();
+
+        final ApplyCounts counts = loadAndApply("late.csv.gz", upsert(1, t(7), "Ada", "b@x"));
+
+        assertThat(customers()).isEmpty();
+        assertThat(history()).containsExactly(
+                "1 Ada a@x [" + t(0) + ", " + t(5) + ")",
+                "1 deleted [" + t(5) + ", ) current");
+        assertThat(counts.of("quarantine_events")).isEqualTo(1);
+        assertThat(quarantined()).containsExactly("late.csv.gz:1 1 U @" + t(7) + " OLDER_THAN_PURGED_EVENTS");
+    }
+
+    @Test
+    void afterAPurgeEventsNewerThanEveryPurgedEventOfTheirKeyApplyAsBefore() throws SQLException {
+        warehouse.load("a.csv.gz", 30, List.of(upsert(1, t(0), "Ada", "a@x"), upsert(1, t(30), "Ada", "a@x")));
+        warehouse.apply();
+        loadAndApply("c.csv.gz", upsert(1, t(50), "Ada", "c@x"));
+
+        // late, but after every purged event of key 1; key 2 has no purged event at all
+        final ApplyCounts counts = loadAndApply("late.csv.gz", upsert(1, t(40), "Ada", "b@x"), upsert(2, t(1), "Bob", "b@x"));
+
+        assertThat(counts.of("quarantine_events")).isZero();
+        assertThat(counts.events()).isEqualTo(2);
+        assertThat(history()).containsExactly(
+                "1 Ada a@x [" + t(0) + ", " + t(40) + ")",
+                "1 Ada b@x [" + t(40) + ", " + t(50) + ")",
+                "1 Ada c@x [" + t(50) + ", ) current",
+                "2 Bob b@x [" + t(1) + ", ) current");
+    }
+
+    @Test
+    void eventAtTheSameTimeAsAPurgedEventIsQuarantinedBecauseTheTieCannotBeDecidedAnyMore() throws SQLException {
+        warehouse.load("b.csv.gz", 30, List.of(upsert(1, t(0), "Ada", "a@x"), upsert(1, t(30), "Ada", "a@x")));
+        warehouse.apply();
+
+        // its file sorts first, so it would have won the tie at 10:30 against the purged repeat
+        loadAndApply("a.csv.gz", upsert(1, t(30), "Ada", "b@x"));
+
+        assertThat(history()).containsExactly("1 Ada a@x [" + t(0) + ", ) current");
+        assertThat(quarantined()).containsExactly("a.csv.gz:1 1 U @" + t(30) + " OLDER_THAN_PURGED_EVENTS");
+    }
+
+    @Test
     void rawTableRejectsRowsWithoutKeyOrEventTime() {
         // the pipe's COPY (ON_ERROR = CONTINUE) turns these constraint violations into rejected rows
         assertThatThrownBy(() -> warehouse.executeUpdate("INSERT INTO {schema}.customer_raw (customer_id, updated_at, op, source_file, "
@@ -332,6 +399,10 @@ class ChangeProcessingScenarioTest {
 
     private List<String> customers() throws SQLException {
         return warehouse.customers().stream().map(CustomerRow::describe).toList();
+    }
+
+    private List<String> quarantined() throws SQLException {
+        return warehouse.quarantined().stream().map(Warehouse.QuarantinedEvent::describe).toList();
     }
 
     private List<String> history() throws SQLException {

@@ -1,11 +1,13 @@
 package io.snowstream.sql;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the tables of 04_tables.sql over JDBC, the same way on every engine but for how a time becomes text. */
 abstract class JdbcWarehouse implements Warehouse {
@@ -15,10 +17,12 @@ abstract class JdbcWarehouse implements Warehouse {
     final Connection connection;
     /** The qualified schema name. */
     final String schema;
+    private final int rawRetentionDays;
 
-    JdbcWarehouse(final Connection connection, final String schema) {
+    JdbcWarehouse(final Connection connection, final Map<String, String> variables) {
         this.connection = connection;
-        this.schema = schema;
+        this.schema = variables.get("database") + "." + variables.get("schema");
+        this.rawRetentionDays = Integer.parseInt(variables.get("raw_retention_days"));
     }
 
     /** An expression giving the canonical text ({@code 2026-11-23T10:15:30.123Z}) of an event time column. */
@@ -47,6 +51,29 @@ abstract class JdbcWarehouse implements Warehouse {
             while (result.next()) {
                 rows.add(new HistoryRow(result.getLong(1), attributes(result), result.getString(9), result.getString(10),
                         result.getBoolean(11), result.getBoolean(12), result.getString(13), result.getLong(14)));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void ageBeyondRetention(final String sourceFile) throws SQLException {
+        try (PreparedStatement age = connection.prepareStatement("UPDATE " + schema + ".customer_raw SET loaded_at = loaded_at - INTERVAL '"
+                + (rawRetentionDays + 1) + " DAYS' WHERE source_file = ?")) {
+            age.setString(1, sourceFile);
+            age.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<QuarantinedEvent> quarantined() throws SQLException {
+        final List<QuarantinedEvent> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT source_file, source_row, customer_id, op, " + eventTimeText("updated_at")
+                     + ", reason FROM " + schema + ".customer_event_quarantine ORDER BY source_file, source_row")) {
+            while (result.next()) {
+                rows.add(new QuarantinedEvent(result.getString(1), result.getLong(2), result.getLong(3), result.getString(4),
+                        result.getString(5), result.getString(6)));
             }
         }
         return rows;

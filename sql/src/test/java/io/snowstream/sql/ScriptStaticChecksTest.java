@@ -87,8 +87,32 @@ class ScriptStaticChecksTest {
         }
         assertThat(steps).isEqualTo(new ArrayList<>(SqlScript.read("06_change_processing.sql").marked("step").keySet()).size()).isGreaterThan(5);
         assertThat(text.substring(commit)).containsPattern("EXCEPTION\\s+(--[^\\n]*\\n\\s*)*WHEN OTHER THEN\\s+ROLLBACK;\\s+RAISE;");
-        // the stream is read by exactly one statement, inside the transaction
-        assertThat(text.split("FROM &\\{database}\\.&\\{schema}\\.customer_raw_stream", -1)).hasSize(2);
+        // the stream is read only inside the explicit transaction, where every read sees the same rows (Snowflake
+        // locks the stream for the transaction) and the offset advances once, at COMMIT: by the two steps that split
+        // its rows into quarantined and applied events
+        final Matcher streamRead = Pattern.compile("FROM &\\{database}\\.&\\{schema}\\.customer_raw_stream").matcher(text);
+        int reads = 0;
+        while (streamRead.find()) {
+            assertThat(streamRead.start()).as("stream read inside the transaction").isBetween(begin, commit);
+            reads++;
+        }
+        assertThat(reads).isEqualTo(2);
+        final Map<String, String> marked = SqlScript.read("06_change_processing.sql").marked("step");
+        assertThat(marked.get("quarantine_events")).contains("customer_raw_stream");
+        assertThat(marked.get("read_stream")).contains("customer_raw_stream");
+    }
+
+    @Test
+    void quarantineAndApplyTakeComplementaryEventsOfTheStream() {
+        final Map<String, String> steps = SqlScript.read("06_change_processing.sql").marked("step");
+        assertThat(steps.get("quarantine_events").replaceAll("\\s+", " "))
+                .contains("s.op NOT IN ('U', 'D') OR s.extra_field IS NOT NULL OR s.updated_at <= p.purged_through");
+        assertThat(steps.get("read_stream").replaceAll("\\s+", " "))
+                .contains("AND s.op IN ('U', 'D') AND s.extra_field IS NULL AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)");
+        // the horizon moves before the purge, which deletes only what the horizon covers
+        final List<String> names = new ArrayList<>(steps.keySet());
+        assertThat(names.indexOf("advance_purge_horizon")).isEqualTo(names.indexOf("purge_raw") - 1);
+        assertThat(steps.get("purge_raw")).contains("p.purged_through >= r.updated_at");
     }
 
     @Test
@@ -112,14 +136,16 @@ class ScriptStaticChecksTest {
         final List<String> loaded = Arrays.stream(columns.group(1).split(",")).map(String::strip).toList();
         final List<String> header = Arrays.asList(CustomerCsvFormat.HEADER.split(","));
         assertThat(loaded.subList(0, header.size())).isEqualTo(header);
-        assertThat(loaded.subList(header.size(), loaded.size())).containsExactly("source_file", "source_row", "loaded_at");
+        assertThat(loaded.subList(header.size(), loaded.size())).containsExactly("extra_field", "source_file", "source_row", "loaded_at");
 
         final Matcher positions = Pattern.compile("\\$(\\d+)").matcher(pipe.substring(pipe.indexOf("SELECT")));
         final List<Integer> fields = new ArrayList<>();
         while (positions.find()) {
             fields.add(Integer.parseInt(positions.group(1)));
         }
-        assertThat(fields).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        // one field more than the header: a COPY transformation ignores ERROR_ON_COLUMN_COUNT_MISMATCH, so the
+        // eleventh field is loaded to be seen
+        assertThat(fields).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         assertThat(pipe)
                 .contains("TO_TIMESTAMP_NTZ($9, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"')")
                 .contains("METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, METADATA$START_SCAN_TIME")
@@ -163,7 +189,49 @@ class ScriptStaticChecksTest {
                 "GRANT USAGE ON WAREHOUSE X TO ROLE SNOWSTREAM_LOADER",
                 "GRANT USAGE ON DATABASE X TO ROLE SNOWSTREAM_LOADER",
                 "GRANT USAGE ON SCHEMA X.X TO ROLE SNOWSTREAM_LOADER",
-                "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER");
+                "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER",
+                // COPY_HISTORY returns Snowpipe loads only to a role with some privilege on the target table
+                "GRANT REFERENCES ON TABLE X.X.customer_raw TO ROLE SNOWSTREAM_LOADER");
+    }
+
+    @Test
+    void tasksRunOnAWarehouseNeedNoManagedTaskPrivilege() {
+        assertThat(SqlScript.variables().get("task_compute")).startsWith("WAREHOUSE = ");
+        for (final String statement : allStatements()) {
+            assertThat(statement).as("granted only by hand for serverless tasks").doesNotContain("EXECUTE MANAGED TASK");
+        }
+    }
+
+    @Test
+    void noStatementUsesWhatSnowflakeRefusesOrHasDeprecated() {
+        for (final SqlScript script : SqlScript.all()) {
+            final String code = withoutComments(script.text());
+            assertThat(code).as("%s: not supported for a COPY that transforms", script).doesNotContain("VALIDATE_PIPE_LOAD");
+            assertThat(code).as("%s: deprecated for OVERLAP_POLICY", script).doesNotContain("ALLOW_OVERLAPPING_EXECUTION");
+        }
+        assertThat(withoutComments(SqlScript.read("07_tasks.sql").text()))
+                .contains("DROP TASK IF EXISTS &{database}.&{schema}.capture_rejected_rows_task");
+    }
+
+    @Test
+    void taskHistoryIsReadBeyondItsDefaultHundredRows() {
+        final String monitoring = withoutComments(SqlScript.read("08_monitoring.sql").text());
+        int calls = 0;
+        for (int call = monitoring.indexOf("TASK_HISTORY("); call >= 0; call = monitoring.indexOf("TASK_HISTORY(", call + 1)) {
+            assertThat(arguments(monitoring, call + "TASK_HISTORY".length())).contains("RESULT_LIMIT => 10000");
+            calls++;
+        }
+        assertThat(calls).isEqualTo(2);
+    }
+
+    @Test
+    void storageIntegrationAndStageFollowTheVariablesOnEveryRun() {
+        final List<String> statements = SqlScript.read("02_accountadmin.sql").statements();
+        final String alter = statements.stream().filter(statement -> statement.startsWith("ALTER STORAGE INTEGRATION")).findFirst().orElseThrow();
+        assertThat(alter).contains("STORAGE_AWS_ROLE_ARN = '&{aws_role_arn}'").contains("STORAGE_ALLOWED_LOCATIONS = ('&{bucket_url}')");
+        assertThat(statements.indexOf(alter)).isGreaterThan(statements.indexOf(statements.stream()
+                .filter(statement -> statement.startsWith("CREATE STORAGE INTEGRATION IF NOT EXISTS")).findFirst().orElseThrow()));
+        assertThat(SqlScript.read("03_storage.sql").text()).contains("CREATE OR ALTER STAGE").contains("URL = '&{bucket_url}'");
     }
 
     @Test
@@ -192,7 +260,7 @@ class ScriptStaticChecksTest {
         assertThat(tasks)
                 .contains("WHEN SYSTEM$STREAM_HAS_DATA('&{database}.&{schema}.customer_raw_stream')")
                 .contains("CALL &{database}.&{schema}.apply_customer_changes()")
-                .contains("ALLOW_OVERLAPPING_EXECUTION = FALSE");
+                .contains("OVERLAP_POLICY = NO_OVERLAP");
         assertThat(SqlScript.read("04_tables.sql").text()).contains("APPEND_ONLY = TRUE");
     }
 
@@ -203,6 +271,18 @@ class ScriptStaticChecksTest {
         for (final DuckDbDialect.Substitution substitution : DuckDbDialect.SUBSTITUTIONS) {
             assertThat(executed).as(substitution.reason()).anyMatch(statement -> statement.contains(substitution.snowflake()));
         }
+    }
+
+    /** The text between the parenthesis at {@code open} and the one that closes it. */
+    private static String arguments(final String text, final int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            depth += text.charAt(i) == '(' ? 1 : text.charAt(i) == ')' ? -1 : 0;
+            if (depth == 0) {
+                return text.substring(open + 1, i);
+            }
+        }
+        throw new IllegalArgumentException("unbalanced parentheses after " + open);
     }
 
     private static List<String> allStatements() {

@@ -22,7 +22,7 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
     private static final Pattern COUNT = Pattern.compile("\"(\\w+)\"\\s*:\\s*(\\d+)");
 
     SnowflakeWarehouse(final Connection connection, final Map<String, String> variables) throws SQLException {
-        super(connection, variables.get("database") + "." + variables.get("schema"));
+        super(connection, variables);
         execute("CREATE SCHEMA " + schema);
         try {
             for (final String script : List.of("04_tables.sql", "06_change_processing.sql")) {
@@ -46,8 +46,8 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
     @Override
     public void load(final String sourceFile, final List<CustomerEvent> events) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + schema + ".customer_raw (customer_id, "
-                + ATTRIBUTES + ", updated_at, op, source_file, source_row, loaded_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "TO_TIMESTAMP_NTZ(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"'), ?, ?, ?, CURRENT_TIMESTAMP()")) {
+                + ATTRIBUTES + ", updated_at, op, extra_field, source_file, source_row, loaded_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "TO_TIMESTAMP_NTZ(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"'), ?, ?, ?, ?, CURRENT_TIMESTAMP()")) {
             long row = 1;
             for (final CustomerEvent event : events) {
                 int parameter = 1;
@@ -57,6 +57,7 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
                 }
                 insert.setString(parameter++, event.updatedAt());
                 insert.setString(parameter++, event.op());
+                insert.setString(parameter++, event.extraField());
                 insert.setString(parameter++, sourceFile);
                 insert.setLong(parameter, row++);
                 insert.addBatch();

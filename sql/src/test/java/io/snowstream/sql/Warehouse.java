@@ -35,15 +35,31 @@ interface Warehouse extends AutoCloseable {
         }
     }
 
+    /** A row of customer_event_quarantine. */
+    record QuarantinedEvent(String sourceFile, long sourceRow, long customerId, String op, String updatedAt, String reason) {
+        String describe() {
+            return sourceFile + ":" + sourceRow + " " + customerId + " " + op + " @" + updatedAt + " " + reason;
+        }
+    }
+
     /** What the pipe does with one file: appends its rows to customer_raw with their lineage (rows from 1). */
     void load(String sourceFile, List<CustomerEvent> events) throws SQLException;
 
     /** What the task does: one run of apply_customer_changes(). */
     ApplyCounts apply() throws SQLException;
 
+    /**
+     * Moves the load time of a file's raw rows back beyond raw_retention_days, as if the retention had passed since:
+     * the next {@link #apply()} purges them after applying its batch.
+     */
+    void ageBeyondRetention(String sourceFile) throws SQLException;
+
     List<CustomerRow> customers() throws SQLException;
 
     List<HistoryRow> history() throws SQLException;
+
+    /** customer_event_quarantine, ordered by file and row. */
+    List<QuarantinedEvent> quarantined() throws SQLException;
 
     long rawRowCount() throws SQLException;
 
