@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeployedFlow {
 
-    static final String GROUP_NAME = "Customer stream to Snowflake";
+    static final String GROUP_NAME = "customer-stream-to-snowflake";
     static final String GENERATE = "Generate customer changes";
     static final String VALIDATE = "Validate customer records";
     static final String PUT_BATCHES = "Put customer batches to S3";
-    static final String PUT_QUARANTINE = "Put rejected records to S3 quarantine";
+    static final String PUT_QUARANTINE = "Quarantine rejected records";
     static final String TRIGGER = "Trigger Snowpipe";
     static final String FAILED_S3 = "Failed S3 uploads";
     static final String FAILED_LOADS = "Failed Snowflake loads";
