@@ -169,7 +169,9 @@ set_parameters() {
         {revision: .revision, id: .id, component: {id: .id, parameters: [
             .component.parameters[].parameter
             | select(.name | in($changes)) | select(.value != $changes[.name])
-            | {parameter: {name: .name, sensitive: .sensitive, value: $changes[.name]}}]}}' "$response_body")
+            | {parameter: ({name: .name, sensitive: .sensitive, value: $changes[.name]}
+                # NiFi reads a null value as "unchanged" unless told the value is removed
+                + (if $changes[.name] == null then {valueRemoved: true} else {} end))}]}}' "$response_body")
     if [ "$(jq '.component.parameters | length' <<<"$body")" = 0 ]; then
         say "parameters $(jq -r 'keys | join(", ")' <<<"$changes") already hold those values"
         return 0

@@ -127,6 +127,24 @@ class RegistryFlowDeployScriptTest {
     }
 
     @Test
+    void removesAParameterValueTheWayNiFiRequires() throws IOException {
+        nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
+                .on("GET", ROOT_FLOW, 200, rootHolding(versionedGroup("1", "UP_TO_DATE")))
+                .on("GET", GROUP, 200, GROUP_ENTITY)
+                .on("GET", CONTEXT, 200, CONTEXT_ENTITY)
+                .on("POST", CONTEXT + "/update-requests", 200, updateRequest(true, null))
+                .on("GET", CONTEXT + "/update-requests/req-1", 200, updateRequest(true, null))
+                .on("DELETE", CONTEXT + "/update-requests/req-1", 200, updateRequest(true, null));
+
+        final ScriptRun run = deploy("1", "--parameter", "s3.bucket=");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(json.readTree(nifi.request("POST", CONTEXT + "/update-requests").body()).at("/component/parameters"))
+                .as("a null value alone means 'unchanged' to NiFi").isEqualTo(json.readTree("""
+                        [{"parameter": {"name": "s3.bucket", "sensitive": false, "value": null, "valueRemoved": true}}]"""));
+    }
+
+    @Test
     void movesAGroupAtAnOlderVersionWithNiFisVersionUpdateRequest() throws IOException {
         nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
                 .on("GET", ROOT_FLOW, 200, rootHolding(versionedGroup("1", "STALE")))
