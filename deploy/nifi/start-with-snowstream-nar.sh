@@ -1,18 +1,44 @@
 #!/bin/bash
-# Entry point of the nifi-snowstream image: puts the NAR built into the image into NiFi's autoload directory,
-# replacing any other version of it, then hands over to the official image's start script (same working directory,
-# same PID, so NiFi still stops cleanly on `docker compose stop`).
+# Entry point of the nifi-snowstream image. Before handing over to the official image's start script (same working
+# directory, same PID, so NiFi still stops cleanly on `docker compose stop`) it
+#   - reads the credentials docker compose generated (SNOWSTREAM_CREDENTIALS_FILE: the single user that start.sh
+#     sets, the S3 key for the AWS SDK), when there is such a file;
+#   - refuses a sensitive-properties key that start.sh would write wrongly into nifi.properties;
+#   - puts the NAR built into the image into NiFi's autoload directory, replacing any other version of it;
+#   - renews NiFi's generated certificate when it expires soon or no longer names the host (see that script).
 set -euo pipefail
+
+say() {
+    echo "start-with-snowstream-nar: $*" >&2
+}
+
+if [ -n "${SNOWSTREAM_CREDENTIALS_FILE:-}" ]; then
+    [ -r "$SNOWSTREAM_CREDENTIALS_FILE" ] || { say "cannot read SNOWSTREAM_CREDENTIALS_FILE $SNOWSTREAM_CREDENTIALS_FILE"; exit 1; }
+    set -a
+    # shellcheck disable=SC1090 # written by deploy/init/setup.sh, with shell quoting
+    . "$SNOWSTREAM_CREDENTIALS_FILE"
+    set +a
+fi
+
+# start.sh writes the key with `sed "s|^key=.*$|key=$value|"`: a |, & or \ in it would corrupt nifi.properties
+case ${NIFI_SENSITIVE_PROPS_KEY:-} in
+    *\|* | *\&* | *\\*)
+        say "NIFI_SENSITIVE_PROPS_KEY contains |, & or \\, which the image's start.sh cannot write into nifi.properties:" \
+            "choose a key without them (or leave it empty: NiFi then generates one and keeps it in its conf volume)"
+        exit 1 ;;
+esac
 
 autoload_dir="${NIFI_HOME:?NIFI_HOME is not set: run this inside the apache/nifi image}/nar_extensions"
 shopt -s nullglob
 built_nars=(/opt/nifi/snowstream-nar/nifi-snowstream-nar-*.nar)
 if [ ${#built_nars[@]} -ne 1 ]; then
-    echo "start-with-snowstream-nar: expected one nifi-snowstream NAR in /opt/nifi/snowstream-nar, found ${#built_nars[@]}" >&2
+    say "expected one nifi-snowstream NAR in /opt/nifi/snowstream-nar, found ${#built_nars[@]}"
     exit 1
 fi
 rm -f "$autoload_dir"/nifi-snowstream-nar-*.nar
 cp "${built_nars[0]}" "$autoload_dir/"
-echo "start-with-snowstream-nar: $(basename "${built_nars[0]}") placed in $autoload_dir"
+say "$(basename "${built_nars[0]}") placed in $autoload_dir"
+
+"${NIFI_BASE_DIR:-/opt/nifi}/scripts/renew-generated-certificate.sh"
 
 exec "${NIFI_BASE_DIR:-/opt/nifi}/scripts/start.sh"

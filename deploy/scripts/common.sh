@@ -48,6 +48,8 @@ work_dir=$(mktemp -d)
 trap 'rm -rf "$work_dir"' EXIT
 response_body="$work_dir/response-body"
 curl_options=(--silent --show-error --connect-timeout 10 --max-time 120)
+# the login header of NiFi's calls (nifi_login fills it; empty when NiFi runs without login)
+auth=()
 
 # http METHOD URL [curl arguments...]: the status lands in $http_status, the body in $response_body.
 # A transport failure (refused, DNS, TLS, timeout) stops the script with curl's own explanation, and so does a
@@ -90,11 +92,25 @@ expect() {
     die "$what failed: HTTP $http_status${message:+: $message}"
 }
 
+# docker compose keeps the credentials it generated on first start in a file (NIFI_CREDENTIALS_FILE) rather than in
+# the environment of every container: read NIFI_USERNAME and NIFI_PASSWORD from it unless they are set already.
+# The file is written by deploy/init/setup.sh with shell quoting, so sourcing it runs nothing but assignments.
+read_nifi_credentials_file() {
+    [ -n "${NIFI_CREDENTIALS_FILE:-}" ] || return 0
+    [ -r "$NIFI_CREDENTIALS_FILE" ] || die "NIFI_CREDENTIALS_FILE $NIFI_CREDENTIALS_FILE cannot be read"
+    local NIFI_USERNAME_FROM_ENV=${NIFI_USERNAME:-} NIFI_PASSWORD_FROM_ENV=${NIFI_PASSWORD:-}
+    # shellcheck disable=SC1090 # the file's path is only known at run time
+    . "$NIFI_CREDENTIALS_FILE"
+    NIFI_USERNAME=${NIFI_USERNAME_FROM_ENV:-${NIFI_USERNAME:-}}
+    NIFI_PASSWORD=${NIFI_PASSWORD_FROM_ENV:-${NIFI_PASSWORD:-}}
+}
+
 # nifi_login API TOKEN_FILE: logs in as NiFi's single user (NIFI_USERNAME, NIFI_PASSWORD) and writes the header
 # "Authorization: Bearer <token>" to TOKEN_FILE, readable by its owner only, for `curl --header @TOKEN_FILE`.
 # The password goes to curl on stdin and the token through a file: neither ever shows in an argument list.
 nifi_login() {
     local api=$1 token_file=$2
+    read_nifi_credentials_file
     [ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set (the single-user name, SINGLE_USER_CREDENTIALS_USERNAME)"
     [ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set (the single-user password, SINGLE_USER_CREDENTIALS_PASSWORD)"
     http POST "$api/access/token" --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password@-" \
@@ -105,4 +121,63 @@ nifi_login() {
     expect "logging in to $api as '$NIFI_USERNAME'" 200 201
     (umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$response_body")" >"$token_file.new")
     mv -f "$token_file.new" "$token_file"
+}
+
+# await_request WHAT REQUEST_URL [curl arguments...]: polls one of NiFi's asynchronous requests (parameter context
+# update, flow version update) until it is complete, deletes it as NiFi asks every client to, and stops with NiFi's
+# reason when it failed. NiFi answers {"request": {"complete": ..., "failureReason": ...}}.
+await_request() {
+    local what=$1 url=$2 deadline failure
+    shift 2
+    deadline=$((SECONDS + ${NIFI_REQUEST_TIMEOUT_SECONDS:-600}))
+    while true; do
+        http GET "$url" "$@"
+        expect "$what" 200
+        [ "$(jq -r '.request.complete' "$response_body")" = true ] && break
+        [ "$SECONDS" -lt "$deadline" ] || die "$what did not complete within ${NIFI_REQUEST_TIMEOUT_SECONDS:-600}s (NiFi's request $url)"
+        sleep 1
+    done
+    failure=$(jq -r '.request.failureReason // empty' "$response_body")
+    http DELETE "$url" "$@"
+    [ -z "$failure" ] || die "$what failed: $failure"
+}
+
+# set_parameters API GROUP_ID NAME=VALUE...: gives the parameters of the group's parameter context these values (an
+# empty VALUE: no value), in one update request, and only when one of them differs from what NiFi holds; NiFi's login
+# header is the caller's array `auth`. A name the context does not have stops the script: a typo must not pass silently.
+set_parameters() {
+    local api=$1 group_id=$2 assignment context_id context_url changes
+    shift 2
+    [ $# -gt 0 ] || return 0
+    http GET "$api/process-groups/$group_id" "${auth[@]}"
+    expect "reading process group $group_id" 200
+    context_id=$(jq -r '.component.parameterContext.id // empty' "$response_body")
+    [ -n "$context_id" ] || die "process group $group_id has no parameter context to set parameters in"
+    context_url="$api/parameter-contexts/$context_id"
+    http GET "$context_url" "${auth[@]}"
+    expect "reading parameter context $context_id" 200
+    changes='{}'
+    for assignment in "$@"; do
+        [[ $assignment == *=* ]] || die "a parameter is set as NAME=VALUE, got '$assignment'"
+        changes=$(jq -c --arg name "${assignment%%=*}" --arg value "${assignment#*=}"             '. + {($name): (if $value == "" then null else $value end)}' <<<"$changes")
+    done
+    local unknown
+    unknown=$(jq -r --argjson changes "$changes"         '[.component.parameters[].parameter.name] as $known | $changes | keys - $known | join(", ")' "$response_body")
+    [ -z "$unknown" ] || die "the parameter context has no parameter $unknown"
+    local body
+    body=$(jq -c --argjson changes "$changes" '
+        {revision: .revision, id: .id, component: {id: .id, parameters: [
+            .component.parameters[].parameter
+            | select(.name | in($changes)) | select(.value != $changes[.name])
+            | {parameter: ({name: .name, sensitive: .sensitive, value: $changes[.name]}
+                # NiFi reads a null value as "unchanged" unless told the value is removed
+                + (if $changes[.name] == null then {valueRemoved: true} else {} end))}]}}' "$response_body")
+    if [ "$(jq '.component.parameters | length' <<<"$body")" = 0 ]; then
+        say "parameters $(jq -r 'keys | join(", ")' <<<"$changes") already hold those values"
+        return 0
+    fi
+    http POST "$context_url/update-requests" "${auth[@]}" --header 'Content-Type: application/json' --data "$body"
+    expect "updating parameters" 200 201
+    await_request "updating parameters" "$context_url/update-requests/$(jq -r '.request.requestId' "$response_body")" "${auth[@]}"
+    say "set parameters $(jq -r '[.component.parameters[].parameter.name] | join(", ")' <<<"$body")"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Imports a flow definition into a NiFi Registry as a new version of <bucket>/<flow>, creating the bucket and the
 # flow when they are missing. Safe to re-run: when the latest version already holds the same flow, nothing is written.
+# Prints the coordinates of the version that holds the flow, {"bucketId", "flowId", "version"}, on stdout.
 set -euo pipefail
 # shellcheck source=deploy/scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -81,13 +82,38 @@ flow_id=$(ensure_item flow "$api/buckets/$bucket_id/flows" "$flow_name" \
     "$(jq -n --arg name "$flow_name" '{name: $name}')")
 flow_url="$api/buckets/$bucket_id/flows/$flow_id"
 
+# The flow and its parameter contexts as a comparable text. The registry writes them back in its own way: other key
+# order, null and empty fields left out or added, and the components of each group (sets in NiFi's model) in another
+# order. So keys are sorted, null and empty values dropped, and every array of objects sorted by identifier (or name),
+# every array of strings sorted; only the arrays whose order means something (bends, prioritizers, inherited parameter
+# contexts) keep it.
+canonical_flow() {
+    jq -S '
+        def canonical:
+            if type == "object" then
+                with_entries(.key as $key
+                    | .value |= (canonical
+                        | if type == "array" and ($key | IN("bends", "prioritizers", "inheritedParameterContexts") | not)
+                          then sort_by(if type == "object" then (.identifier // .name // tojson) else tojson end)
+                          else . end))
+                | with_entries(select(.value != null and .value != [] and .value != {}))
+            elif type == "array" then map(canonical)
+            else . end;
+        {flowContents, parameterContexts} | canonical'
+}
+
+# print_coordinates VERSION: what NiFi needs to version-control a group with this flow, on stdout.
+print_coordinates() {
+    jq -n -c --arg bucketId "$bucket_id" --arg flowId "$flow_id" --arg version "$1" \
+        '{bucketId: $bucketId, flowId: $flowId, version: $version}'
+}
+
 http GET "$flow_url/versions/latest"
 if [ "$http_status" = 200 ]; then
     latest_version=$(jq -r '.snapshotMetadata.version' "$response_body")
-    # compared without key order and without null fields, which serializers may write or leave out
-    same_contents='.flowContents | del(.. | nulls)'
-    if [ "$(jq -S "$same_contents" "$response_body")" = "$(jq -S "$same_contents" "$flow_file")" ]; then
+    if [ "$(canonical_flow <"$response_body")" = "$(canonical_flow <"$flow_file")" ]; then
         say "$bucket_name/$flow_name is up to date at version $latest_version: nothing imported"
+        print_coordinates "$latest_version"
         exit 0
     fi
 else
@@ -97,4 +123,6 @@ fi
 
 http POST "$flow_url/versions/import" "${json[@]}" --header "Comments: $comment" --data-binary "@$flow_file"
 expect "importing $flow_file into $bucket_name/$flow_name" 200 201
-say "imported $flow_file as version $(jq -r '.snapshotMetadata.version' "$response_body") of $bucket_name/$flow_name"
+imported_version=$(jq -r '.snapshotMetadata.version' "$response_body")
+say "imported $flow_file as version $imported_version of $bucket_name/$flow_name"
+print_coordinates "$imported_version"

@@ -14,9 +14,13 @@ Uploads FLOW_FILE (default: the one flows/<bucket>/<flow>.json of this repositor
 
 Options:
   --nifi-url URL        NiFi base URL (default: \$NIFI_URL or https://localhost:8443)
-  --group-name NAME     name of the new process group (default: the flow's own name)
+  --group-name NAME     name of the new process group (default: the file's name without .json, as NiFi's UI
+                        names an upload)
   --parent-group ID     process group to upload into (default: the root group)
   --position X,Y        position of the new group on the canvas (default: 0,0)
+  --parameter NAME=VALUE
+                        after uploading, give this parameter of the group's context this value (repeatable;
+                        NAME= for no value); also applied to a group that is already there
   --cacert FILE         trust NiFi's certificate from FILE
   --insecure            accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
   --no-login            NiFi runs without login (plain HTTP, e.g. the local cluster of docker compose)
@@ -28,6 +32,7 @@ nifi_url=${NIFI_URL:-https://localhost:8443}
 group_name=""
 parent_group=""
 position="0,0"
+parameters=()
 login=true
 flow_file=""
 while [ $# -gt 0 ]; do
@@ -36,6 +41,7 @@ while [ $# -gt 0 ]; do
         --group-name) group_name=${2:?--group-name needs a value}; shift 2 ;;
         --parent-group) parent_group=${2:?--parent-group needs a value}; shift 2 ;;
         --position) position=${2:?--position needs a value}; shift 2 ;;
+        --parameter) parameters+=("${2:?--parameter needs NAME=VALUE}"); shift 2 ;;
         --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
         --insecure) curl_options+=(--insecure); shift ;;
         --no-login) login=false; shift ;;
@@ -49,11 +55,9 @@ require_tools curl jq
 [[ $position =~ ^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$ ]] || die "--position must be X,Y (numbers), got '$position'"
 [ -n "$flow_file" ] || flow_file=$(default_flow_file)
 check_flow_file "$flow_file"
-[ -n "$group_name" ] || group_name=$(jq -r '.flowContents.name // empty' "$flow_file")
-[ -n "$group_name" ] || die "$flow_file names no process group: pass --group-name"
+[ -n "$group_name" ] || group_name=$(basename "$flow_file" .json)
 api="${nifi_url%/}/nifi-api"
 
-auth=()
 if [ "$login" = true ]; then
     nifi_login "$api" "$work_dir/authorization"
     auth=(--header "@$work_dir/authorization")
@@ -68,6 +72,7 @@ existing_id=$(jq -r --arg name "$group_name" \
     "$response_body")
 if [ -n "$existing_id" ]; then
     say "process group '$group_name' is already there (id $existing_id): nothing uploaded"
+    set_parameters "$api" "$existing_id" "${parameters[@]}"
     exit 0
 fi
 
@@ -79,4 +84,6 @@ http POST "$api/process-groups/$parent_id/process-groups/upload" "${auth[@]}" \
     --form-string "disconnectedNodeAcknowledged=false" \
     --form "file=@\"$flow_file\";type=application/json"
 expect "uploading $flow_file into process group $parent_id" 200 201
-say "uploaded $flow_file as process group '$group_name' (id $(jq -r '.id' "$response_body")); its processors are stopped"
+group_id=$(jq -r '.id' "$response_body")
+say "uploaded $flow_file as process group '$group_name' (id $group_id); its processors are stopped"
+set_parameters "$api" "$group_id" "${parameters[@]}"

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeployedFlow {
 
-    static final String GROUP_NAME = "Customer stream to Snowflake";
+    static final String GROUP_NAME = "customer-stream-to-snowflake";
     static final String GENERATE = "Generate customer changes";
     static final String VALIDATE = "Validate customer records";
     static final String PUT_BATCHES = "Put customer batches to S3";
-    static final String PUT_QUARANTINE = "Put rejected records to S3 quarantine";
+    static final String PUT_QUARANTINE = "Quarantine rejected records";
     static final String TRIGGER = "Trigger Snowpipe";
     static final String FAILED_S3 = "Failed S3 uploads";
     static final String FAILED_LOADS = "Failed Snowflake loads";
@@ -63,15 +62,43 @@ final class DeployedFlow {
     }
 
     /**
-     * Uploads the flow file with {@code deploy/scripts/upload-flow-to-nifi.sh}, as docker compose's flow-deployer does:
+     * Uploads the flow file with {@code deploy/scripts/upload-flow-to-nifi.sh}, as a user of their own NiFi does:
      * over HTTP without login, or over HTTPS logged in as the single user, trusting NiFi's generated certificate.
      */
     static DeployedFlow upload(final NiFiInstance instance) {
-        final Path repository = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
-        final Path script = repository.resolve("deploy/scripts/upload-flow-to-nifi.sh");
-        final Path flowFile = repository.resolve("flows/snowstream/customer-stream-to-snowflake.json");
-        final List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--nifi-url", instance.baseUri().toString()));
-        final ProcessBuilder builder = new ProcessBuilder().directory(repository.toFile()).redirectErrorStream(true);
+        final String output = runDeployScript(instance, "upload-flow-to-nifi.sh", List.of(FLOW_FILE.toString()));
+        final NiFiClient nifi = instance.client();
+        final String groupId = NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
+                .filter(group -> group.path("component").path("name").asText().equals(GROUP_NAME))
+                .map(group -> group.path("id").asText()).findFirst()
+                .orElseThrow(() -> new AssertionError("upload-flow-to-nifi.sh reported success but NiFi's root group has no '"
+                        + GROUP_NAME + "': " + output));
+        return new DeployedFlow(nifi, groupId);
+    }
+
+    static final Path REPOSITORY = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
+    static final Path FLOW_FILE = REPOSITORY.resolve("flows/snowstream/customer-stream-to-snowflake.json");
+
+    /**
+     * Runs one of {@code deploy/scripts} against the instance with the given arguments, logged in (HTTPS, trusting
+     * NiFi's generated certificate) or not (HTTP), and returns its output; a failure fails the test with that output.
+     */
+    static String runDeployScript(final NiFiInstance instance, final String script, final List<String> arguments) {
+        final ScriptResult result = tryDeployScript(instance, script, arguments);
+        if (result.exitCode() != 0) {
+            throw new AssertionError(script + " failed: " + result.output());
+        }
+        return result.output();
+    }
+
+    record ScriptResult(int exitCode, String output) {
+    }
+
+    /** As {@link #runDeployScript}, for a run that may fail. */
+    static ScriptResult tryDeployScript(final NiFiInstance instance, final String script, final List<String> arguments) {
+        final List<String> command = new ArrayList<>(List.of("bash", REPOSITORY.resolve("deploy/scripts").resolve(script).toString(),
+                "--nifi-url", instance.baseUri().toString()));
+        final ProcessBuilder builder = new ProcessBuilder().directory(REPOSITORY.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("NIFI_"));
         if (instance.security() == NiFiInstance.Security.HTTP) {
             command.add("--no-login");
@@ -80,28 +107,22 @@ final class DeployedFlow {
             builder.environment().put("NIFI_USERNAME", instance.username());
             builder.environment().put("NIFI_PASSWORD", instance.password());
         }
-        command.add(flowFile.toString());
-        final String output;
+        command.addAll(arguments);
         try {
             final Process process = builder.command(command).start();
             process.getOutputStream().close();
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new AssertionError("upload-flow-to-nifi.sh failed: " + output);
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError(script + " did not finish within 5 minutes: " + output);
             }
+            return new ScriptResult(process.exitValue(), output);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        final NiFiClient nifi = instance.client();
-        final String groupId = NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
-                .filter(group -> group.path("component").path("name").asText().equals(GROUP_NAME))
-                .map(group -> group.path("id").asText()).findFirst()
-                .orElseThrow(() -> new AssertionError("upload-flow-to-nifi.sh reported success but NiFi's root group has no '"
-                        + GROUP_NAME + "': " + output));
-        return new DeployedFlow(nifi, groupId);
     }
 
     String groupId() {

@@ -15,6 +15,7 @@ import org.apache.nifi.flow.VersionedComponent;
 import org.apache.nifi.flow.VersionedConfigurableExtension;
 import org.apache.nifi.flow.VersionedConnection;
 import org.apache.nifi.flow.VersionedControllerService;
+import org.apache.nifi.flow.VersionedLabel;
 import org.apache.nifi.flow.VersionedParameter;
 import org.apache.nifi.flow.VersionedParameterContext;
 import org.apache.nifi.flow.VersionedPort;
@@ -45,7 +46,11 @@ public final class CustomerStreamFlow {
 
     public static final String BUCKET = "snowstream";
     public static final String FLOW_NAME = "customer-stream-to-snowflake";
-    public static final String GROUP_NAME = "Customer stream to Snowflake";
+    /**
+     * The group's name is the flow file's: NiFi's UI names an uploaded group after its file, and the scripts and a
+     * registry import do the same, so each way of deploying finds the group the others made.
+     */
+    public static final String GROUP_NAME = FLOW_NAME;
     public static final String PARAMETER_CONTEXT = "Customer stream to Snowflake";
 
     public static final String BUNDLE_GROUP = "io.snowstream";
@@ -54,7 +59,7 @@ public final class CustomerStreamFlow {
     public static final String GENERATE = "Generate customer changes";
     public static final String VALIDATE = "Validate customer records";
     public static final String PUT_BATCHES = "Put customer batches to S3";
-    public static final String PUT_QUARANTINE = "Put rejected records to S3 quarantine";
+    public static final String PUT_QUARANTINE = "Quarantine rejected records";
     public static final String TRIGGER_SNOWPIPE = "Trigger Snowpipe";
     public static final String SNOWFLAKE_CONNECTION = "Snowflake connection";
 
@@ -77,6 +82,12 @@ public final class CustomerStreamFlow {
     /** The object key after the prefix: partitioned by hour, unique in a cluster, sorting in the order written. */
     private static final String KEY_AFTER_PREFIX = "${now():format('yyyy/MM/dd/HH', 'GMT')}/%s-"
             + "${now():format('yyyyMMddHHmmssSSS', 'GMT')}-${hostname()}-${UUID()}${object.extension}";
+
+    /**
+     * How far right of its processor (352 px wide on NiFi's canvas) a self-loop is drawn: its label, about 240 px wide
+     * and centred on the bend, then stays clear of the processor's statistics.
+     */
+    private static final double LOOP_OFFSET = 520;
 
     private final String bundleVersion;
     /** The id NiFi's Git flow registry clients give the top-level group when they store a flow: no diff on commit. */
@@ -101,8 +112,8 @@ public final class CustomerStreamFlow {
                 parameter("s3.prefix", "customers/", "Key prefix of the customer objects Snowpipe loads; the stage location's path. Ends with /."),
                 parameter("s3.quarantine.prefix", "quarantine/", "Key prefix of the rejected records; outside the stage, so Snowpipe never loads them. Ends with /."),
                 parameter("s3.region", "us-east-1", "AWS region of the bucket (docker compose: S3_REGION)."),
-                parameter("s3.endpoint", "http://minio:9000", "S3-compatible endpoint (MinIO inside docker compose). For AWS S3 set it to no value."),
-                parameter("s3.path.style.access", "true", "true for MinIO and most S3-compatible stores, false for AWS S3."),
+                parameter("s3.endpoint", null, "S3-compatible endpoint, e.g. MinIO's URL; no value for AWS S3 (docker compose sets its MinIO, S3_ENDPOINT)."),
+                parameter("s3.path.style.access", "false", "false for AWS S3; true for MinIO and most S3-compatible stores (docker compose sets it)."),
                 parameter("s3.batch.max.age", "1 min", "Longest a record waits in PutS3Batch before its object is written: the latency bound."),
                 parameter("s3.batch.max.records", "1000000", "Most records per object; with Max Batch Age, sets the object size."),
                 parameter("generator.records.per.flowfile", "1000", "Records per generated FlowFile; the generator runs once a second."),
@@ -183,7 +194,7 @@ public final class CustomerStreamFlow {
         group.setControllerServices(Set.of(snowflake));
         group.setInputPorts(Set.of());
         group.setFunnels(Set.of());
-        group.setLabels(Set.of());
+        group.setLabels(labels());
         group.setProcessGroups(Set.of());
         group.setRemoteProcessGroups(Set.of());
         group.setFlowFileConcurrency("UNBOUNDED");
@@ -226,6 +237,43 @@ public final class CustomerStreamFlow {
         properties.put("Max Batch Age", "#{s3.batch.max.age}");
         properties.put("Max Batch Records", "#{s3.batch.max.records}");
         return properties;
+    }
+
+    /** What an operator reads on the canvas: the set-up steps, and why the failure ports show as invalid. */
+    private Set<VersionedLabel> labels() {
+        return new LinkedHashSet<>(List.of(
+                label("set-up", 440, -20, 470, 230, """
+                        Set up
+                        1. Parameters (right-click the canvas, Parameters): snowflake.account,
+                           snowflake.user, snowflake.private.key; for S3 check s3.bucket,
+                           s3.region, s3.endpoint (no value for AWS S3; docker compose sets
+                           its MinIO) and s3.path.style.access.
+                        2. Controller Services: enable "Snowflake connection".
+                        3. Enable "Trigger Snowpipe" (right-click, Enable).
+                        4. Start the group.
+                        Until 1-3 are done, objects wait in S3 and in front of Trigger Snowpipe.
+                        Details: flows/README.md of nifi-snowstream."""),
+                label("failure ports", 1000, 760, 430, 130, """
+                        Failures wait at the three output ports, never dropped.
+                        NiFi shows each port as invalid:
+                        "Port has no outgoing connections"
+                        until the group's port is connected outside the group,
+                        to alerting or back into the flow. That is expected:
+                        the FlowFiles stay queued in front of the port.""")));
+    }
+
+    private VersionedLabel label(final String key, final double x, final double y, final double width, final double height,
+                                 final String text) {
+        final VersionedLabel label = new VersionedLabel();
+        label.setIdentifier(id("label/" + key));
+        label.setGroupIdentifier(groupId);
+        label.setPosition(new Position(x, y));
+        label.setWidth(width);
+        label.setHeight(height);
+        label.setLabel(text.strip());
+        label.setStyle(Map.of("font-size", "12px"));
+        label.setzIndex(0L);
+        return label;
     }
 
     private VersionedControllerService snowflakeConnection() {
@@ -308,9 +356,10 @@ public final class CustomerStreamFlow {
         connection.setzIndex(0L);
         final List<Position> bends = new ArrayList<>();
         if (source == destination) {
-            // a loop needs bends to be drawn beside its processor
-            bends.add(new Position(source.getPosition().getX() + 420, source.getPosition().getY() + 20));
-            bends.add(new Position(source.getPosition().getX() + 420, source.getPosition().getY() + 90));
+            // a loop needs bends to be drawn beside its processor; its label (at the second bend) clear of the
+            // processor's statistics
+            bends.add(new Position(source.getPosition().getX() + LOOP_OFFSET, source.getPosition().getY() + 20));
+            bends.add(new Position(source.getPosition().getX() + LOOP_OFFSET, source.getPosition().getY() + 90));
         }
         connection.setBends(bends);
         connections.add(connection);

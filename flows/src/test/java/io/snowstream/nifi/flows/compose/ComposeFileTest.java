@@ -34,8 +34,16 @@ class ComposeFileTest {
             "NIFI_JVM_HEAP_INIT", "NIFI_JVM_HEAP_MAX", "NIFI_SENSITIVE_PROPS_KEY",
             "NIFI_CLUSTER_IS_NODE", "NIFI_CLUSTER_ADDRESS", "NIFI_CLUSTER_NODE_PROTOCOL_PORT", "NIFI_ZK_CONNECT_STRING",
             "NIFI_ZK_ROOT_NODE", "NIFI_ELECTION_MAX_WAIT", "NIFI_ELECTION_MAX_CANDIDATES");
-    /** Read by the bundle's processors: the AWS SDK's default credential chain and this project's own settings. */
+    /**
+     * Read by the bundle's processors (the AWS SDK's default credential chain) and by this image's own entry point,
+     * deploy/nifi/start-with-snowstream-nar.sh.
+     */
     private static final Pattern BUNDLE_VARIABLE = Pattern.compile("AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|REGION)|SNOWSTREAM_[A-Z0-9_]+");
+    private static final String ENTRY_POINT = Repository.read("deploy/nifi/start-with-snowstream-nar.sh");
+    private static final String SETUP = Repository.read("deploy/init/setup.sh");
+    private static final String DEPLOY_FLOW = Repository.read("deploy/init/deploy-flow.sh");
+    /** The services of the `cluster` profile, rebuilt elsewhere: the first-run checks below leave them out. */
+    private static final Set<String> CLUSTER_PROFILE = Set.of("zookeeper", "nifi-node-1", "nifi-node-2", "nifi-node-3");
 
     @Test
     void pinsTheImagesToThePomsNiFiVersion() {
@@ -54,16 +62,27 @@ class ComposeFileTest {
             for (final String variable : environment(service).keySet()) {
                 assertThat(NIFI_IMAGE_VARIABLES.contains(variable) || BUNDLE_VARIABLE.matcher(variable).matches())
                         .as(service + " sets " + variable + ", which neither the NiFi image nor this bundle reads").isTrue();
+                if (variable.startsWith("SNOWSTREAM_") && !CLUSTER_PROFILE.contains(service)) {
+                    assertThat(ENTRY_POINT).as("the image's entry point reads " + variable).contains("${" + variable);
+                }
             }
         }
     }
 
     @Test
-    void servesTheStandaloneNiFiOverHttpsWithTheSingleUserFromEnv() {
+    void servesTheStandaloneNiFiOverHttpsWithTheSingleUserThatSetupKeeps() {
         final Map<String, Object> nifi = environment("nifi");
-        assertThat(nifi).containsEntry("NIFI_WEB_HTTPS_PORT", "8443").doesNotContainKey("NIFI_WEB_HTTP_PORT");
-        assertThat(nifi.get("SINGLE_USER_CREDENTIALS_USERNAME")).isEqualTo("${NIFI_USERNAME:?set NIFI_USERNAME in .env}");
-        assertThat((String) nifi.get("SINGLE_USER_CREDENTIALS_PASSWORD")).startsWith("${NIFI_PASSWORD:?");
+        assertThat(nifi).containsEntry("NIFI_WEB_HTTPS_PORT", "8443").doesNotContainKey("NIFI_WEB_HTTP_PORT")
+                .doesNotContainKeys("SINGLE_USER_CREDENTIALS_USERNAME", "SINGLE_USER_CREDENTIALS_PASSWORD", "AWS_SECRET_ACCESS_KEY");
+        // the entry point sources the file setup writes for NiFi's user, with the names the image's start.sh reads
+        assertThat(nifi).containsEntry("SNOWSTREAM_CREDENTIALS_FILE", "/credentials/nifi.env");
+        assertThat(mounts("nifi")).containsEntry("/credentials", "credentials");
+        assertThat(SETUP).contains("\"$credentials_dir/nifi.env\" \"$nifi_user\"", "nifi_user=1000:1000",
+                "quoted SINGLE_USER_CREDENTIALS_USERNAME", "quoted SINGLE_USER_CREDENTIALS_PASSWORD",
+                "quoted AWS_ACCESS_KEY_ID", "quoted AWS_SECRET_ACCESS_KEY");
+        assertThat(NIFI_IMAGE_VARIABLES).contains("SINGLE_USER_CREDENTIALS_USERNAME", "SINGLE_USER_CREDENTIALS_PASSWORD");
+        // empty: start.sh leaves nifi.properties' key blank and NiFi generates one, kept in the nifi-conf volume
+        assertThat(nifi).containsEntry("NIFI_SENSITIVE_PROPS_KEY", "${NIFI_SENSITIVE_PROPS_KEY:-}");
         assertThat((String) nifi.get("NIFI_JVM_HEAP_INIT")).isEqualTo(nifi.get("NIFI_JVM_HEAP_MAX"));
         assertThat(containerPorts("nifi")).containsExactly("8443");
         assertThat(healthcheck("nifi")).contains("https://$${HOSTNAME}:8443/nifi-api/");
@@ -131,12 +150,15 @@ class ComposeFileTest {
         assertThat(command).isEqualTo("/repo/deploy/init/deploy-flow.sh");
         assertThat(Repository.exists(command.replace("/repo/", ""))).isTrue();
         assertThat(environment("flow-deployer")).containsEntry("NIFI_URL", "https://${NIFI_HOSTNAME:-nifi}:8443")
-                .containsEntry("NIFI_REGISTRY_URL", "http://nifi-registry:18080");
+                .containsEntry("NIFI_REGISTRY_URL", "http://nifi-registry:18080")
+                .containsEntry("NIFI_CREDENTIALS_FILE", "/credentials/nifi-client.env");
+        assertThat(SETUP).contains("\"$credentials_dir/nifi-client.env\" \"$tools_user\"");
+        assertThat(Repository.read("deploy/init/Dockerfile")).contains("USER nobody");
         assertThat(list(service("nifi-registry").get("ports"))).containsExactly("${BIND_ADDRESS:-127.0.0.1}:${NIFI_REGISTRY_PORT:-18080}:18080");
     }
 
     @Test
-    void documentsEverySettingInTheEnvExampleWithPasswordsNiFiAccepts() {
+    void documentsEverySettingInTheEnvExampleWithoutAFixedPassword() {
         final Map<String, String> example = Repository.envFile(".env.example");
         final Matcher reference = Pattern.compile("(?<!\\$)\\$\\{([A-Z0-9_]+)").matcher(Repository.read("docker-compose.yml"));
         final Set<String> referenced = new LinkedHashSet<>();
@@ -144,23 +166,86 @@ class ComposeFileTest {
             referenced.add(reference.group(1));
         }
         assertThat(example.keySet()).containsAll(referenced);
-        // NiFi ignores shorter single-user passwords and sensitive-property keys; MinIO refuses shorter secrets
-        assertThat(example.get("NIFI_PASSWORD")).hasSizeGreaterThanOrEqualTo(12);
-        assertThat(example.get("NIFI_SENSITIVE_PROPS_KEY")).hasSizeGreaterThanOrEqualTo(12);
-        assertThat(example.get("MINIO_ROOT_PASSWORD")).hasSizeGreaterThanOrEqualTo(8);
-        assertThat(example.get("S3_SECRET_ACCESS_KEY")).hasSizeGreaterThanOrEqualTo(8);
+        for (final String secret : List.of("NIFI_PASSWORD", "NIFI_SENSITIVE_PROPS_KEY", "MINIO_ROOT_PASSWORD",
+                "S3_SECRET_ACCESS_KEY", "GRAFANA_ADMIN_PASSWORD")) {
+            assertThat(example.get(secret)).as(secret + ": generated unless chosen").isEmpty();
+        }
         assertThat(Repository.read(".env.example")).contains("12 characters or more");
         assertThat(Repository.read(".gitignore").lines().toList()).contains(".env");
     }
 
     @Test
-    void pointsTheFlowsS3SettingsAtTheLocalMinioByDefault() {
+    void startsWithoutAnEnvFileAndWithoutAFixedPassword() {
+        final String compose = Repository.read("docker-compose.yml");
+        // a mandatory variable (${X:?...} or ${X?...}) stops `docker compose up` when there is no .env
+        final Matcher mandatory = Pattern.compile("\\$\\{([A-Z0-9_]+):?\\?").matcher(compose);
+        final Set<String> mandatoryVariables = new LinkedHashSet<>();
+        while (mandatory.find()) {
+            mandatoryVariables.add(mandatory.group(1));
+        }
+        SERVICES.forEach((name, definition) -> {
+            if (CLUSTER_PROFILE.contains(name)) {
+                return;
+            }
+            final String text = new org.yaml.snakeyaml.Yaml().dump(definition);
+            for (final String variable : mandatoryVariables) {
+                assertThat(text).as(name + " requires " + variable).doesNotContain("${" + variable + ":?", "${" + variable + "?");
+            }
+            // a default for a password in the compose file is a password everyone knows
+            assertThat(text).as(name).doesNotContainPattern("\\$\\{[A-Z_]*(PASSWORD|SECRET)[A-Z_]*:?-[^}]");
+        });
+    }
+
+    @Test
+    void generatesTheCredentialsBeforeAnyServiceThatUsesThem() {
+        final Map<String, Object> setup = service("setup");
+        assertThat(setup.get("user")).as("root: it hands each file to its reader").isEqualTo("0:0");
+        assertThat(list(setup.get("entrypoint"))).containsExactly("/repo/deploy/init/setup.sh");
+        assertThat(Repository.exists("deploy/init/setup.sh")).isTrue();
+        assertThat(mounts("setup")).containsEntry("/credentials", "credentials");
+        for (final String service : List.of("nifi", "nifi-registry", "minio", "grafana")) {
+            assertThat(map(map(service(service).get("depends_on")).get("setup"))).as(service)
+                    .containsEntry("condition", "service_completed_successfully");
+        }
+        assertThat(map(service("flow-deployer").get("depends_on"))).containsKeys("nifi", "nifi-registry");
+        assertThat(map(service("minio-setup").get("depends_on"))).containsKey("minio");
+        assertThat(String.join(" ", list(service("minio").get("command")).stream().map(String::valueOf).toList()))
+                .startsWith(". /credentials/minio.env && export MINIO_ROOT_USER MINIO_ROOT_PASSWORD");
+        assertThat(environment("grafana")).containsEntry("GF_SECURITY_ADMIN_PASSWORD__FILE", "/credentials/grafana-admin-password")
+                .doesNotContainKey("GF_SECURITY_ADMIN_PASSWORD");
+        assertThat(Repository.read("README.md")).contains("docker compose run --rm setup show");
+    }
+
+    @Test
+    void givesNiFiRegistryStorageItsImageUserCanWrite() {
+        // apache/nifi-registry has no database/ or flow_storage/ directory: Docker creates such a mount point root-owned
+        final Map<String, String> registry = mounts("nifi-registry");
+        final String home = "/opt/nifi-registry/nifi-registry-current";
+        final String database = registry.get(home + "/database");
+        final String flowStorage = registry.get(home + "/flow_storage");
+        assertThat(database).isNotNull();
+        assertThat(flowStorage).isNotNull();
+        final Map<String, String> setup = mounts("setup");
+        final String storageDirs = (String) environment("setup").get("REGISTRY_STORAGE_DIRS");
+        assertThat(storageDirs.split(" ")).allSatisfy(directory -> assertThat(setup).containsKey(directory));
+        assertThat(List.of(storageDirs.split(" ")).stream().map(setup::get).toList()).containsExactlyInAnyOrder(database, flowStorage);
+        assertThat(SETUP).contains("chown \"$nifi_user\" \"$directory\"");
+    }
+
+    @Test
+    void everyS3SettingReachesTheFlowThroughTheDeployer() {
         final Map<String, String> example = Repository.envFile(".env.example");
         assertThat(example.get("S3_ENDPOINT")).isEqualTo("http://minio:9000");
-        assertThat(environment("nifi")).containsEntry("SNOWSTREAM_S3_ENDPOINT", "${S3_ENDPOINT-http://minio:9000}")
-                .containsEntry("SNOWSTREAM_S3_BUCKET", "${S3_BUCKET:-snowstream}");
+        assertThat(environment("flow-deployer")).containsEntry("S3_BUCKET", "${S3_BUCKET:-snowstream}")
+                .containsEntry("S3_REGION", "${S3_REGION:-us-east-1}")
+                .containsEntry("S3_ENDPOINT", "${S3_ENDPOINT-http://minio:9000}");
+        assertThat(DEPLOY_FLOW).contains("--parameter \"s3.bucket=${S3_BUCKET", "--parameter \"s3.region=${S3_REGION",
+                "--parameter \"s3.endpoint=${S3_ENDPOINT:-}\"", "--parameter \"s3.path.style.access=$path_style\"");
+        assertThat(environment("nifi")).doesNotContainKeys("SNOWSTREAM_S3_ENDPOINT", "SNOWSTREAM_S3_BUCKET")
+                .containsEntry("AWS_REGION", "${S3_REGION:-us-east-1}");
         assertThat(String.join(" ", list(service("minio-setup").get("command")).stream().map(String::valueOf).toList()))
                 .contains("mc mb --ignore-existing \"local/$$S3_BUCKET\"");
+        assertThat(environment("minio-setup")).containsEntry("S3_BUCKET", "${S3_BUCKET:-snowstream}");
         assertThat(map(service("nifi").get("depends_on"))).containsKey("minio-setup");
     }
 
@@ -170,8 +255,12 @@ class ComposeFileTest {
         final List<Object> jobs = list(prometheus.get("scrape_configs"));
         assertThat(jobs).isNotEmpty().allSatisfy(job ->
                 assertThat(map(job).get("metrics_path")).isEqualTo("/nifi-api/flow/metrics/prometheus"));
-        assertThat(map(map(jobs.getFirst()).get("authorization")).get("credentials_file"))
-                .isEqualTo(list(service("nifi-metrics-token").get("command")).get(1));
+        final List<Object> tokenCommand = list(service("nifi-metrics-token").get("command"));
+        assertThat(map(map(jobs.getFirst()).get("authorization")).get("credentials_file")).isEqualTo(tokenCommand.get(1));
+        // the target is written from NIFI_URL (NIFI_HOSTNAME), the name NiFi's certificate and Jetty's SNI check accept
+        assertThat(list(map(list(map(jobs.getFirst()).get("file_sd_configs")).getFirst()).get("files"))).containsExactly(tokenCommand.get(2));
+        assertThat(environment("nifi-metrics-token")).containsEntry("NIFI_URL", "https://${NIFI_HOSTNAME:-nifi}:8443");
+        assertThat(list(service("prometheus").get("volumes"))).contains("./deploy/monitoring/alert-rules.yml:/etc/prometheus/alert-rules.yml:ro");
         for (final String service : List.of("prometheus", "grafana", "nifi-metrics-token")) {
             assertThat(service(service).get("profiles")).as(service).isEqualTo(List.of("monitoring"));
         }

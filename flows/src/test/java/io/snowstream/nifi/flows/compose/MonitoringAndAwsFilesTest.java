@@ -2,11 +2,14 @@ package io.snowstream.nifi.flows.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,18 +46,60 @@ class MonitoringAndAwsFilesTest {
     }
 
     @Test
-    void nifiMayOnlyWriteObjectsUnderTheFlowsPrefixes() throws IOException {
+    void nifiMayOnlyWriteObjectsUnderTheFlowsPrefixesAndCheckTheBucketAsVerifyDoes() throws IOException {
         final JsonNode policy = json.readTree(Repository.read("deploy/aws/iam-policy-nifi-s3.json"));
         assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
+        final List<String> bucketActions = new ArrayList<>();
         for (final JsonNode statement : policy.get("Statement")) {
             assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
             final List<String> actions = new ArrayList<>();
-            statement.get("Action").forEach(action -> actions.add(action.asText()));
-            assertThat(actions).containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
-            statement.get("Resource").forEach(resource -> assertThat(resource.asText())
-                    .as("an object prefix of one bucket, never the whole bucket or account")
-                    .matches("arn:aws:s3:::[A-Za-z0-9.-]+/[A-Za-z0-9_.-]+/\\*"));
+            (statement.get("Action").isArray() ? statement.get("Action") : json.createArrayNode().add(statement.get("Action")))
+                    .forEach(action -> actions.add(action.asText()));
+            final List<String> resources = new ArrayList<>();
+            (statement.get("Resource").isArray() ? statement.get("Resource") : json.createArrayNode().add(statement.get("Resource")))
+                    .forEach(resource -> resources.add(resource.asText()));
+            if (actions.contains("s3:PutObject")) {
+                assertThat(actions).containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
+                assertThat(resources).as("an object prefix of one bucket, never the whole bucket or account")
+                        .allMatch(resource -> resource.matches("arn:aws:s3:::[A-Za-z0-9.-]+/[A-Za-z0-9_.-]+/\\*"));
+            } else {
+                bucketActions.addAll(actions);
+                assertThat(resources).as("the bucket itself, no object").allMatch(resource -> resource.matches("arn:aws:s3:::[A-Za-z0-9.-]+"));
+            }
         }
+        // PutS3Batch's Verify calls HeadBucket, which S3 authorizes as s3:ListBucket on the bucket
+        assertThat(bucketActions).containsExactly("s3:ListBucket");
+        assertThat(Repository.read("deploy/aws/README.md")).contains("s3:ListBucket", "HeadBucket");
+    }
+
+    @Test
+    void anSseKmsBucketAlsoNeedsTheKeysDataKeyActions() throws IOException {
+        final JsonNode policy = json.readTree(Repository.read("deploy/aws/iam-policy-nifi-sse-kms.json"));
+        final List<String> actions = new ArrayList<>();
+        policy.at("/Statement/0/Action").forEach(action -> actions.add(action.asText()));
+        assertThat(actions).containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
+        assertThat(policy.at("/Statement/0/Resource").asText()).startsWith("arn:aws:kms:").contains(":key/");
+        assertThat(Repository.read("deploy/aws/README.md")).contains("iam-policy-nifi-sse-kms.json");
+    }
+
+    @Test
+    void alertsOnATargetDownAFailurePortHoldingAnythingAndBackPressure() {
+        final Map<String, Object> rules = Repository.yaml("deploy/monitoring/alert-rules.yml");
+        final Map<String, String> expressions = new HashMap<>();
+        for (final Object group : Repository.list(rules.get("groups"))) {
+            for (final Object rule : Repository.list(Repository.map(group).get("rules"))) {
+                expressions.put((String) Repository.map(rule).get("alert"), String.valueOf(Repository.map(rule).get("expr")));
+            }
+        }
+        assertThat(expressions.get("NiFiDown")).contains("up{job=\"nifi\"} == 0");
+        assertThat(expressions.get("FlowFilesAtAFailurePort")).contains("nifi_amount_items_queued", "> 0");
+        for (final String port : List.of(CustomerStreamFlow.FAILED_S3_UPLOADS, CustomerStreamFlow.UNREADABLE_INPUT,
+                CustomerStreamFlow.FAILED_SNOWFLAKE_LOADS)) {
+            assertThat(expressions.get("FlowFilesAtAFailurePort")).as("the flow's port " + port).contains(port);
+        }
+        assertThat(expressions.get("BackPressureEngaged")).contains("nifi_backpressure_enabled", "== 1");
+        final Map<String, Object> prometheus = Repository.yaml("deploy/monitoring/prometheus.yml");
+        assertThat(Repository.list(prometheus.get("rule_files"))).containsExactly("/etc/prometheus/alert-rules.yml");
     }
 
     @Test

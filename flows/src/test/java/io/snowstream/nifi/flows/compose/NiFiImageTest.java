@@ -47,9 +47,27 @@ class NiFiImageTest {
                 .contains("exec \"${NIFI_BASE_DIR:-/opt/nifi}/scripts/start.sh\"");
         // the image's start.sh stops NiFi with a path relative to NIFI_HOME, its working directory
         assertThat(DOCKERFILE).contains("ENTRYPOINT [\"../scripts/start-with-snowstream-nar.sh\"]")
-                .contains("/opt/nifi/scripts/start-with-snowstream-nar.sh");
+                .contains("deploy/nifi/start-with-snowstream-nar.sh deploy/nifi/renew-generated-certificate.sh \\\n    /opt/nifi/scripts/");
+        assertThat(START_SCRIPT).contains("\"${NIFI_BASE_DIR:-/opt/nifi}/scripts/renew-generated-certificate.sh\"");
         final String runtimeStage = DOCKERFILE.substring(DOCKERFILE.lastIndexOf("\nFROM "));
         assertThat(runtimeStage).doesNotContain("WORKDIR", "USER");
+    }
+
+    @Test
+    void rebuildsTheNarOnlyWhenWhatItIsBuiltFromChanges() {
+        final String buildStage = DOCKERFILE.substring(0, DOCKERFILE.lastIndexOf("\nFROM "));
+        assertThat(buildStage).doesNotContain("COPY . .");
+        // the reactor reads every module's pom, even with -pl
+        for (final String module : Repository.pomValues("pom.xml", "modules/module")) {
+            assertThat(buildStage).as("module " + module).contains("COPY " + module + "/pom.xml " + module + "/\n");
+        }
+        assertThat(buildStage).contains("COPY mvnw pom.xml ./", "COPY .mvn/ .mvn/",
+                "COPY nifi-snowstream-processors/src/ nifi-snowstream-processors/src/",
+                "COPY nifi-snowstream-nar/src/ nifi-snowstream-nar/src/",
+                "RUN --mount=type=cache,target=/root/.m2");
+        // RUN --mount needs BuildKit, and says so where a reader looks
+        assertThat(DOCKERFILE).startsWith("# syntax=docker/dockerfile:1\n").contains("Needs BuildKit");
+        assertThat(Repository.read("README.md")).contains("BuildKit");
     }
 
     @Test

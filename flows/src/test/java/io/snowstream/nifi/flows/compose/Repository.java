@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,27 @@ final class Repository {
                 element = directChild(element, name);
             }
             return element.getTextContent().trim();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot read " + elementPath + " from " + pomPath, e);
+        }
+    }
+
+    /** The texts of every element at the path's last step, e.g. "modules/module". */
+    static List<String> pomValues(final String pomPath, final String elementPath) {
+        try {
+            final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(pomPath).toFile());
+            final String[] names = elementPath.split("/");
+            Element parent = pom.getDocumentElement();
+            for (int i = 0; i < names.length - 1; i++) {
+                parent = directChild(parent, names[i]);
+            }
+            final List<String> values = new ArrayList<>();
+            for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof Element child && child.getTagName().equals(names[names.length - 1])) {
+                    values.add(child.getTextContent().trim());
+                }
+            }
+            return values;
         } catch (final Exception e) {
             throw new IllegalStateException("cannot read " + elementPath + " from " + pomPath, e);
         }

@@ -8,7 +8,9 @@ import org.apache.nifi.flow.ConnectableComponentType;
 import org.apache.nifi.flow.ScheduledState;
 import org.apache.nifi.flow.VersionedConfigurableExtension;
 import org.apache.nifi.flow.VersionedConnection;
+import org.apache.nifi.flow.Position;
 import org.apache.nifi.flow.VersionedControllerService;
+import org.apache.nifi.flow.VersionedLabel;
 import org.apache.nifi.flow.VersionedParameter;
 import org.apache.nifi.flow.VersionedParameterContext;
 import org.apache.nifi.flow.VersionedPort;
@@ -238,7 +240,9 @@ class FlowDefinitionTest {
     void defaultsMatchDockerComposeAndTheSqlScripts() throws IOException {
         final String env = Files.readString(FlowFiles.ROOT.resolve(".env.example"));
         assertThat(env).contains("S3_BUCKET=" + parameterValue("s3.bucket").orElseThrow() + "\n");
-        assertThat(env).contains("S3_ENDPOINT=" + parameterValue("s3.endpoint").orElseThrow() + "\n");
+        // the flow's own defaults suit AWS S3 in a user's own NiFi; docker compose's deployer sets its MinIO values
+        assertThat(parameterValue("s3.endpoint")).isEmpty();
+        assertThat(parameterValue("s3.path.style.access")).contains("false");
         assertThat(env).contains("S3_REGION=" + parameterValue("s3.region").orElseThrow() + "\n");
         assertThat(parameterValue("snowflake.stage.location")).contains(
                 "s3://" + parameterValue("s3.bucket").orElseThrow() + "/" + parameterValue("s3.prefix").orElseThrow());
@@ -248,6 +252,55 @@ class FlowDefinitionTest {
         assertThat(Files.readString(FlowFiles.ROOT.resolve("sql/05_pipe.sql"))).contains("." + parameterValue("snowflake.pipe").orElseThrow() + "\n");
         final String iamPolicy = Files.readString(FlowFiles.ROOT.resolve("deploy/aws/iam-policy-nifi-s3.json"));
         assertThat(iamPolicy).contains("/" + parameterValue("s3.prefix").orElseThrow() + "*", "/" + parameterValue("s3.quarantine.prefix").orElseThrow() + "*");
+    }
+
+    @Test
+    void theGroupIsNamedAsNiFisUiNamesAnUploadOfTheFile() {
+        // the UI fills the name of an uploaded group with the file's name up to its extension
+        final String fileName = FlowFiles.FLOW.getFileName().toString();
+        assertThat(group.getName()).isEqualTo(fileName.substring(0, fileName.lastIndexOf('.')));
+    }
+
+    @Test
+    void theCanvasCarriesTheSetUpStepsAndExplainsTheInvalidOutputPorts() {
+        final String labels = group.getLabels().stream().map(VersionedLabel::getLabel).collect(Collectors.joining("\n"));
+        assertThat(labels).contains("snowflake.account", "snowflake.user", "snowflake.private.key", "s3.endpoint",
+                "enable \"" + CustomerStreamFlow.SNOWFLAKE_CONNECTION + "\"", "Enable \"" + CustomerStreamFlow.TRIGGER_SNOWPIPE + "\"",
+                "Start the group", "Port has no outgoing connections");
+        for (final VersionedLabel label : group.getLabels()) {
+            final Box box = new Box(label.getPosition().getX(), label.getPosition().getY(), label.getWidth(), label.getHeight());
+            for (final Box component : componentBoxes()) {
+                assertThat(box.overlaps(component)).as("label at %s overlaps a component at %s", box, component).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void noBendOrConnectionLabelLiesOnAComponent() {
+        for (final VersionedConnection connection : group.getConnections()) {
+            for (final Position bend : connection.getBends()) {
+                // a connection's label (about 240 x 80 px) is centred on its labelled bend
+                final Box label = new Box(bend.getX() - 120, bend.getY() - 40, 240, 80);
+                for (final Box component : componentBoxes()) {
+                    assertThat(label.overlaps(component)).as("the label of %s at bend %s covers %s",
+                            connection.getSelectedRelationships(), bend, component).isFalse();
+                }
+            }
+        }
+    }
+
+    /** Processors are drawn 352 x 128 px on NiFi 2's canvas, ports 240 x 48; position is the top-left corner. */
+    private List<Box> componentBoxes() {
+        final List<Box> boxes = new ArrayList<>();
+        group.getProcessors().forEach(processor -> boxes.add(new Box(processor.getPosition().getX(), processor.getPosition().getY(), 352, 128)));
+        group.getOutputPorts().forEach(port -> boxes.add(new Box(port.getPosition().getX(), port.getPosition().getY(), 240, 48)));
+        return boxes;
+    }
+
+    private record Box(double x, double y, double width, double height) {
+        boolean overlaps(final Box other) {
+            return x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height;
+        }
     }
 
     @Test

@@ -78,7 +78,8 @@ class NiFiUploadScriptTest {
         final HttpStub.Request upload = nifi.request("POST", UPLOAD);
         assertThat(upload.header("Authorization")).isEqualTo("Bearer " + TOKEN);
         final Map<String, MultipartForm.Part> form = MultipartForm.parse(upload.header("Content-Type"), upload.body());
-        assertThat(form.get("groupName").content()).as("the flow's own name").isEqualTo("Customer stream to Snowflake");
+        assertThat(form.get("groupName").content()).as("the file's name, as NiFi's UI names an upload")
+                .isEqualTo("customer-stream-to-snowflake");
         assertThat(form.get("positionX").content()).isEqualTo("120");
         assertThat(form.get("positionY").content()).isEqualTo("-40.5");
         assertThat(form.get("clientId").content()).isNotBlank();
@@ -113,7 +114,7 @@ class NiFiUploadScriptTest {
         nifi.on("GET", ROOT_FLOW, 200, """
                 {"processGroupFlow": {"id": "root-1", "flow": {"processGroups": [
                     {"id": "pg-1", "component": {"name": "Something else"}},
-                    {"id": "pg-2", "component": {"name": "Customer stream to Snowflake"}}]}}}""");
+                    {"id": "pg-2", "component": {"name": "customer-stream-to-snowflake"}}]}}}""");
 
         final ScriptRun run = upload();
 

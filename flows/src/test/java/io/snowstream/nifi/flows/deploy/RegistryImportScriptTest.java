@@ -2,6 +2,7 @@ package io.snowstream.nifi.flows.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,22 +107,94 @@ class RegistryImportScriptTest {
     }
 
     @Test
-    void importsNothingWhenTheLatestVersionAlreadyHoldsTheSameFlowInAnotherKeyOrderAndWithNullFields() throws IOException {
-        final JsonNode flowContents = json.readTree(fixtureFlowText()).get("flowContents");
-        final List<String> keys = new ArrayList<>();
-        flowContents.fieldNames().forEachRemaining(keys::add);
-        final ObjectNode sameContentsInReverseKeyOrder = json.createObjectNode();
-        keys.reversed().forEach(key -> sameContentsInReverseKeyOrder.set(key, flowContents.get(key)));
-        sameContentsInReverseKeyOrder.putNull("versionedFlowCoordinates");
+    void importsNothingWhenTheLatestVersionHoldsTheSameFlowAsTheRegistryWritesIt() throws IOException {
         registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
                 .on("GET", FLOWS, 200, EXISTING_FLOWS)
-                .on("GET", FLOW + "/versions/latest", 200, latestVersionHolding(json.writeValueAsString(sameContentsInReverseKeyOrder)));
+                .on("GET", FLOW + "/versions/latest", 200, json.writeValueAsString(asTheRegistryWritesIt(json.readTree(fixtureFlowText()))));
 
         final ScriptRun run = importFixture();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(registry.requestLines()).doesNotContain("POST " + FLOW + "/versions/import");
         assertThat(run.stderr()).contains("up to date at version 7");
+        assertThat(json.readTree(run.stdout())).as("the coordinates of the version that holds the flow")
+                .isEqualTo(json.readTree("{\"bucketId\": \"b-1\", \"flowId\": \"f-1\", \"version\": \"7\"}"));
+    }
+
+    @Test
+    void importsAChangedParameterDefaultAsANewVersion() throws IOException {
+        final JsonNode registryVersion = asTheRegistryWritesIt(json.readTree(fixtureFlowText()));
+        final JsonNode parameter = registryVersion.findValue("parameters").get(0);
+        ((ObjectNode) parameter).put("value", "an older default of " + parameter.get("name").asText());
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 200, json.writeValueAsString(registryVersion))
+                .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).contains("POST " + FLOW + "/versions/import");
+        assertThat(json.readTree(run.stdout()).get("version").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void importsAChangedOrderOfConnectionBendsAsANewVersion() throws IOException {
+        final ObjectNode registryVersion = asTheRegistryWritesIt(json.readTree(fixtureFlowText()));
+        boolean reordered = false;
+        for (final JsonNode connection : registryVersion.get("flowContents").get("connections")) {
+            final ArrayNode bends = (ArrayNode) connection.get("bends");
+            if (bends != null && bends.size() > 1) {
+                final List<JsonNode> reversed = new ArrayList<>();
+                bends.forEach(reversed::add);
+                bends.removeAll().addAll(reversed.reversed());
+                reordered = true;
+            }
+        }
+        assertThat(reordered).as("the fixture has a connection with bends").isTrue();
+        registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
+                .on("GET", FLOWS, 200, EXISTING_FLOWS)
+                .on("GET", FLOW + "/versions/latest", 200, json.writeValueAsString(registryVersion))
+                .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
+
+        final ScriptRun run = importFixture();
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(registry.requestLines()).as("the order of bends draws another line").contains("POST " + FLOW + "/versions/import");
+    }
+
+    /**
+     * The flow as NiFi Registry answers it: version metadata added, keys in reverse order, null fields added, empty
+     * arrays dropped, and every array of the model's sets (components, relationships, parameters) in reverse order.
+     */
+    private ObjectNode asTheRegistryWritesIt(final JsonNode flow) {
+        final ObjectNode written = (ObjectNode) rewritten(flow, null);
+        written.putObject("snapshotMetadata").put("version", 7).put("bucketIdentifier", "b-1").put("flowIdentifier", "f-1");
+        return written;
+    }
+
+    private JsonNode rewritten(final JsonNode node, final String key) {
+        if (node.isObject()) {
+            final List<String> keys = new ArrayList<>();
+            node.fieldNames().forEachRemaining(keys::add);
+            final ObjectNode object = json.createObjectNode();
+            for (final String field : keys.reversed()) {
+                final JsonNode value = node.get(field);
+                if (!(value.isArray() && value.isEmpty())) {
+                    object.set(field, rewritten(value, field));
+                }
+            }
+            object.putNull("versionedFlowCoordinates");
+            return object;
+        }
+        if (node.isArray()) {
+            final List<JsonNode> items = new ArrayList<>();
+            node.forEach(item -> items.add(rewritten(item, null)));
+            final ArrayNode array = json.createArrayNode();
+            array.addAll("bends".equals(key) ? items : items.reversed());
+            return array;
+        }
+        return node;
     }
 
     @Test

@@ -35,10 +35,11 @@ class TokenRefreshScriptTest {
     }
 
     @Test
-    void writesTheBareTokenReadableByItsOwnerOnly(@TempDir final Path directory) throws Exception {
+    void writesTheBareTokenReadableByItsOwnerOnlyAndPrometheussTarget(@TempDir final Path directory) throws Exception {
         nifi.on("POST", "/nifi-api/access/token", 201, "text/plain", TOKEN);
         final Path tokenFile = directory.resolve("nifi-authorization");
-        final ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), tokenFile.toString())
+        final Path targetsFile = directory.resolve("nifi-targets.json");
+        final ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), tokenFile.toString(), targetsFile.toString())
                 .redirectErrorStream(true).redirectOutput(directory.resolve("output.txt").toFile());
         builder.environment().putAll(Map.of("NIFI_URL", nifi.url(), "NIFI_USERNAME", "admin", "NIFI_PASSWORD", "metrics-password"));
         final Process process = builder.start();
@@ -52,6 +53,9 @@ class TokenRefreshScriptTest {
             assertThat(Files.getPosixFilePermissions(tokenFile))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
             assertThat(nifi.requestLines()).first().isEqualTo("POST /nifi-api/access/token");
+            // Prometheus's file_sd target: NIFI_URL's host and port, the name NiFi's certificate carries
+            assertThat(Files.readString(targetsFile).replaceAll("\\s", ""))
+                    .isEqualTo("[{\"targets\":[\"" + nifi.url().substring("http://".length()) + "\"],\"labels\":{\"deployment\":\"standalone\"}}]");
         } finally {
             process.destroy();
             assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("stops on SIGTERM, as `docker compose stop` sends it").isTrue();

@@ -1,0 +1,163 @@
+package io.snowstream.nifi.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What docker compose's flow-deployer does, against a real NiFi and a real NiFi Registry: the flow imported into the
+ * registry, put on the canvas under version control through a registry client the script creates, re-imported
+ * unchanged without a new version, and, after a real change, moved to the new version with NiFi's version update
+ * while a parameter value the operator set stays. Needs NIFI_REGISTRY_HOME (an unpacked NiFi Registry 2.x) and a
+ * NiFi installation that has NiFi's registry client NAR (the apache/nifi image's has). Not run on the machines this
+ * was written on (no NiFi Registry there): the same steps are proven against stubs in flows/.
+ */
+@EnabledIfEnvironmentVariable(named = "NIFI_REGISTRY_HOME", matches = ".+",
+        disabledReason = "NIFI_REGISTRY_HOME is not set: no NiFi Registry installation to version the flow in")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegistryVersioningSystemTest {
+
+    @RegisterExtension
+    static final NiFiInstance NIFI = NiFiInstance.httpsSingleUser();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path registryHome;
+    private static String registryUrl;
+    private static Path flowFile;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registryHome = Files.createTempDirectory("nifi-registry-");
+        run(List.of("cp", "-a", Path.of(System.getenv("NIFI_REGISTRY_HOME")).toAbsolutePath() + "/.", registryHome.toString()));
+        final int port = NiFiInstance.freePort();
+        PropertiesFile.read(registryHome.resolve("conf/nifi-registry.properties"))
+                .set(Map.of("nifi.registry.web.http.host", "127.0.0.1", "nifi.registry.web.http.port", String.valueOf(port)))
+                .write();
+        registryUrl = "http://127.0.0.1:" + port;
+        run(List.of("bash", registryHome.resolve("bin/nifi-registry.sh").toString(), "start"));
+        final HttpClient http = HttpClient.newHttpClient();
+        Await.until("NiFi Registry to answer on " + registryUrl, Duration.ofMinutes(3), () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/nifi-registry-api/buckets")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (final IOException e) {
+                return false;
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        // a copy in the layout the scripts expect (flows/<bucket>/<flow>.json), so that the test can change it
+        flowFile = Files.createDirectories(registryHome.resolve("flows/snowstream")).resolve("customer-stream-to-snowflake.json");
+        Files.copy(DeployedFlow.FLOW_FILE, flowFile);
+        NarLoads.awaitProcessorTypes(NIFI.client());
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registryHome != null) {
+            run(List.of("bash", registryHome.resolve("bin/nifi-registry.sh").toString(), "stop"));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void importsTheFlowUnderVersionControlThroughTheRegistryClientTheScriptCreates() throws Exception {
+        final JsonNode coordinates = importIntoRegistry();
+        assertThat(coordinates.path("version").asText()).isEqualTo("1");
+
+        deploy(coordinates);
+
+        final JsonNode group = group();
+        assertThat(group.at("/component/versionControlInformation/version").asText()).isEqualTo("1");
+        assertThat(group.at("/component/versionControlInformation/state").asText()).isEqualTo("UP_TO_DATE");
+        assertThat(NiFiClient.list(NIFI.client().get("/flow/registries").path("registries"))).singleElement()
+                .satisfies(client -> assertThat(client.at("/component/properties/url").asText()).isEqualTo(registryUrl));
+    }
+
+    @Test
+    @Order(2)
+    void anUnchangedFlowMakesNoNewVersion() throws Exception {
+        assertThat(importIntoRegistry().path("version").asText()).as("the registry's own rewrite of the flow compares equal")
+                .isEqualTo("1");
+    }
+
+    @Test
+    @Order(3)
+    void aChangedFlowMovesTheGroupToItsNewVersionKeepingTheOperatorsParameterValues() throws Exception {
+        final String groupId = group().path("id").asText();
+        final String contextId = NIFI.client().processGroup(groupId).at("/component/parameterContext/id").asText();
+        NIFI.client().updateParameters(contextId, Map.of("s3.bucket", "operators-bucket"));
+
+        final ObjectNode flow = (ObjectNode) JSON.readTree(flowFile.toFile());
+        ((ObjectNode) flow.path("flowContents")).put("comments", "A changed description, version 2.");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(flowFile.toFile(), flow);
+        final JsonNode coordinates = importIntoRegistry();
+        assertThat(coordinates.path("version").asText()).isEqualTo("2");
+
+        deploy(coordinates);
+
+        final JsonNode group = group();
+        assertThat(group.path("id").asText()).as("the same group, moved").isEqualTo(groupId);
+        assertThat(group.at("/component/versionControlInformation/version").asText()).isEqualTo("2");
+        assertThat(group.at("/component/comments").asText()).isEqualTo("A changed description, version 2.");
+        assertThat(NIFI.client().parameterContext(contextId).path("component").path("parameters")).anySatisfy(parameter -> {
+            assertThat(parameter.at("/parameter/name").asText()).isEqualTo("s3.bucket");
+            assertThat(parameter.at("/parameter/value").asText()).isEqualTo("operators-bucket");
+        });
+        assertThat(NIFI.errorLines()).as("ERROR lines in logs/nifi-app.log").isEmpty();
+    }
+
+    private static JsonNode importIntoRegistry() throws Exception {
+        final String output = run(List.of("bash", DeployedFlow.REPOSITORY.resolve("deploy/scripts/import-flow-into-registry.sh").toString(),
+                "--registry-url", registryUrl, flowFile.toString()));
+        return JSON.readTree(output.lines().filter(line -> line.startsWith("{")).reduce((first, last) -> last).orElseThrow(
+                () -> new AssertionError("import-flow-into-registry.sh printed no coordinates: " + output)));
+    }
+
+    private static void deploy(final JsonNode coordinates) {
+        DeployedFlow.runDeployScript(NIFI, "deploy-registry-flow-to-nifi.sh", List.of("--registry-url", registryUrl,
+                "--bucket-id", coordinates.path("bucketId").asText(), "--flow-id", coordinates.path("flowId").asText(),
+                "--version", coordinates.path("version").asText(), "--group-name", DeployedFlow.GROUP_NAME));
+    }
+
+    private static JsonNode group() {
+        final NiFiClient nifi = NIFI.client();
+        return NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
+                .filter(group -> group.at("/component/name").asText().equals(DeployedFlow.GROUP_NAME))
+                .findFirst().orElseThrow(() -> new AssertionError("no group " + DeployedFlow.GROUP_NAME));
+    }
+
+    private static String run(final List<String> command) throws IOException, InterruptedException {
+        final Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        final String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+}
