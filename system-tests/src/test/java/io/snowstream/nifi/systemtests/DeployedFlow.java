@@ -67,19 +67,31 @@ final class DeployedFlow {
      * over HTTP without login, or over HTTPS logged in as the single user, trusting NiFi's generated certificate.
      */
     static DeployedFlow upload(final NiFiInstance instance) {
+        if (instance.security() == NiFiInstance.Security.HTTP) {
+            return upload(instance.client(), instance.baseUri(), List.of("--no-login"), Map.of());
+        }
+        return upload(instance.client(), instance.baseUri(), List.of("--cacert", instance.certificatePem().toString()),
+                Map.of("NIFI_USERNAME", instance.username(), "NIFI_PASSWORD", instance.password()));
+    }
+
+    /** Uploads the flow file into a cluster, through one node, authenticated with the admin's client certificate. */
+    static DeployedFlow upload(final NiFiCluster cluster) {
+        final java.net.URI api = cluster.client().api();
+        final java.net.URI node = java.net.URI.create(api.getScheme() + "://" + api.getRawAuthority());
+        return upload(cluster.client(), node, List.of("--cacert", cluster.caCertificatePem().toString(),
+                "--client-cert", cluster.adminPem().toString()), Map.of());
+    }
+
+    private static DeployedFlow upload(final NiFiClient nifi, final java.net.URI baseUri, final List<String> accessOptions,
+                                       final Map<String, String> environment) {
         final Path repository = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
         final Path script = repository.resolve("deploy/scripts/upload-flow-to-nifi.sh");
         final Path flowFile = repository.resolve("flows/snowstream/customer-stream-to-snowflake.json");
-        final List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--nifi-url", instance.baseUri().toString()));
+        final List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--nifi-url", baseUri.toString()));
         final ProcessBuilder builder = new ProcessBuilder().directory(repository.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("NIFI_"));
-        if (instance.security() == NiFiInstance.Security.HTTP) {
-            command.add("--no-login");
-        } else {
-            command.addAll(List.of("--cacert", instance.certificatePem().toString()));
-            builder.environment().put("NIFI_USERNAME", instance.username());
-            builder.environment().put("NIFI_PASSWORD", instance.password());
-        }
+        command.addAll(accessOptions);
+        builder.environment().putAll(environment);
         command.add(flowFile.toString());
         final String output;
         try {
@@ -95,7 +107,6 @@ final class DeployedFlow {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        final NiFiClient nifi = instance.client();
         final String groupId = NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
                 .filter(group -> group.path("component").path("name").asText().equals(GROUP_NAME))
                 .map(group -> group.path("id").asText()).findFirst()
@@ -129,6 +140,11 @@ final class DeployedFlow {
 
     void setParameters(final Map<String, String> values) {
         nifi.updateParameters(parameterContextId, values);
+    }
+
+    /** The value of a processor's property as configured (a parameter reference stays one). */
+    String processorProperty(final String name, final String property) {
+        return nifi.processor(processorId(name)).path("component").path("config").path("properties").path(property).asText();
     }
 
     void configureProcessor(final String name, final Map<String, String> properties, final Map<String, String> settings) {
@@ -250,6 +266,12 @@ final class DeployedFlow {
     long generatedRecords() {
         final String sequence = nifi.processorState(processorId(GENERATE)).get("event.sequence");
         return sequence == null ? 0 : Long.parseLong(sequence);
+    }
+
+    /** The next customer id the generator will issue, from its cluster state (exact while it is stopped). */
+    long nextCustomerId() {
+        final String next = nifi.processorState(processorId(GENERATE)).get("customer.next.id");
+        return next == null ? 0 : Long.parseLong(next);
     }
 
     long counter(final String processorName, final String counterName) {
