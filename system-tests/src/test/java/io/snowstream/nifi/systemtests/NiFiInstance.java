@@ -366,7 +366,10 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
                 "java.arg.2", "-Xms" + initialHeap,
                 "java.arg.3", "-Xmx" + maxHeap,
                 // the Snowflake driver's OCSP cache inside the copy, not under the user's home
-                "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp")));
+                "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp"),
+                // NiFi 2's management server (which bin/nifi.sh status and stop talk to) defaults to 127.0.0.1:52020:
+                // two NiFis on one machine (a cluster's nodes, parallel builds) must not share it
+                "management.server.address", "http://127.0.0.1:" + freePort()));
         bootstrap.putAll(javaArguments);
         PropertiesFile.read(home.resolve("conf/bootstrap.conf")).set(bootstrap).write();
 
