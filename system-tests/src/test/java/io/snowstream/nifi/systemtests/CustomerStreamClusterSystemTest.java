@@ -187,7 +187,7 @@ class CustomerStreamClusterSystemTest {
         System.out.printf("[cluster c] %s; share per node: %s%n", report, landed.shares());
         assertThat(report.skipped()).as("events reserved by the killed generator, skipped")
                 .isLessThan(report.generated() / 2);
-        phase.assertEveryNewCustomerIdOnce(landed, landed.skippedIds(phase));
+        phase.assertEveryNewCustomerIdOnce(landed, landed.skippedIds(phase, report.skipped()));
         assertThat(flow.queues().values()).as("queues after draining: " + flow.queues()).allMatch(queued -> queued == 0);
     }
 
@@ -333,10 +333,11 @@ class CustomerStreamClusterSystemTest {
         }
 
         /**
-         * The ids the killed generator had reserved and not emitted: one contiguous range below the ids the next
-         * primary issued, above those issued before the kill. Found as the one gap in the phase's ids.
+         * The ids no loaded record carries: only new customers of the events the killed generator had reserved and
+         * not emitted. Those events issue consecutive ids, at most one each, so the ids lie within one range no
+         * longer than the skipped events (later updates of such a customer may carry its id: a gap can have holes).
          */
-        Set<Long> skippedIds(final Phase phase) {
+        Set<Long> skippedIds(final Phase phase, final long skippedEvents) {
             final Set<Long> gap = new TreeSet<>();
             final long next = flow.nextCustomerId();
             for (long id = phase.nextCustomerId(); id < next; id++) {
@@ -347,8 +348,8 @@ class CustomerStreamClusterSystemTest {
             if (!gap.isEmpty()) {
                 final long first = ((TreeSet<Long>) gap).first();
                 final long last = ((TreeSet<Long>) gap).last();
-                assertThat(last - first + 1).as("ids not loaded (%d..%d) form one contiguous range", first, last)
-                        .isEqualTo(gap.size());
+                assertThat(last - first + 1).as("span of the ids not loaded (%d..%d, %d ids) against the events skipped",
+                        first, last, gap.size()).isLessThanOrEqualTo(skippedEvents);
             }
             return gap;
         }
