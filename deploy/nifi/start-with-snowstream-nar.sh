@@ -41,4 +41,27 @@ say "$(basename "${built_nars[0]}") placed in $autoload_dir"
 
 "${NIFI_BASE_DIR:-/opt/nifi}/scripts/renew-generated-certificate.sh"
 
+# The cluster profile of docker-compose.yml (AUTH=tls): the image's secure.sh wants the store passwords in the
+# environment and fills in one Node Identity only. The password is the one the cluster-certificates service generated
+# next to the stores; every node's identity goes into the file-based authorizer, once, while its placeholder is empty
+# (the first start of the node's conf volume: NiFi reads them only when it creates authorizations.xml).
+if [ -n "${SNOWSTREAM_CLUSTER_TLS_DIR:-}" ]; then
+    KEYSTORE_PASSWORD=$(cat "$SNOWSTREAM_CLUSTER_TLS_DIR/store-password")
+    TRUSTSTORE_PASSWORD=$KEYSTORE_PASSWORD
+    export KEYSTORE_PASSWORD TRUSTSTORE_PASSWORD
+    authorizers="$NIFI_HOME/conf/authorizers.xml"
+    if grep -q '<property name="Node Identity 1"></property>' "$authorizers"; then
+        IFS=',' read -r -a node_identities <<<"${SNOWSTREAM_CLUSTER_NODE_IDENTITIES:?set SNOWSTREAM_CLUSTER_NODE_IDENTITIES: the DN of every node certificate, comma-separated}"
+        node_properties=""
+        user_properties=""
+        for index in "${!node_identities[@]}"; do
+            node_properties+="<property name=\"Node Identity $((index + 1))\">${node_identities[index]}</property>"
+            user_properties+="<property name=\"Initial User Identity node-$((index + 1))\">${node_identities[index]}</property>"
+        done
+        sed -i -e "s|<property name=\"Node Identity 1\"></property>|$node_properties|" \
+            -e "s|<property name=\"Initial Group Identity 1\"></property>|$user_properties&|" "$authorizers"
+        echo "start-with-snowstream-nar: node identities ${SNOWSTREAM_CLUSTER_NODE_IDENTITIES} added to $authorizers"
+    fi
+fi
+
 exec "${NIFI_BASE_DIR:-/opt/nifi}/scripts/start.sh"

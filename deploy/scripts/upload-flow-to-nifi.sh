@@ -23,7 +23,9 @@ Options:
                         NAME= for no value); also applied to a group that is already there
   --cacert FILE         trust NiFi's certificate from FILE
   --insecure            accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
-  --no-login            NiFi runs without login (plain HTTP, e.g. the local cluster of docker compose)
+  --no-login            NiFi runs without login (plain HTTP)
+  --client-cert FILE    authenticate with the client certificate and its key in FILE (PEM), as a secured NiFi
+                        cluster's admin does (docker compose --profile cluster); no login
   -h, --help            this help
 USAGE
 }
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
         --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
         --insecure) curl_options+=(--insecure); shift ;;
         --no-login) login=false; shift ;;
+        --client-cert) curl_options+=(--cert "${2:?--client-cert needs a value}"); login=false; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) [ -z "$flow_file" ] || die "only one flow file can be uploaded at a time"; flow_file=$1; shift ;;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +67,21 @@ final class DeployedFlow {
      * over HTTP without login, or over HTTPS logged in as the single user, trusting NiFi's generated certificate.
      */
     static DeployedFlow upload(final NiFiInstance instance) {
-        final String output = runDeployScript(instance, "upload-flow-to-nifi.sh", List.of(FLOW_FILE.toString()));
-        final NiFiClient nifi = instance.client();
+        return uploaded(instance.client(), runDeployScript(instance, "upload-flow-to-nifi.sh", List.of(FLOW_FILE.toString())));
+    }
+
+    /** Uploads the flow file into a cluster, through one node, authenticated with the admin's client certificate. */
+    static DeployedFlow upload(final NiFiCluster cluster) {
+        final URI api = cluster.client().api();
+        final URI node = URI.create(api.getScheme() + "://" + api.getRawAuthority());
+        final ScriptResult result = runScript("upload-flow-to-nifi.sh", node, List.of("--cacert",
+                cluster.caCertificatePem().toString(), "--client-cert", cluster.adminPem().toString()), Map.of(),
+                List.of(FLOW_FILE.toString()));
+        return uploaded(cluster.client(), succeeded("upload-flow-to-nifi.sh", result));
+    }
+
+    /** The group the upload script reported creating, found by its name in NiFi's root group. */
+    private static DeployedFlow uploaded(final NiFiClient nifi, final String output) {
         final String groupId = NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
                 .filter(group -> group.path("component").path("name").asText().equals(GROUP_NAME))
                 .map(group -> group.path("id").asText()).findFirst()
@@ -84,7 +98,10 @@ final class DeployedFlow {
      * NiFi's generated certificate) or not (HTTP), and returns its output; a failure fails the test with that output.
      */
     static String runDeployScript(final NiFiInstance instance, final String script, final List<String> arguments) {
-        final ScriptResult result = tryDeployScript(instance, script, arguments);
+        return succeeded(script, tryDeployScript(instance, script, arguments));
+    }
+
+    private static String succeeded(final String script, final ScriptResult result) {
         if (result.exitCode() != 0) {
             throw new AssertionError(script + " failed: " + result.output());
         }
@@ -96,17 +113,21 @@ final class DeployedFlow {
 
     /** As {@link #runDeployScript}, for a run that may fail. */
     static ScriptResult tryDeployScript(final NiFiInstance instance, final String script, final List<String> arguments) {
+        if (instance.security() == NiFiInstance.Security.HTTP) {
+            return runScript(script, instance.baseUri(), List.of("--no-login"), Map.of(), arguments);
+        }
+        return runScript(script, instance.baseUri(), List.of("--cacert", instance.certificatePem().toString()),
+                Map.of("NIFI_USERNAME", instance.username(), "NIFI_PASSWORD", instance.password()), arguments);
+    }
+
+    private static ScriptResult runScript(final String script, final URI baseUri, final List<String> accessOptions,
+                                          final Map<String, String> environment, final List<String> arguments) {
         final List<String> command = new ArrayList<>(List.of("bash", REPOSITORY.resolve("deploy/scripts").resolve(script).toString(),
-                "--nifi-url", instance.baseUri().toString()));
+                "--nifi-url", baseUri.toString()));
         final ProcessBuilder builder = new ProcessBuilder().directory(REPOSITORY.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("NIFI_"));
-        if (instance.security() == NiFiInstance.Security.HTTP) {
-            command.add("--no-login");
-        } else {
-            command.addAll(List.of("--cacert", instance.certificatePem().toString()));
-            builder.environment().put("NIFI_USERNAME", instance.username());
-            builder.environment().put("NIFI_PASSWORD", instance.password());
-        }
+        builder.environment().putAll(environment);
+        command.addAll(accessOptions);
         command.addAll(arguments);
         try {
             final Process process = builder.command(command).start();
@@ -150,6 +171,11 @@ final class DeployedFlow {
 
     void setParameters(final Map<String, String> values) {
         nifi.updateParameters(parameterContextId, values);
+    }
+
+    /** The value of a processor's property as configured (a parameter reference stays one). */
+    String processorProperty(final String name, final String property) {
+        return nifi.processor(processorId(name)).path("component").path("config").path("properties").path(property).asText();
     }
 
     void configureProcessor(final String name, final Map<String, String> properties, final Map<String, String> settings) {
@@ -271,6 +297,12 @@ final class DeployedFlow {
     long generatedRecords() {
         final String sequence = nifi.processorState(processorId(GENERATE)).get("event.sequence");
         return sequence == null ? 0 : Long.parseLong(sequence);
+    }
+
+    /** The next customer id the generator will issue, from its cluster state (exact while it is stopped). */
+    long nextCustomerId() {
+        final String next = nifi.processorState(processorId(GENERATE)).get("customer.next.id");
+        return next == null ? 0 : Long.parseLong(next);
     }
 
     long counter(final String processorName, final String counterName) {

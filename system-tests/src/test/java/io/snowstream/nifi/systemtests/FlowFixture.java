@@ -58,12 +58,26 @@ final class FlowFixture implements AutoCloseable {
 
     static FlowFixture deploy(final NiFiInstance nifi, final Supplier<S3Client> s3, final String s3Endpoint,
                               final Map<String, String> parameters) throws IOException {
-        s3.get().createBucket(request -> request.bucket(Delivery.BUCKET));
+        return deploy(nifi.client(), () -> DeployedFlow.upload(nifi), s3, s3Endpoint, parameters);
+    }
+
+    /** The same into a cluster, through any of its nodes. */
+    static FlowFixture deploy(final NiFiCluster cluster, final S3MockServer s3Server, final Map<String, String> parameters)
+            throws IOException {
+        return deploy(cluster.client(), () -> DeployedFlow.upload(cluster), s3Server::client, s3Server.endpoint().toString(),
+                parameters);
+    }
+
+    private static FlowFixture deploy(final NiFiClient client, final Supplier<DeployedFlow> upload, final Supplier<S3Client> s3,
+                                      final String s3Endpoint, final Map<String, String> parameters) throws IOException {
+        if (s3.get().listBuckets().buckets().stream().noneMatch(bucket -> bucket.name().equals(Delivery.BUCKET))) {
+            s3.get().createBucket(request -> request.bucket(Delivery.BUCKET));
+        }
         final SnowflakeStub snowflake = SnowflakeStub.start(ACCOUNT, USER, TestKeys.publicKey());
         final SnowpipePlayer snowpipe = new SnowpipePlayer(snowflake, s3, Delivery.BUCKET, Delivery.STAGE_PREFIX);
 
-        NarLoads.awaitProcessorTypes(nifi.client());
-        final DeployedFlow flow = DeployedFlow.upload(nifi);
+        NarLoads.awaitProcessorTypes(client);
+        final DeployedFlow flow = upload.get();
         final Map<String, String> values = new HashMap<>();
         values.put("s3.bucket", Delivery.BUCKET);
         values.put("s3.endpoint", s3Endpoint);

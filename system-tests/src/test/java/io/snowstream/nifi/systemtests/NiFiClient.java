@@ -60,12 +60,14 @@ public final class NiFiClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ASYNC_TIMEOUT = Duration.ofMinutes(3);
 
-    private final URI api;
+    /** Where requests go: the first address, or, for a cluster, whichever node answered last. */
+    private final List<URI> apis;
+    private volatile int current;
     private final HttpClient http;
     private volatile String bearerToken;
 
-    private NiFiClient(final URI base, final SSLContext sslContext) {
-        this.api = URI.create(base.toString().replaceAll("/+$", "") + "/nifi-api");
+    private NiFiClient(final List<URI> bases, final SSLContext sslContext) {
+        this.apis = bases.stream().map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/nifi-api")).toList();
         final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10));
         if (sslContext != null) {
@@ -76,16 +78,25 @@ public final class NiFiClient {
 
     /** A client of NiFi at {@code base} (http://127.0.0.1:port, no login). */
     public static NiFiClient of(final URI base) {
-        return new NiFiClient(base, null);
+        return new NiFiClient(List.of(base), null);
     }
 
     /** A client of NiFi at {@code base} (https://localhost:port) trusting what {@code sslContext} trusts. */
     public static NiFiClient of(final URI base, final SSLContext sslContext) {
-        return new NiFiClient(base, sslContext);
+        return new NiFiClient(List.of(base), sslContext);
+    }
+
+    /**
+     * A client of a cluster, as a load balancer in front of it would be: a request goes to the node that answered
+     * last, and to the next node when that one cannot be reached (killed, say). {@code sslContext} carries the client's
+     * certificate.
+     */
+    public static NiFiClient ofCluster(final List<URI> nodes, final SSLContext sslContext) {
+        return new NiFiClient(nodes, sslContext);
     }
 
     public URI api() {
-        return api;
+        return apis.get(current);
     }
 
     // ---- access
@@ -150,9 +161,22 @@ public final class NiFiClient {
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
+        final HttpRequest request = builder.build();
         try {
-            final HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            IOException unreachable = null;
+            for (int attempt = 0; attempt < apis.size(); attempt++) {
+                final int node = current;
+                try {
+                    final HttpResponse<String> response = http.send(attempt == 0 ? request
+                            : HttpRequest.newBuilder(request, (name, value) -> true).uri(onNode(request.uri(), node)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return new Response(response.statusCode(), response.body());
+                } catch (final java.net.ConnectException e) {
+                    unreachable = e;
+                    current = (node + 1) % apis.size();
+                }
+            }
+            throw unreachable;
         } catch (final IOException e) {
             throw new UncheckedIOException(description + " failed: " + e, e);
         } catch (final InterruptedException e) {
@@ -162,7 +186,14 @@ public final class NiFiClient {
     }
 
     private URI uri(final String path) {
-        return URI.create(api + path);
+        return URI.create(api() + path);
+    }
+
+    /** The same request URI on another node. */
+    private URI onNode(final URI uri, final int node) {
+        final URI api = apis.get(node);
+        return URI.create(api.getScheme() + "://" + api.getRawAuthority() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     // ---- about, types, documentation
@@ -260,6 +291,19 @@ public final class NiFiClient {
         body.set("revision", revision(processor(id)));
         body.put("state", state).put("disconnectedNodeAcknowledged", false);
         put("/processors/" + id + "/run-status", body);
+    }
+
+    /**
+     * The processor's status on each node of a cluster, by node API port: its NiFi status snapshot (tasks, FlowFiles in
+     * and out in the last 5 minutes).
+     */
+    public Map<Integer, JsonNode> processorStatusByNode(final String id) {
+        final Map<Integer, JsonNode> byNode = new LinkedHashMap<>();
+        for (final JsonNode node : get("/flow/processors/" + id + "/status?nodewise=true").path("processorStatus")
+                .path("nodeSnapshots")) {
+            byNode.put(node.path("apiPort").asInt(), node.path("statusSnapshot"));
+        }
+        return byNode;
     }
 
     /** The processor's state (the generator's stream position, say): local and cluster scope together. */

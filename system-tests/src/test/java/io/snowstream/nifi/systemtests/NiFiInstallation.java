@@ -74,6 +74,16 @@ public record NiFiInstallation(Path home, String version) {
         return new NiFiInstallation(path, version);
     }
 
+    /**
+     * Whether this installation can run as a cluster node: NiFi's ZooKeeper bundle (leader election and the cluster
+     * state provider), {@code lib/nifi-framework-zookeeper-nar-<version>.nar}, is in every binary distribution but
+     * may be missing from a build of selected modules.
+     */
+    public boolean canCluster() {
+        return list(home.resolve("lib"), ".nar").stream()
+                .anyMatch(nar -> nar.getFileName().toString().startsWith("nifi-framework-zookeeper-nar-"));
+    }
+
     private static void requireFile(final Path home, final String relative, final List<String> problems) {
         if (!Files.isRegularFile(home.resolve(relative))) {
             problems.add(relative);

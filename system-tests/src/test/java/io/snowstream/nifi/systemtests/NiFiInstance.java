@@ -58,7 +58,13 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         /** Plain HTTP on 127.0.0.1, no login: what the flow scenarios use. */
         HTTP,
         /** NiFi's default: HTTPS on localhost with a self-signed certificate generated at first start, single-user login. */
-        HTTPS_SINGLE_USER
+        HTTPS_SINGLE_USER,
+        /**
+         * HTTPS on localhost with a key and truststore the test made (a cluster node's), NiFi's file-based authorizer
+         * (conf/authorizers.xml as given with {@link #withConfFile}); the test's client authenticates with its own
+         * certificate.
+         */
+        MUTUAL_TLS
     }
 
     public static final String USERNAME = "snowstream-admin";
@@ -74,7 +80,12 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
             "truststore.p12", "users.xml", "authorizations.xml");
 
     private final Security security;
+    private final String name;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, String> confFiles = new LinkedHashMap<>();
+    private final Map<String, String> javaArguments = new LinkedHashMap<>();
+    private final TlsFiles tls;
     private final String password = randomHex(12);
     private String initialHeap = "512m";
     private String maxHeap = "1g";
@@ -87,16 +98,48 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     private SSLContext sslContext;
     private Thread shutdownHook;
 
-    private NiFiInstance(final Security security) {
+    /** The TLS material of a {@link Security#MUTUAL_TLS} instance: its stores (one password) and the test's client. */
+    record TlsFiles(Path keystore, Path truststore, String password, SSLContext clientContext) {
+    }
+
+    private NiFiInstance(final Security security, final String name, final TlsFiles tls) {
         this.security = security;
+        this.name = name;
+        this.tls = tls;
     }
 
     public static NiFiInstance http() {
-        return new NiFiInstance(Security.HTTP);
+        return new NiFiInstance(Security.HTTP, "", null);
     }
 
     public static NiFiInstance httpsSingleUser() {
-        return new NiFiInstance(Security.HTTPS_SINGLE_USER);
+        return new NiFiInstance(Security.HTTPS_SINGLE_USER, "", null);
+    }
+
+    /**
+     * An instance secured with the test's own certificates, such as one node of a {@link NiFiCluster}; {@code name}
+     * tells it from the other instances of the test class (its logs are kept under that name).
+     */
+    static NiFiInstance mutualTls(final String name, final TlsFiles tls) {
+        return new NiFiInstance(Security.MUTUAL_TLS, name, tls);
+    }
+
+    /** Properties of the copy's conf/nifi.properties, set after (and over) what this class sets itself. */
+    public NiFiInstance withProperties(final Map<String, String> values) {
+        properties.putAll(values);
+        return this;
+    }
+
+    /** An argument of NiFi's JVM, {@code java.arg.<key>} in the copy's bootstrap.conf (a system property, say). */
+    public NiFiInstance withJavaArgument(final String key, final String argument) {
+        javaArguments.put("java.arg." + key, argument);
+        return this;
+    }
+
+    /** A file of the copy, relative to its home (such as conf/authorizers.xml), written before the first start. */
+    public NiFiInstance withConfFile(final String relativePath, final String content) {
+        confFiles.put(relativePath, content);
+        return this;
     }
 
     /** An environment variable for NiFi's JVM (it inherits bin/nifi.sh's environment), such as AWS credentials. */
@@ -125,17 +168,27 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
     @Override
     public void beforeAll(final ExtensionContext context) throws Exception {
-        owner = context.getRequiredTestClass().getSimpleName();
-        installation = NiFiInstallation.at(NiFiInstallation.configuredHome().orElseThrow());
-        if (Runtime.version().feature() < 21) {
-            throw new IllegalStateException("NiFi 2 needs Java 21 or newer; the tests run on " + Runtime.version());
-        }
-        prepare();
+        create(context.getRequiredTestClass().getSimpleName());
         start();
     }
 
     @Override
     public void afterAll(final ExtensionContext context) throws Exception {
+        destroy();
+    }
+
+    /** Makes the copy for test class {@code testClass}, configured, not started. */
+    void create(final String testClass) throws IOException {
+        owner = name.isEmpty() ? testClass : testClass + "/" + name;
+        installation = NiFiInstallation.at(NiFiInstallation.configuredHome().orElseThrow());
+        if (Runtime.version().feature() < 21) {
+            throw new IllegalStateException("NiFi 2 needs Java 21 or newer; the tests run on " + Runtime.version());
+        }
+        prepare();
+    }
+
+    /** Stops NiFi, keeps its logs and deletes the copy. */
+    void destroy() throws IOException {
         if (home == null) {
             return;
         }
@@ -228,7 +281,7 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
             throw new IllegalStateException("The NAR is not at " + nar.toAbsolutePath() + ": run the system tests through"
                     + " Maven (./mvnw verify), which builds the NAR and copies it there");
         }
-        home = Files.createTempDirectory("nifi-" + owner + "-").toRealPath();
+        home = Files.createTempDirectory("nifi-" + owner.replace('/', '-') + "-").toRealPath();
         shutdownHook = new Thread(this::killAll, "kill NiFi of " + owner);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
@@ -248,7 +301,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
         final int port = freePort();
         final Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("nifi.sensitive.props.key", randomHex(16));
+        // one key for a whole cluster: the nodes must agree on it
+        properties.put("nifi.sensitive.props.key", this.properties.getOrDefault("nifi.sensitive.props.key", randomHex(16)));
         properties.put("nifi.nar.library.autoload.directory", "./extensions");
         properties.put("nifi.cluster.is.node", "false");
         properties.put("nifi.remote.input.socket.port", "");
@@ -265,6 +319,24 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
                 properties.put("nifi.security." + key, "");
             }
             baseUri = URI.create("http://127.0.0.1:" + port);
+        } else if (security == Security.MUTUAL_TLS) {
+            Files.createDirectories(home.resolve("conf/tls"));
+            Files.copy(tls.keystore(), home.resolve("conf/tls/keystore.p12"));
+            Files.copy(tls.truststore(), home.resolve("conf/tls/truststore.p12"));
+            properties.put("nifi.web.http.host", "");
+            properties.put("nifi.web.http.port", "");
+            properties.put("nifi.web.https.host", "localhost");
+            properties.put("nifi.web.https.port", String.valueOf(port));
+            properties.put("nifi.security.keystore", "./conf/tls/keystore.p12");
+            properties.put("nifi.security.keystoreType", "PKCS12");
+            properties.put("nifi.security.keystorePasswd", tls.password());
+            properties.put("nifi.security.keyPasswd", tls.password());
+            properties.put("nifi.security.truststore", "./conf/tls/truststore.p12");
+            properties.put("nifi.security.truststoreType", "PKCS12");
+            properties.put("nifi.security.truststorePasswd", tls.password());
+            properties.put("nifi.security.user.authorizer", "managed-authorizer");
+            properties.put("nifi.security.user.login.identity.provider", "");
+            baseUri = URI.create("https://localhost:" + port);
         } else {
             // NiFi's own default, on a free port: the bootstrap generates keystore and truststore at first start
             properties.put("nifi.web.http.host", "");
@@ -283,14 +355,23 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
             // an IP address in the URL gets "400 Invalid SNI": the certificate names localhost
             baseUri = URI.create("https://localhost:" + port);
         }
+        properties.putAll(this.properties);
         PropertiesFile.read(home.resolve("conf/nifi.properties")).set(properties).write();
+        for (final Map.Entry<String, String> file : confFiles.entrySet()) {
+            Files.createDirectories(home.resolve(file.getKey()).getParent());
+            Files.writeString(home.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
 
-        PropertiesFile.read(home.resolve("conf/bootstrap.conf")).set(Map.of(
+        final Map<String, String> bootstrap = new LinkedHashMap<>(Map.of(
                 "java.arg.2", "-Xms" + initialHeap,
                 "java.arg.3", "-Xmx" + maxHeap,
                 // the Snowflake driver's OCSP cache inside the copy, not under the user's home
-                "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp")))
-                .write();
+                "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp"),
+                // NiFi 2's management server (which bin/nifi.sh status and stop talk to) defaults to 127.0.0.1:52020:
+                // two NiFis on one machine (a cluster's nodes, parallel builds) must not share it
+                "management.server.address", "http://127.0.0.1:" + freePort()));
+        bootstrap.putAll(javaArguments);
+        PropertiesFile.read(home.resolve("conf/bootstrap.conf")).set(bootstrap).write();
 
         if (security == Security.HTTPS_SINGLE_USER) {
             final NiFiSh credentials = nifiSh("set-single-user-credentials", USERNAME, password);
@@ -305,6 +386,12 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
     /** Starts NiFi with {@code bin/nifi.sh start} and waits until its REST API answers and the flow is loaded. */
     public void start() {
+        launch();
+        awaitFlowController();
+    }
+
+    /** {@code bin/nifi.sh start}, and a client for the REST API, without waiting for NiFi to answer. */
+    void launch() {
         final NiFiSh started = nifiSh("start");
         if (started.exitCode() != 0) {
             throw new IllegalStateException("bin/nifi.sh start failed (" + started.exitCode() + "):\n" + started.output());
@@ -312,8 +399,14 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         if (security == Security.HTTPS_SINGLE_USER) {
             sslContext = Await.until("NiFi's bootstrap to generate the keystore and truststore", STARTUP_TIMEOUT,
                     this::trustGeneratedCertificate, context -> context != null);
+        } else if (security == Security.MUTUAL_TLS) {
+            sslContext = tls.clientContext();
         }
         client = security == Security.HTTP ? NiFiClient.of(baseUri) : NiFiClient.of(baseUri, sslContext);
+    }
+
+    /** Waits until NiFi's REST API answers and its flow controller is initialized (in a cluster: the node connected). */
+    void awaitFlowController() {
         try {
             Await.until("NiFi at " + baseUri + " to answer GET /nifi-api/flow/about", STARTUP_TIMEOUT, () -> {
                 requireRunning();
@@ -497,7 +590,7 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         try {
             deleteRecursively(output);
             copyRecursively(home.resolve("logs"), output.resolve("logs"), Set.of());
-            copyRecursively(home.resolve("conf"), output.resolve("conf"), Set.of("keystore.p12", "truststore.p12",
+            copyRecursively(home.resolve("conf"), output.resolve("conf"), Set.of("keystore.p12", "truststore.p12", "tls",
                     "flow.json.gz", "archive", "login-identity-providers.xml"));
         } catch (final IOException | UncheckedIOException e) {
             System.err.println("Could not keep NiFi's logs of " + owner + ": " + e);

@@ -23,8 +23,11 @@ final class StoredObjects {
     private static final int RECORD_LIMIT = 1 << 20;
     private static final int EVENT_TIME_COLUMN = CustomerColumn.CANONICAL_COLUMNS.indexOf(CustomerColumn.UPDATED_AT);
 
-    /** One stored object: its records as their exact bytes (without the line end) and their event times. */
-    record Content(String key, List<String> records, long[] eventTimes) {
+    /**
+     * One stored object: its records as their exact bytes (without the line end), their event times and their
+     * customer ids (-1 where the first field is not one, as in a quarantined record).
+     */
+    record Content(String key, List<String> records, long[] eventTimes, long[] customerIds) {
         int recordCount() {
             return records.size();
         }
@@ -42,12 +45,27 @@ final class StoredObjects {
      * The object's records (header excluded), read with the pipeline's own CSV reader. An event time is
      * {@link EventTime#INVALID} where a record has none in the canonical column (a quarantined record).
      */
+    private static long customerId(final byte[] buffer, final int start, final int length) {
+        if (length < 1 || length > 18) {
+            return -1;
+        }
+        long id = 0;
+        for (int i = start; i < start + length; i++) {
+            if (buffer[i] < '0' || buffer[i] > '9') {
+                return -1;
+            }
+            id = id * 10 + (buffer[i] - '0');
+        }
+        return id;
+    }
+
     static Content read(final S3Client s3, final String bucket, final String key) {
         final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             final CustomerCsvReader reader = new CustomerCsvReader(in, RECORD_LIMIT);
             final List<String> records = new ArrayList<>();
             final List<Long> times = new ArrayList<>();
+            final List<Long> ids = new ArrayList<>();
             boolean header = true;
             CustomerCsvReader.Status status;
             while ((status = reader.next()) == CustomerCsvReader.Status.RECORD) {
@@ -58,13 +76,15 @@ final class StoredObjects {
                     times.add(reader.fieldCount() > EVENT_TIME_COLUMN
                             ? EventTime.parseCanonical(reader.buffer(), reader.fieldStart(EVENT_TIME_COLUMN), reader.fieldLength(EVENT_TIME_COLUMN))
                             : EventTime.INVALID);
+                    ids.add(customerId(reader.buffer(), reader.fieldStart(0), reader.fieldLength(0)));
                 }
                 header = false;
             }
             if (status != CustomerCsvReader.Status.END_OF_INPUT) {
                 throw new IllegalStateException(key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
             }
-            return new Content(key, records, times.stream().mapToLong(Long::longValue).toArray());
+            return new Content(key, records, times.stream().mapToLong(Long::longValue).toArray(),
+                    ids.stream().mapToLong(Long::longValue).toArray());
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read " + key, e);
         }

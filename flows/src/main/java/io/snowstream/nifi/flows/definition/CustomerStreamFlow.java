@@ -167,8 +167,10 @@ public final class CustomerStreamFlow {
         final VersionedPort unreadable = outputPort(UNREADABLE_INPUT, -500, 500);
         final VersionedPort failedLoads = outputPort(FAILED_SNOWFLAKE_LOADS, 0, 1050);
 
-        // Back-pressure: see flows/README.md, "Back-pressure".
-        connect(generate, Set.of("success"), validate, 100, "100 MB");
+        // Back-pressure: see flows/README.md, "Back-pressure". In a cluster the generator runs on the primary node
+        // only: its FlowFiles are dealt round robin to every node, which validates, stores and announces them itself
+        // (flows/README.md, "In a cluster").
+        connect(generate, Set.of("success"), validate, 100, "100 MB").setLoadBalanceStrategy("ROUND_ROBIN");
         connect(validate, Set.of("valid"), putBatches, 20_000, "1 GB");
         connect(validate, Set.of("invalid"), putQuarantine, 20_000, "1 GB");
         connect(validate, Set.of("failure"), unreadable, 10_000, "1 GB");
@@ -334,8 +336,10 @@ public final class CustomerStreamFlow {
         return port;
     }
 
-    private void connect(final VersionedComponent source, final Set<String> relationships, final VersionedComponent destination,
-                         final long objectThreshold, final String dataSizeThreshold) {
+    /** A connection that keeps its FlowFiles on the node that queued them, unless the caller balances it. */
+    private VersionedConnection connect(final VersionedComponent source, final Set<String> relationships,
+                                        final VersionedComponent destination, final long objectThreshold,
+                                        final String dataSizeThreshold) {
         final VersionedConnection connection = new VersionedConnection();
         final String name = source.getName() + " " + String.join(",", new TreeSet<>(relationships)) + " to " + destination.getName();
         connection.setIdentifier(id("connection/" + name));
@@ -363,6 +367,7 @@ public final class CustomerStreamFlow {
         }
         connection.setBends(bends);
         connections.add(connection);
+        return connection;
     }
 
     private ConnectableComponent endpoint(final VersionedComponent component) {

@@ -27,13 +27,24 @@ class ComposeFileTest {
     private static final List<String> NIFI_SERVICES = List.of("nifi", "nifi-node-1", "nifi-node-2", "nifi-node-3");
     private static final List<String> CLUSTER_NODES = List.of("nifi-node-1", "nifi-node-2", "nifi-node-3");
 
-    /** What the apache/nifi image's start.sh reads (nifi-docker/dockerhub/sh/start.sh and its README). */
+    /**
+     * What the apache/nifi 2 image's start.sh reads, and secure.sh, which start.sh runs when AUTH is tls
+     * (nifi-docker/dockerhub/sh/start.sh and secure.sh of rel/nifi-2.8.0). NiFi 2's start.sh serves HTTPS only: it
+     * never reads NIFI_WEB_HTTP_PORT or NIFI_WEB_HTTP_HOST.
+     */
     private static final Set<String> NIFI_IMAGE_VARIABLES = Set.of(
             "SINGLE_USER_CREDENTIALS_USERNAME", "SINGLE_USER_CREDENTIALS_PASSWORD",
-            "NIFI_WEB_HTTPS_PORT", "NIFI_WEB_HTTPS_HOST", "NIFI_WEB_HTTP_PORT", "NIFI_WEB_HTTP_HOST", "NIFI_WEB_PROXY_HOST",
+            "NIFI_WEB_HTTPS_PORT", "NIFI_WEB_HTTPS_HOST", "NIFI_WEB_PROXY_HOST",
             "NIFI_JVM_HEAP_INIT", "NIFI_JVM_HEAP_MAX", "NIFI_SENSITIVE_PROPS_KEY",
-            "NIFI_CLUSTER_IS_NODE", "NIFI_CLUSTER_ADDRESS", "NIFI_CLUSTER_NODE_PROTOCOL_PORT", "NIFI_ZK_CONNECT_STRING",
-            "NIFI_ZK_ROOT_NODE", "NIFI_ELECTION_MAX_WAIT", "NIFI_ELECTION_MAX_CANDIDATES");
+            "NIFI_CLUSTER_IS_NODE", "NIFI_CLUSTER_ADDRESS", "NIFI_CLUSTER_NODE_PROTOCOL_PORT", "NIFI_CLUSTER_LOAD_BALANCE_HOST",
+            "NIFI_ZK_CONNECT_STRING", "NIFI_ZK_ROOT_NODE", "NIFI_ELECTION_MAX_WAIT", "NIFI_ELECTION_MAX_CANDIDATES",
+            "AUTH", "KEYSTORE_PATH", "KEYSTORE_TYPE", "KEYSTORE_PASSWORD", "TRUSTSTORE_PATH", "TRUSTSTORE_TYPE",
+            "TRUSTSTORE_PASSWORD", "INITIAL_ADMIN_IDENTITY", "NODE_IDENTITY");
+    /** Read by this image's own entry point before it hands over to start.sh (the cluster profile's TLS set-up). */
+    private static final Set<String> ENTRY_POINT_VARIABLES = Set.of("SNOWSTREAM_CLUSTER_TLS_DIR",
+            "SNOWSTREAM_CLUSTER_NODE_IDENTITIES");
+    private static final String CLUSTER_TLS = "/opt/nifi/cluster-tls";
+    private static final String CLUSTER_ADMIN = "snowstream-admin";
     /**
      * Read by the bundle's processors (the AWS SDK's default credential chain) and by this image's own entry point,
      * deploy/nifi/start-with-snowstream-nar.sh.
@@ -60,13 +71,16 @@ class ComposeFileTest {
     void configuresNiFiOnlyThroughTheVariablesTheImageDocuments() {
         for (final String service : NIFI_SERVICES) {
             for (final String variable : environment(service).keySet()) {
-                assertThat(NIFI_IMAGE_VARIABLES.contains(variable) || BUNDLE_VARIABLE.matcher(variable).matches())
+                assertThat(NIFI_IMAGE_VARIABLES.contains(variable) || ENTRY_POINT_VARIABLES.contains(variable)
+                        || BUNDLE_VARIABLE.matcher(variable).matches())
                         .as(service + " sets " + variable + ", which neither the NiFi image nor this bundle reads").isTrue();
                 if (variable.startsWith("SNOWSTREAM_") && !CLUSTER_PROFILE.contains(service)) {
                     assertThat(ENTRY_POINT).as("the image's entry point reads " + variable).contains("${" + variable);
                 }
             }
         }
+        final String entryPoint = Repository.read("deploy/nifi/start-with-snowstream-nar.sh");
+        assertThat(ENTRY_POINT_VARIABLES).allSatisfy(variable -> assertThat(entryPoint).contains("${" + variable));
     }
 
     @Test
@@ -89,21 +103,65 @@ class ComposeFileTest {
     }
 
     @Test
-    void clustersThreeNodesThroughZooKeeperUnderTheClusterProfile() {
-        for (final String node : CLUSTER_NODES) {
+    void clustersThreeNodesOverHttpsWithCertificatesFromOneCaUnderTheClusterProfile() {
+        for (int index = 0; index < CLUSTER_NODES.size(); index++) {
+            final String node = CLUSTER_NODES.get(index);
             final Map<String, Object> environment = environment(node);
             assertThat(service(node).get("profiles")).as(node).isEqualTo(List.of("cluster"));
-            assertThat(environment).containsEntry("NIFI_CLUSTER_IS_NODE", "true")
-                    .containsEntry("NIFI_ZK_CONNECT_STRING", "zookeeper:2181")
-                    .containsEntry("NIFI_ELECTION_MAX_CANDIDATES", String.valueOf(CLUSTER_NODES.size()));
             assertThat(service(node).get("hostname")).isEqualTo(node);
-            // NiFi checks the Host header, port included: each node is published on the port it listens on
-            final String port = (String) environment.get("NIFI_WEB_HTTP_PORT");
-            assertThat(list(service(node).get("ports"))).containsExactly("${BIND_ADDRESS:-127.0.0.1}:" + port + ":" + port);
-            assertThat(healthcheck(node)).contains(":$${NIFI_WEB_HTTP_PORT}/nifi-api/");
-            assertThat(Repository.read("deploy/monitoring/prometheus.yml")).contains("\"" + node + ":" + port + "\"");
+            assertThat(environment).as(node).containsEntry("NIFI_CLUSTER_IS_NODE", "true")
+                    .containsEntry("NIFI_ZK_CONNECT_STRING", "zookeeper:2181")
+                    .containsEntry("NIFI_ELECTION_MAX_CANDIDATES", String.valueOf(CLUSTER_NODES.size()))
+                    // secure.sh: HTTPS with the node's own keystore and the one truststore, file-based authorizer
+                    .containsEntry("AUTH", "tls")
+                    .containsEntry("NIFI_WEB_HTTPS_PORT", "8443")
+                    .containsEntry("KEYSTORE_PATH", CLUSTER_TLS + "/" + node + ".p12")
+                    .containsEntry("KEYSTORE_TYPE", "PKCS12")
+                    .containsEntry("TRUSTSTORE_PATH", CLUSTER_TLS + "/truststore.p12")
+                    .containsEntry("TRUSTSTORE_TYPE", "PKCS12")
+                    .containsEntry("INITIAL_ADMIN_IDENTITY", "CN=" + CLUSTER_ADMIN)
+                    .containsEntry("SNOWSTREAM_CLUSTER_TLS_DIR", CLUSTER_TLS)
+                    // generated with the stores, read from the volume by the entry point: never in the compose file
+                    .doesNotContainKeys("KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD", "NIFI_WEB_HTTP_PORT");
+            assertThat(((String) environment.get("SNOWSTREAM_CLUSTER_NODE_IDENTITIES")).split(","))
+                    .containsExactlyElementsOf(CLUSTER_NODES.stream().map(name -> "CN=" + name).toList());
+            // NiFi checks the Host header, port included: the browser's address is the proxy host
+            final String published = String.valueOf(8081 + index);
+            assertThat(list(service(node).get("ports"))).containsExactly("${BIND_ADDRESS:-127.0.0.1}:" + published + ":8443");
+            assertThat(environment).containsEntry("NIFI_WEB_PROXY_HOST", "localhost:" + published);
+            assertThat(healthcheck(node)).contains("https://$${HOSTNAME}:8443/nifi-api/")
+                    .contains("--cacert " + CLUSTER_TLS + "/ca.pem").doesNotContain("--insecure");
+            assertThat(mounts(node)).containsEntry(CLUSTER_TLS, "cluster-tls");
+            assertThat(map(map(service(node).get("depends_on")).get("cluster-certificates")))
+                    .containsEntry("condition", "service_completed_successfully");
         }
         assertThat(service("zookeeper").get("profiles")).isEqualTo(List.of("cluster"));
+
+        // the certificates: made once, for exactly these nodes and the admin the nodes trust
+        final Map<String, Object> certificates = service("cluster-certificates");
+        assertThat(certificates.get("profiles")).isEqualTo(List.of("cluster"));
+        assertThat(certificates.get("restart")).isEqualTo("no");
+        final List<String> command = list(certificates.get("entrypoint")).stream().map(String::valueOf).toList();
+        assertThat(command.subList(0, 4)).containsExactly("bash", "/repo/deploy/cluster/make-certificates.sh", "/tls",
+                CLUSTER_ADMIN);
+        assertThat(command.subList(4, command.size())).containsExactlyElementsOf(CLUSTER_NODES);
+        assertThat(Repository.exists("deploy/cluster/make-certificates.sh")).isTrue();
+        assertThat(mounts("cluster-certificates")).containsEntry("/tls", "cluster-tls");
+    }
+
+    @Test
+    void scrapesTheClusterOverHttpsWithTheOperatorsCertificate() {
+        final Map<String, Object> job = list(Repository.yaml("deploy/monitoring/prometheus.yml").get("scrape_configs")).stream()
+                .map(Repository::map).filter(scrape -> "nifi-cluster".equals(scrape.get("job_name"))).findFirst().orElseThrow();
+        assertThat(job.get("scheme")).isEqualTo("https");
+        final Map<String, Object> tls = map(job.get("tls_config"));
+        assertThat(tls).doesNotContainKey("insecure_skip_verify")
+                .containsEntry("ca_file", "/cluster-tls/ca.pem")
+                .containsEntry("cert_file", "/cluster-tls/" + CLUSTER_ADMIN + "-key-and-chain.pem")
+                .containsEntry("key_file", "/cluster-tls/" + CLUSTER_ADMIN + "-key-and-chain.pem");
+        assertThat(mounts("prometheus")).containsEntry("/cluster-tls", "cluster-tls");
+        final List<Object> targets = list(map(list(job.get("static_configs")).getFirst()).get("targets"));
+        assertThat(targets).containsExactlyElementsOf(CLUSTER_NODES.stream().map(node -> node + ":8443").toList());
     }
 
     @Test

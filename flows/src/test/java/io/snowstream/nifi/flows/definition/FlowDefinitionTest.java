@@ -148,6 +148,27 @@ class FlowDefinitionTest {
         }
     }
 
+    /**
+     * In a cluster the generator runs on the primary node only (so that no two nodes issue the same customer id), and
+     * what it emits is dealt round robin to every node; everything downstream stays on the node that holds it, so a
+     * node that stored an object also announces it. Uncompressed: the nodes share a fast network and CPU is scarcer.
+     */
+    @Test
+    void inAClusterThePrimaryOnlyGeneratorsOutputIsDealtToEveryNodeAndNothingElseMoves() {
+        final Map<String, VersionedProcessor> processors = processorsById();
+        assertThat(processors.values()).allSatisfy(processor -> assertThat(processor.getExecutionNode())
+                .as("execution node of %s", processor.getName())
+                .isEqualTo(processor.getName().equals(CustomerStreamFlow.GENERATE) ? "PRIMARY" : "ALL"));
+        for (final VersionedConnection connection : group.getConnections()) {
+            final String source = processors.get(connection.getSource().getId()).getName();
+            assertThat(connection.getLoadBalanceStrategy()).as("load balancing of %s %s", source,
+                            connection.getSelectedRelationships())
+                    .isEqualTo(source.equals(CustomerStreamFlow.GENERATE) ? "ROUND_ROBIN" : "DO_NOT_LOAD_BALANCE");
+            assertThat(connection.getLoadBalanceCompression()).isEqualTo("DO_NOT_COMPRESS");
+            assertThat(connection.getPartitioningAttribute()).isEmpty();
+        }
+    }
+
     @Test
     void everyRelationshipIsConnectedOrAutoTerminatedAndRetriesUseNiFisSettings() {
         for (final VersionedProcessor processor : group.getProcessors()) {
