@@ -3,7 +3,8 @@
 # keystore per node (key certified by the CA for TLS server and client authentication, valid for the node's host name,
 # localhost and 127.0.0.1), one truststore holding only the CA's certificate, and the operator's client certificate
 # (a PKCS12 for a browser and curl, and a PEM of key and chain for Prometheus and curl). Every store has one random
-# password, kept in DIRECTORY/store-password.
+# password, kept in DIRECTORY/store-password. Also one sensitive-properties key for every node
+# (DIRECTORY/sensitive-properties-key: NiFi generates none for a cluster node, and the nodes' keys must agree).
 #
 # Usage: make-certificates.sh DIRECTORY ADMIN_NAME NODE_HOST...
 #   docker compose --profile cluster runs it once (the cluster-certificates service); safe to re-run: what exists is
@@ -26,6 +27,9 @@ if [ ! -s store-password ]; then
     head -c 18 /dev/urandom | base64 | tr '/+' '_-' >store-password
 fi
 STORE_PASSWORD=$(cat store-password)
+if [ ! -s sensitive-properties-key ]; then
+    head -c 18 /dev/urandom | base64 | tr '/+' '_-' >sensitive-properties-key
+fi
 export STORE_PASSWORD
 
 # keytool with the store password from the environment, never on the command line
@@ -69,7 +73,7 @@ if [ -n "${SNOWSTREAM_TLS_NODE_OWNER:-}" ]; then
     for node in "$@"; do
         chown "$SNOWSTREAM_TLS_NODE_OWNER" "$node.p12"
     done
-    chown "$SNOWSTREAM_TLS_NODE_OWNER" store-password
+    chown "$SNOWSTREAM_TLS_NODE_OWNER" store-password sensitive-properties-key
     chmod 755 .
 fi
 if [ -n "${SNOWSTREAM_TLS_METRICS_OWNER:-}" ]; then

@@ -47,6 +47,11 @@ say "$(basename "${built_nars[0]}") placed in $autoload_dir"
 # (the first start of the node's conf volume: NiFi reads them only when it creates authorizations.xml).
 if [ -n "${SNOWSTREAM_CLUSTER_TLS_DIR:-}" ]; then
     KEYSTORE_PASSWORD=$(cat "$SNOWSTREAM_CLUSTER_TLS_DIR/store-password")
+    if [ -z "${NIFI_SENSITIVE_PROPS_KEY:-}" ]; then
+        # the same key on every node, generated once with the certificates (none chosen in .env)
+        NIFI_SENSITIVE_PROPS_KEY=$(cat "$SNOWSTREAM_CLUSTER_TLS_DIR/sensitive-properties-key")
+        export NIFI_SENSITIVE_PROPS_KEY
+    fi
     TRUSTSTORE_PASSWORD=$KEYSTORE_PASSWORD
     export KEYSTORE_PASSWORD TRUSTSTORE_PASSWORD
     authorizers="$NIFI_HOME/conf/authorizers.xml"

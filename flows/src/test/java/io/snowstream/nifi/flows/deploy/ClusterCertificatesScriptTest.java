@@ -39,6 +39,9 @@ class ClusterCertificatesScriptTest {
         final char[] password = Files.readString(directory.resolve("store-password")).trim().toCharArray();
         assertThat(password).hasSizeGreaterThanOrEqualTo(20);
         assertThat(run.output()).doesNotContain(new String(password));
+        final String sensitivePropertiesKey = Files.readString(directory.resolve("sensitive-properties-key")).trim();
+        assertThat(sensitivePropertiesKey).as("one key for every node, which NiFi accepts and start.sh can write")
+                .hasSizeGreaterThanOrEqualTo(12).doesNotContain("|", "&", "\\").isNotEqualTo(new String(password));
 
         final KeyStore truststore = load(directory.resolve("truststore.p12"), password);
         assertThat(Collections.list(truststore.aliases())).hasSize(1);
@@ -72,6 +75,7 @@ class ClusterCertificatesScriptTest {
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(Files.readAllBytes(directory.resolve("nifi-node-1.p12"))).isEqualTo(nodeBefore);
         assertThat(Files.readAllBytes(directory.resolve("ca.pem"))).isEqualTo(caBefore);
+        assertThat(Files.readString(directory.resolve("sensitive-properties-key")).trim()).isEqualTo(sensitivePropertiesKey);
     }
 
     @Test
