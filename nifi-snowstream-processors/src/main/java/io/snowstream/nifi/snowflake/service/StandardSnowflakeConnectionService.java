@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.snowstream.nifi.snowflake.auth.KeyPairJwt;
 import io.snowstream.nifi.snowflake.auth.PrivateKeys;
-import net.snowflake.client.api.driver.SnowflakeDriver;
+import net.snowflake.client.jdbc.SnowflakeDriver;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.lifecycle.OnDisabled;
@@ -270,8 +270,6 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         driverProperties.put("loginTimeout", String.valueOf(Math.max(1, loginTimeout.toSeconds())));
         driverProperties.put("networkTimeout", String.valueOf(requestTimeout.toMillis()));
         driverProperties.put("maxHttpRetries", context.getProperty(MAX_HTTP_RETRIES).getValue());
-        // without it every login probes cloud metadata endpoints, which stalls outside the cloud
-        driverProperties.put("disablePlatformDetection", "true");
 
         final HikariConfig config = new HikariConfig();
         config.setPoolName("snowflake-" + getIdentifier());
