@@ -12,8 +12,8 @@ import org.apache.nifi.annotation.lifecycle.OnEnabled;
 import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
-import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.components.Validator;
 import org.apache.nifi.controller.AbstractControllerService;
 import org.apache.nifi.controller.ConfigurationContext;
 import org.apache.nifi.expression.ExpressionLanguageScope;
@@ -34,8 +34,6 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -128,12 +126,29 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
             .build();
 
+    /**
+     * The one-key rule sits on Authentication Method, which always has a value, rather than in customValidate: NiFi
+     * calls customValidate only once every property is valid, so a user would learn that the key is missing last.
+     */
+    private static final Validator ONE_KEY_SOURCE = (subject, input, context) -> {
+        final boolean keyPair = AuthenticationMethod.KEY_PAIR.getValue().equals(input);
+        // qualified: the key properties are declared further down, as they depend on this one
+        final boolean inline = context.getProperty(StandardSnowflakeConnectionService.PRIVATE_KEY).isSet();
+        final boolean file = context.getProperty(StandardSnowflakeConnectionService.PRIVATE_KEY_FILE).isSet();
+        final String explanation = !keyPair || inline != file ? null : inline
+                ? "Key Pair takes the key from one place: set Private Key or Private Key File, not both"
+                : "Key Pair needs the private key: set Private Key (the PEM text) or Private Key File (its path)";
+        return new ValidationResult.Builder().subject(subject).input(input).valid(explanation == null)
+                .explanation(explanation).build();
+    };
+
     public static final PropertyDescriptor AUTHENTICATION_METHOD = new PropertyDescriptor.Builder()
             .name("Authentication Method")
             .description("How the user proves its identity.")
             .required(true)
             .allowableValues(AuthenticationMethod.class)
             .defaultValue(AuthenticationMethod.KEY_PAIR)
+            .addValidator(ONE_KEY_SOURCE)
             .build();
 
     public static final PropertyDescriptor PRIVATE_KEY = new PropertyDescriptor.Builder()
@@ -224,21 +239,6 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
         return PROPERTY_DESCRIPTORS;
-    }
-
-    @Override
-    protected Collection<ValidationResult> customValidate(final ValidationContext context) {
-        final List<ValidationResult> results = new ArrayList<>();
-        if (context.getProperty(AUTHENTICATION_METHOD).asAllowableValue(AuthenticationMethod.class)
-                == AuthenticationMethod.KEY_PAIR) {
-            final boolean inline = context.getProperty(PRIVATE_KEY).isSet();
-            final boolean file = context.getProperty(PRIVATE_KEY_FILE).isSet();
-            if (inline == file) {
-                results.add(new ValidationResult.Builder().subject(PRIVATE_KEY.getName()).valid(false)
-                        .explanation("set exactly one of Private Key and Private Key File").build());
-            }
-        }
-        return results;
     }
 
     @OnEnabled

@@ -4,7 +4,10 @@ import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.reporting.InitializationException;
+import org.apache.nifi.util.MockProcessContext;
+import org.apache.nifi.util.MockValidationContext;
 import org.apache.nifi.util.NoOpProcessor;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -83,6 +86,42 @@ class StandardSnowflakeConnectionServiceTest {
         final Path keyFile = Files.writeString(directory.resolve("rsa_key.p8"), TestKeys.privateKeyPem());
         runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, keyFile.toString());
         runner.assertNotValid(service);
+    }
+
+    @Test
+    void aMissingKeyIsReportedAtOnceEvenWhenOtherPropertiesAreInvalid() {
+        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "not an account!");
+        runner.setProperty(service, StandardSnowflakeConnectionService.MAX_POOL_SIZE, "0");
+
+        assertThat(problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("Authentication Method")
+                .contains("Key Pair needs the private key: set Private Key (the PEM text) or Private Key File"))
+            .anySatisfy(problem -> assertThat(problem).startsWith("Account Identifier"))
+            .anySatisfy(problem -> assertThat(problem).startsWith("Max Pool Size"));
+
+        runner.setProperty(service, StandardSnowflakeConnectionService.AUTHENTICATION_METHOD, "PASSWORD");
+        assertThat(problems()).noneSatisfy(problem -> assertThat(problem).contains("Private Key"));
+    }
+
+    @Test
+    void bothKeySourcesAtOnceAreRefusedByName(@TempDir final Path directory) throws IOException {
+        runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
+        final Path keyFile = Files.writeString(directory.resolve("rsa_key.p8"), TestKeys.privateKeyPem());
+        runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, keyFile.toString());
+
+        assertThat(problems()).containsExactly("Authentication Method: Key Pair takes the key from one place: set"
+                + " Private Key or Private Key File, not both");
+    }
+
+    /** What NiFi shows for the service: "subject: explanation" per problem, property validators included. */
+    private List<String> problems() {
+        final MockProcessContext context = (MockProcessContext) runner.getProcessContext();
+        final ValidationContext validationContext = new MockValidationContext(context)
+                .getControllerServiceValidationContext(service);
+        return service.validate(validationContext).stream()
+                .filter(result -> !result.isValid())
+                .map(result -> result.getSubject() + ": " + result.getExplanation())
+                .toList();
     }
 
     @Test
