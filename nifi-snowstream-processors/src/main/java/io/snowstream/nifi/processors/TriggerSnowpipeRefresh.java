@@ -52,6 +52,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.parsedBy;
+
 @Tags({"snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
 @CapabilityDescription("Makes a Snowpipe load the S3 objects that arrive as FlowFiles (s3.bucket, s3.key) and tells"
         + " the flow what became of each file. The objects of one trigger are announced with one call: ALTER PIPE"
@@ -177,29 +179,9 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         }
     }
 
-    private static final Validator IDENTIFIER_VALIDATOR = (subject, input, context) -> {
-        final String value = context.isExpressionLanguageSupported(subject)
-                && context.isExpressionLanguagePresent(input)
-                ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
-        try {
-            SnowflakeIdentifier.parse(value);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(true).build();
-        } catch (final IllegalArgumentException e) {
-            return new ValidationResult.Builder().subject(subject).input(input).valid(false)
-                    .explanation(e.getMessage()).build();
-        }
-    };
+    private static final Validator IDENTIFIER_VALIDATOR = parsedBy(SnowflakeIdentifier::parse);
 
-    private static final Validator STAGE_LOCATION_VALIDATOR = (subject, input, context) -> {
-        final String value = context.newPropertyValue(input).evaluateAttributeExpressions().getValue();
-        try {
-            StageLocation.parse(value);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(true).build();
-        } catch (final IllegalArgumentException e) {
-            return new ValidationResult.Builder().subject(subject).input(input).valid(false)
-                    .explanation(e.getMessage()).build();
-        }
-    };
+    private static final Validator STAGE_LOCATION_VALIDATOR = parsedBy(StageLocation::parse);
 
     public static final PropertyDescriptor CONNECTION_SERVICE = new PropertyDescriptor.Builder()
             .name("Snowflake Connection Service")
@@ -438,8 +420,9 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             return;
         }
         final long start = System.nanoTime();
+        final int calls;
         try {
-            notifier.notify(List.copyOf(toAnnounce.values()));
+            calls = notifier.requestLoad(List.copyOf(toAnnounce.values()));
         } catch (final SnowpipeException e) {
             getLogger().error("Snowpipe {} refused {} files ({})", pipeName, toAnnounce.size(),
                     e.isTransient() ? "will retry" : "routed to failure", e);
@@ -450,6 +433,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         final String requestedAt = Instant.now().toString();
         session.adjustCounter("Files queued", toAnnounce.size(), false);
+        session.adjustCounter("Snowpipe calls", calls, false);
         for (final Map.Entry<FlowFile, String> entry : toAnnounce.entrySet()) {
             final FlowFile flowFile = session.putAllAttributes(entry.getKey(), Map.of(
                     PIPE, pipeName, PATH, entry.getValue(), MODE, notificationMethod.name(),

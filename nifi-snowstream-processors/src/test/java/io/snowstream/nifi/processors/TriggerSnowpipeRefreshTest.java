@@ -95,6 +95,8 @@ class TriggerSnowpipeRefreshTest {
             assertThat(stub.statements()).extracting(SnowflakeStub.Statement::sql).containsExactly(
                     "ALTER PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\" REFRESH PREFIX = '2026/11/23/10/'");
             assertThat(stub.logins()).isEqualTo(1);
+            assertThat(runner.getCounterValue("Snowpipe calls")).isEqualTo(1);
+            assertThat(runner.getCounterValue("Files queued")).isEqualTo(3);
             final MockFlowFile first = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS).getFirst();
             first.assertAttributeEquals("snowpipe.path", "2026/11/23/10/a.csv.gz");
             first.assertAttributeEquals("snowpipe.pipe", "ANALYTICS.RAW.CUSTOMER_PIPE");
