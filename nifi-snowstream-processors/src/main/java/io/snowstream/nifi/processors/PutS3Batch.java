@@ -8,6 +8,7 @@ import io.snowstream.nifi.s3.BatchStats;
 import io.snowstream.nifi.s3.Compression;
 import io.snowstream.nifi.s3.CredentialsSettings;
 import io.snowstream.nifi.s3.CsvStatsScanner;
+import io.snowstream.nifi.s3.HttpProxy;
 import io.snowstream.nifi.s3.ObjectKeys;
 import io.snowstream.nifi.s3.ObjectTarget;
 import io.snowstream.nifi.s3.RetryPolicy;
@@ -16,6 +17,7 @@ import io.snowstream.nifi.s3.S3ConnectionSettings;
 import io.snowstream.nifi.s3.S3ObjectUpload;
 import io.snowstream.nifi.s3.S3UploadException;
 import io.snowstream.nifi.s3.ServerSideEncryption;
+import io.snowstream.nifi.s3.TlsTrust;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -48,11 +50,15 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.MissingFlowFileException;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.proxy.ProxyConfiguration;
+import org.apache.nifi.proxy.ProxySpec;
+import org.apache.nifi.ssl.SSLContextProvider;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -266,6 +272,20 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .addValidator(StandardValidators.createTimePeriodValidator(1, TimeUnit.SECONDS, 1, TimeUnit.HOURS))
             .build();
 
+    /** An HTTP proxy, with or without credentials; as for PutS3Object, SOCKS is not offered. */
+    private static final ProxySpec[] PROXY_SPECS = {ProxySpec.HTTP_AUTH};
+
+    static final PropertyDescriptor PROXY_CONFIGURATION_SERVICE = ProxyConfiguration.createProxyConfigPropertyDescriptor(PROXY_SPECS);
+
+    static final PropertyDescriptor SSL_CONTEXT_SERVICE = new PropertyDescriptor.Builder()
+            .name("SSL Context Service")
+            .description("Whom to trust for https, in place of the JVM's default certificate authorities: for an "
+                    + "S3-compatible store or a VPC endpoint behind a private CA; with a key store, also the client "
+                    + "certificate to present. Applies to STS too.")
+            .required(false)
+            .identifiesControllerService(SSLContextProvider.class)
+            .build();
+
     static final PropertyDescriptor MAX_BATCH_RECORDS = new PropertyDescriptor.Builder()
             .name("Max Batch Records")
             .description("The most records in one object, counted from the inputs' record.count attributes (an input "
@@ -393,9 +413,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             BUCKET, OBJECT_KEY, REGION, CREDENTIALS_SOURCE, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
             ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_SESSION_NAME, ENDPOINT_OVERRIDE, PATH_STYLE_ACCESS,
-            COMMUNICATIONS_TIMEOUT, MAX_BATCH_RECORDS, MAX_BATCH_SIZE, MAX_BATCH_FLOWFILES, MAX_BATCH_AGE, COMPRESSION,
-            MULTIPART_THRESHOLD, MULTIPART_PART_SIZE, STORAGE_CLASS, SERVER_SIDE_ENCRYPTION, KMS_KEY_ID, SOURCE_NAME,
-            MAX_ATTEMPTS, INITIAL_RETRY_DELAY);
+            COMMUNICATIONS_TIMEOUT, PROXY_CONFIGURATION_SERVICE, SSL_CONTEXT_SERVICE, MAX_BATCH_RECORDS, MAX_BATCH_SIZE,
+            MAX_BATCH_FLOWFILES, MAX_BATCH_AGE, COMPRESSION, MULTIPART_THRESHOLD, MULTIPART_PART_SIZE, STORAGE_CLASS,
+            SERVER_SIDE_ENCRYPTION, KMS_KEY_ID, SOURCE_NAME, MAX_ATTEMPTS, INITIAL_RETRY_DELAY);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
@@ -443,6 +463,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         if (threshold > MAX_BUFFER_BYTES) {
             results.add(invalid(MULTIPART_THRESHOLD, "must be at most 2 GB"));
         }
+        ProxyConfiguration.validateProxySpec(context, results, PROXY_SPECS);
         return results;
     }
 
@@ -572,13 +593,21 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                 final S3UploadException failure = S3UploadException.of("HeadBucket " + bucket, e);
                 verificationLogger.error("Cannot access bucket {}", bucket, e);
                 results.add(result("Access bucket", Outcome.FAILED, failure.getMessage()
-                        + describeStatus(failure)));
+                        + describeStatus(failure) + (failure.statusCode() == 403 ? headBucketDenied(bucket) : "")));
             }
         } catch (final RuntimeException e) {
             verificationLogger.error("Cannot create S3 client", e);
             results.add(result("Create S3 client", Outcome.FAILED, "Cannot create S3 client: " + e.getMessage()));
         }
         return results;
+    }
+
+    /** HeadBucket is authorized by a permission that uploading never needs, so a denial proves little about uploads. */
+    private static String headBucketDenied(final String bucket) {
+        return ". Verify asks S3 about the bucket with HeadBucket, which needs s3:ListBucket on arn:aws:s3:::" + bucket
+                + " (without an s3:prefix condition, since HeadBucket names no prefix). Uploads need only s3:PutObject"
+                + " on the object keys, so they may still succeed: grant s3:ListBucket to verify from here, or check"
+                + " with a first upload.";
     }
 
     private static String describeStatus(final S3UploadException failure) {
@@ -928,7 +957,22 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                 endpoint == null ? null : URI.create(endpoint),
                 context.getProperty(PATH_STYLE_ACCESS).asBoolean(),
                 Duration.ofMillis(context.getProperty(COMMUNICATIONS_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS)),
-                credentials);
+                credentials, httpProxy(context), tlsTrust(context));
+    }
+
+    private static HttpProxy httpProxy(final ProcessContext context) {
+        final ProxyConfiguration proxy = ProxyConfiguration.getConfiguration(context);
+        if (proxy.getProxyType() != Proxy.Type.HTTP) {
+            return null;
+        }
+        return new HttpProxy(proxy.getProxyServerHost(), proxy.getProxyServerPort(),
+                proxy.hasCredential() ? proxy.getProxyUserName() : null,
+                proxy.hasCredential() ? proxy.getProxyUserPassword() : null);
+    }
+
+    private static TlsTrust tlsTrust(final ProcessContext context) {
+        final SSLContextProvider provider = context.getProperty(SSL_CONTEXT_SERVICE).asControllerService(SSLContextProvider.class);
+        return provider == null ? null : new TlsTrust(provider.createTrustManager(), provider.createKeyManager().orElse(null));
     }
 
     private static String[] storageClasses() {

@@ -513,6 +513,22 @@ class PutS3BatchTest {
     }
 
     @Test
+    void verifyExplainsTheListBucketPermissionWhenHeadBucketIsDenied() {
+        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
+        proxy.fail(request -> request.method().equals("HEAD"), 1, 403, "AccessDenied");
+        final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
+
+        final List<ConfigVerificationResult> denied = processor.verify(runner.getProcessContext(),
+                new MockComponentLog("verify", processor), Map.of());
+
+        assertThat(denied).filteredOn(result -> result.getOutcome() == Outcome.FAILED).singleElement()
+                .satisfies(result -> assertThat(result.getExplanation())
+                        .contains("HTTP 403")
+                        .contains("s3:ListBucket on arn:aws:s3:::" + bucket)
+                        .contains("Uploads need only s3:PutObject"));
+    }
+
+    @Test
     void partSizeBelowTheS3MinimumIsInvalid() {
         runner.setProperty(PutS3Batch.MULTIPART_PART_SIZE, "1 MB");
         runner.assertNotValid();
