@@ -32,7 +32,11 @@ class NarPackagingIT {
     private static final Path SERVICES = Path.of(System.getProperty("processors.services"));
     private static final Path PARENT_NAR = Path.of(System.getProperty("parent.nar.file"));
     private static final String BUNDLED = "META-INF/bundled-dependencies/";
-    private static final long MAX_NAR_BYTES = 40L * 1024 * 1024;
+    /**
+     * 42.0 MB when this was written, 7.3 MB of it zstd-jni (the driver's result reader loads it) and 1 MB the AWS SDK
+     * v1 core (its proxy route planner): the ceiling catches growth, with under a megabyte of room.
+     */
+    private static final long MAX_NAR_BYTES = 41L * 1024 * 1024;
     private static final Pattern VERSION_START = Pattern.compile("-\\d+(\\.[^-]*)*(-[A-Za-z0-9.]+)?\\.jar$");
 
     /**
@@ -110,13 +114,15 @@ class NarPackagingIT {
     void bundlesNoCloudStorageSdkOfTheDriverNorTheFatDriver() throws IOException {
         final List<String> bundled = bundledJars(NAR);
 
-        // the driver's PUT/GET stage transfers are never used: their AWS SDK v1, Azure and Google Cloud clients stay out
-        assertThat(bundled).noneMatch(name -> name.startsWith("aws-java-sdk-") || name.startsWith("azure-")
-            || name.startsWith("google-cloud-") || name.startsWith("grpc-") || name.startsWith("snowflake-jdbc-4"));
+        // the driver's PUT/GET stage transfers are never used: their S3, KMS, Azure and Google Cloud clients stay out
+        // (the AWS SDK v1 core stays: the driver's proxy route planner is one of its classes)
+        assertThat(bundled).noneMatch(name -> name.startsWith("aws-java-sdk-s3") || name.startsWith("aws-java-sdk-kms")
+            || name.startsWith("azure-") || name.startsWith("google-cloud-") || name.startsWith("grpc-")
+            || name.startsWith("snowflake-jdbc-4"));
     }
 
     @Test
-    void staysWithinFortyMegabytes() throws IOException {
+    void staysWithinItsSizeCeiling() throws IOException {
         assertThat(Files.size(NAR)).isLessThanOrEqualTo(MAX_NAR_BYTES);
     }
 
