@@ -63,7 +63,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -347,12 +346,32 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
             .build();
 
+    /*
+     * Only classes whose objects can be read at once: Snowpipe cannot load from GLACIER or DEEP_ARCHIVE (a restore
+     * first), and SNOW, OUTPOSTS, EXPRESS_ONEZONE and FSX_OPENZFS are not S3 buckets a Snowflake stage can name.
+     */
+    static final AllowableValue STORAGE_STANDARD = new AllowableValue(StorageClass.STANDARD.toString(), "Standard",
+            "Frequently read data, stored across three or more Availability Zones. The right class when Snowpipe loads "
+                    + "each object once within minutes.");
+    static final AllowableValue STORAGE_INTELLIGENT_TIERING = new AllowableValue(StorageClass.INTELLIGENT_TIERING.toString(),
+            "Intelligent-Tiering", "S3 moves objects not read for 30 days to a cheaper tier, for a monitoring fee per "
+                    + "object. Snowpipe can read the automatic tiers; do not enable the optional archive tiers on the bucket.");
+    static final AllowableValue STORAGE_STANDARD_IA = new AllowableValue(StorageClass.STANDARD_IA.toString(),
+            "Standard-Infrequent Access", "Cheaper storage, a retrieval fee per GB read and a 30-day minimum: for objects "
+                    + "kept long after Snowpipe loaded them once.");
+    static final AllowableValue STORAGE_ONEZONE_IA = new AllowableValue(StorageClass.ONEZONE_IA.toString(),
+            "One Zone-Infrequent Access", "As Standard-IA, in a single Availability Zone: cheaper, lost if that zone is.");
+    static final AllowableValue STORAGE_GLACIER_IR = new AllowableValue(StorageClass.GLACIER_IR.toString(),
+            "Glacier Instant Retrieval", "Archive pricing with millisecond reads (unlike Glacier Flexible Retrieval and "
+                    + "Deep Archive, which Snowpipe cannot read); higher retrieval fees and a 90-day minimum.");
+
     static final PropertyDescriptor STORAGE_CLASS = new PropertyDescriptor.Builder()
             .name("Storage Class")
-            .description("The S3 storage class of the objects. Snowpipe cannot read archive classes (GLACIER, DEEP_ARCHIVE).")
+            .description("The S3 storage class of the objects; only classes Snowpipe can read at once are offered.")
             .required(true)
-            .allowableValues(storageClasses())
-            .defaultValue(StorageClass.STANDARD.toString())
+            .allowableValues(STORAGE_STANDARD, STORAGE_INTELLIGENT_TIERING, STORAGE_STANDARD_IA, STORAGE_ONEZONE_IA,
+                    STORAGE_GLACIER_IR)
+            .defaultValue(STORAGE_STANDARD)
             .build();
 
     static final PropertyDescriptor SERVER_SIDE_ENCRYPTION = new PropertyDescriptor.Builder()
@@ -973,12 +992,5 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static TlsTrust tlsTrust(final ProcessContext context) {
         final SSLContextProvider provider = context.getProperty(SSL_CONTEXT_SERVICE).asControllerService(SSLContextProvider.class);
         return provider == null ? null : new TlsTrust(provider.createTrustManager(), provider.createKeyManager().orElse(null));
-    }
-
-    private static String[] storageClasses() {
-        return Arrays.stream(StorageClass.values())
-                .filter(storageClass -> storageClass != StorageClass.UNKNOWN_TO_SDK_VERSION)
-                .map(StorageClass::toString)
-                .toArray(String[]::new);
     }
 }

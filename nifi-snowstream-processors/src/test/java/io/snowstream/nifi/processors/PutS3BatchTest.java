@@ -4,8 +4,10 @@ import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockComponentLog;
@@ -526,6 +528,19 @@ class PutS3BatchTest {
                         .contains("HTTP 403")
                         .contains("s3:ListBucket on arn:aws:s3:::" + bucket)
                         .contains("Uploads need only s3:PutObject"));
+    }
+
+    @Test
+    void offersOnlyStorageClassesSnowpipeCanReadEachDescribed() {
+        final PropertyDescriptor storageClass = runner.getProcessor().getPropertyDescriptor(PutS3Batch.STORAGE_CLASS.getName());
+
+        assertThat(storageClass.getAllowableValues()).extracting(AllowableValue::getValue).containsExactly(
+                "STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR");
+        assertThat(storageClass.getAllowableValues()).allSatisfy(value -> assertThat(value.getDescription()).hasSizeGreaterThan(40));
+        runner.setProperty(PutS3Batch.STORAGE_CLASS, "GLACIER");
+        runner.assertNotValid();
+        runner.setProperty(PutS3Batch.STORAGE_CLASS, "DEEP_ARCHIVE");
+        runner.assertNotValid();
     }
 
     @Test
