@@ -78,6 +78,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
 @CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
@@ -603,20 +604,20 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         final List<ConfigVerificationResult> results = new ArrayList<>();
         final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(attributes).getValue();
         try (S3Connection verifying = S3Connection.open(connectionSettings(context))) {
-            results.add(result("Create S3 client", Outcome.SUCCESSFUL, "Client created for region "
+            results.add(step("Create S3 client", Outcome.SUCCESSFUL, "Client created for region "
                     + context.getProperty(REGION).evaluateAttributeExpressions().getValue()));
             try {
                 verifying.client().headBucket(HeadBucketRequest.builder().bucket(bucket).build());
-                results.add(result("Access bucket", Outcome.SUCCESSFUL, "Bucket " + bucket + " exists and the credentials can reach it"));
+                results.add(step("Access bucket", Outcome.SUCCESSFUL, "Bucket " + bucket + " exists and the credentials can reach it"));
             } catch (final RuntimeException e) {
                 final S3UploadException failure = S3UploadException.of("HeadBucket " + bucket, e);
                 verificationLogger.error("Cannot access bucket {}", bucket, e);
-                results.add(result("Access bucket", Outcome.FAILED, failure.getMessage()
+                results.add(step("Access bucket", Outcome.FAILED, failure.getMessage()
                         + describeStatus(failure) + (failure.statusCode() == 403 ? headBucketDenied(bucket) : "")));
             }
         } catch (final RuntimeException e) {
             verificationLogger.error("Cannot create S3 client", e);
-            results.add(result("Create S3 client", Outcome.FAILED, "Cannot create S3 client: " + e.getMessage()));
+            results.add(step("Create S3 client", Outcome.FAILED, "Cannot create S3 client: " + e.getMessage()));
         }
         return results;
     }
@@ -632,10 +633,6 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static String describeStatus(final S3UploadException failure) {
         return failure.statusCode() == S3UploadException.NO_STATUS ? ""
                 : " (HTTP " + failure.statusCode() + ", " + failure.errorCode() + ")";
-    }
-
-    private static ConfigVerificationResult result(final String step, final Outcome outcome, final String explanation) {
-        return new ConfigVerificationResult.Builder().verificationStepName(step).outcome(outcome).explanation(explanation).build();
     }
 
     /**

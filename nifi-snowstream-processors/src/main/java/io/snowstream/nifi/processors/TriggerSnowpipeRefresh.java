@@ -64,6 +64,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.parsedBy;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
 @CapabilityDescription("Makes a Snowpipe load the S3 objects that arrive as FlowFiles (s3.bucket, s3.key) and tells"
@@ -360,16 +361,24 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         return context.getControllerServiceLookup().isControllerServiceEnabled(service);
     }
 
+    private static QualifiedName pipe(final ProcessContext context) {
+        return QualifiedName.parse(context.getProperty(DATABASE).evaluateAttributeExpressions().getValue(),
+                context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue(),
+                context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
+    }
+
+    private static StageLocation stageLocation(final ProcessContext context) {
+        return StageLocation.parse(context.getProperty(STAGE_LOCATION).evaluateAttributeExpressions().getValue());
+    }
+
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
         final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
                 .asControllerService(SnowflakeConnectionService.class);
         final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
         final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
-        final QualifiedName pipe = QualifiedName.parse(database, schema,
-                context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
-        stageLocation = StageLocation.parse(context.getProperty(STAGE_LOCATION).evaluateAttributeExpressions()
-                .getValue());
+        final QualifiedName pipe = pipe(context);
+        stageLocation = stageLocation(context);
         pipeName = pipe.toCanonical();
         transitUri = "snowflake://" + service.getAccount() + '/' + pipeName;
         notificationMethod = context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
@@ -407,10 +416,8 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
                 .asControllerService(SnowflakeConnectionService.class);
         final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
         final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
-        final QualifiedName pipe = QualifiedName.parse(database, schema,
-                context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
-        final StageLocation configured = StageLocation.parse(context.getProperty(STAGE_LOCATION)
-                .evaluateAttributeExpressions().getValue());
+        final QualifiedName pipe = pipe(context);
+        final StageLocation configured = stageLocation(context);
 
         final String stage;
         try (Connection connection = service.getConnection(); Statement statement = connection.createStatement()) {
@@ -533,11 +540,6 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
     private static SnowpipeRestApi restApi(final SnowflakeConnectionService service, final QualifiedName pipe) {
         return new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe, service::getRestToken,
                 service.getRequestTimeout());
-    }
-
-    private static ConfigVerificationResult step(final String name, final Outcome outcome, final String explanation) {
-        return new ConfigVerificationResult.Builder().verificationStepName(name).outcome(outcome)
-                .explanation(explanation).build();
     }
 
     @Override

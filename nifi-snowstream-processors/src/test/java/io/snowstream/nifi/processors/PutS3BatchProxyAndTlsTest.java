@@ -3,9 +3,9 @@ package io.snowstream.nifi.processors;
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.s3.ForwardProxy;
 import io.snowstream.nifi.s3.S3MockServer;
+import io.snowstream.nifi.s3.StaticProxyService;
 import org.apache.nifi.controller.AbstractControllerService;
 import org.apache.nifi.proxy.ProxyConfiguration;
-import org.apache.nifi.proxy.ProxyConfigurationService;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.ssl.SSLContextProvider;
 import org.apache.nifi.util.MockFlowFile;
@@ -132,24 +132,17 @@ class PutS3BatchProxyAndTlsTest {
         socks.setProxyType(Proxy.Type.SOCKS);
         socks.setProxyServerHost(proxy.host());
         socks.setProxyServerPort(proxy.port());
-        addProxyService(socks);
+        addProxyService(new StaticProxyService(socks));
 
         assertThat(ValidationMessages.of(runner)).anyMatch(message -> message.contains("SOCKS"));
     }
 
     private void useProxy(final String user, final String password) throws InitializationException {
-        final ProxyConfiguration configuration = new ProxyConfiguration();
-        configuration.setProxyType(Proxy.Type.HTTP);
-        configuration.setProxyServerHost(proxy.host());
-        configuration.setProxyServerPort(proxy.port());
-        configuration.setProxyUserName(user);
-        configuration.setProxyUserPassword(password);
-        addProxyService(configuration);
+        addProxyService(StaticProxyService.http(proxy.host(), proxy.port(), user, password));
         runner.assertValid();
     }
 
-    private void addProxyService(final ProxyConfiguration configuration) throws InitializationException {
-        final StaticProxyService service = new StaticProxyService(configuration);
+    private void addProxyService(final StaticProxyService service) throws InitializationException {
         runner.addControllerService("proxy", service);
         runner.enableControllerService(service);
         runner.setProperty(PutS3Batch.PROXY_CONFIGURATION_SERVICE, "proxy");
@@ -201,20 +194,6 @@ class PutS3BatchProxyAndTlsTest {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
-        }
-    }
-
-    /** NiFi's Proxy Configuration Service interface, answering one fixed configuration. */
-    private static final class StaticProxyService extends AbstractControllerService implements ProxyConfigurationService {
-        private final ProxyConfiguration configuration;
-
-        StaticProxyService(final ProxyConfiguration configuration) {
-            this.configuration = configuration;
-        }
-
-        @Override
-        public ProxyConfiguration getConfiguration() {
-            return configuration;
         }
     }
 

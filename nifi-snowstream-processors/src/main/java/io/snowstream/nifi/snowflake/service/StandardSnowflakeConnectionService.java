@@ -62,6 +62,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
 @CapabilityDescription("Connects to one Snowflake account as one user: pooled JDBC connections through the Snowflake"
@@ -498,11 +499,6 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             results.add(step(name, Outcome.SKIPPED, "Not checked: " + reason));
         }
         return results;
-    }
-
-    private static ConfigVerificationResult step(final String name, final Outcome outcome, final String explanation) {
-        return new ConfigVerificationResult.Builder().verificationStepName(name).outcome(outcome)
-                .explanation(explanation).build();
     }
 
     private static PrivateKey readPrivateKey(final PropertyContext context) throws InitializationException {

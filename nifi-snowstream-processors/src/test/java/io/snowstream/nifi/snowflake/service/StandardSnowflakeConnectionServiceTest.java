@@ -1,6 +1,7 @@
 package io.snowstream.nifi.snowflake.service;
 
 import io.snowstream.nifi.s3.ForwardProxy;
+import io.snowstream.nifi.s3.StaticProxyService;
 import io.snowstream.nifi.snowflake.QualifiedName;
 import io.snowstream.nifi.snowflake.auth.PrivateKeys;
 import io.snowstream.nifi.snowflake.pipe.SnowpipeRestApi;
@@ -13,8 +14,6 @@ import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.controller.AbstractControllerService;
 import org.apache.nifi.key.service.api.PrivateKeyService;
-import org.apache.nifi.proxy.ProxyConfiguration;
-import org.apache.nifi.proxy.ProxyConfigurationService;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.MockValidationContext;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Proxy;
 import java.security.PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,13 +193,8 @@ class StandardSnowflakeConnectionServiceTest {
     @Test
     void sessionsAndTheRestApiGoThroughTheProxyService() throws Exception {
         try (ForwardProxy proxy = new ForwardProxy("proxy-user", "proxy-Passw0rd")) {
-            final ProxyConfiguration configuration = new ProxyConfiguration();
-            configuration.setProxyType(Proxy.Type.HTTP);
-            configuration.setProxyServerHost(proxy.host());
-            configuration.setProxyServerPort(proxy.port());
-            configuration.setProxyUserName("proxy-user");
-            configuration.setProxyUserPassword("proxy-Passw0rd");
-            final StaticProxyService proxyService = new StaticProxyService(configuration);
+            final StaticProxyService proxyService = StaticProxyService.http(proxy.host(), proxy.port(), "proxy-user",
+                    "proxy-Passw0rd");
             runner.addControllerService("proxy", proxyService);
             runner.enableControllerService(proxyService);
             runner.setProperty(service, StandardSnowflakeConnectionService.PROXY_CONFIGURATION_SERVICE, "proxy");
@@ -248,20 +241,6 @@ class StandardSnowflakeConnectionServiceTest {
         @Override
         public PrivateKey getPrivateKey() {
             return PrivateKeys.read(TestKeys.privateKeyPem(), null);
-        }
-    }
-
-    /** NiFi's Proxy Configuration Service interface, answering one fixed configuration. */
-    private static final class StaticProxyService extends AbstractControllerService implements ProxyConfigurationService {
-        private final ProxyConfiguration configuration;
-
-        StaticProxyService(final ProxyConfiguration configuration) {
-            this.configuration = configuration;
-        }
-
-        @Override
-        public ProxyConfiguration getConfiguration() {
-            return configuration;
         }
     }
 
