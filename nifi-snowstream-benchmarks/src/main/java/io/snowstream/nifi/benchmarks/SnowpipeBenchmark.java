@@ -168,7 +168,7 @@ public final class SnowpipeBenchmark {
 
     private static void insertPerFile(final SnowpipeRestApi rest) throws SnowpipeException {
         for (int i = 0; i < FILES; i++) {
-            rest.notify(List.of(path(i)));
+            rest.requestLoad(List.of(path(i)));
         }
     }
 

@@ -8,6 +8,7 @@ import io.snowstream.nifi.s3.BatchStats;
 import io.snowstream.nifi.s3.Compression;
 import io.snowstream.nifi.s3.CredentialsSettings;
 import io.snowstream.nifi.s3.CsvStatsScanner;
+import io.snowstream.nifi.s3.HttpProxy;
 import io.snowstream.nifi.s3.ObjectKeys;
 import io.snowstream.nifi.s3.ObjectTarget;
 import io.snowstream.nifi.s3.RetryPolicy;
@@ -16,6 +17,7 @@ import io.snowstream.nifi.s3.S3ConnectionSettings;
 import io.snowstream.nifi.s3.S3ObjectUpload;
 import io.snowstream.nifi.s3.S3UploadException;
 import io.snowstream.nifi.s3.ServerSideEncryption;
+import io.snowstream.nifi.s3.TlsTrust;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -48,16 +50,19 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.MissingFlowFileException;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.proxy.ProxyConfiguration;
+import org.apache.nifi.proxy.ProxySpec;
+import org.apache.nifi.ssl.SSLContextProvider;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,6 +78,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowstream", "amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
 @CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
@@ -266,6 +272,20 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .addValidator(StandardValidators.createTimePeriodValidator(1, TimeUnit.SECONDS, 1, TimeUnit.HOURS))
             .build();
 
+    /** An HTTP proxy, with or without credentials; as for PutS3Object, SOCKS is not offered. */
+    private static final ProxySpec[] PROXY_SPECS = {ProxySpec.HTTP_AUTH};
+
+    static final PropertyDescriptor PROXY_CONFIGURATION_SERVICE = ProxyConfiguration.createProxyConfigPropertyDescriptor(PROXY_SPECS);
+
+    static final PropertyDescriptor SSL_CONTEXT_SERVICE = new PropertyDescriptor.Builder()
+            .name("SSL Context Service")
+            .description("Whom to trust for https, in place of the JVM's default certificate authorities: for an "
+                    + "S3-compatible store or a VPC endpoint behind a private CA; with a key store, also the client "
+                    + "certificate to present. Applies to STS too.")
+            .required(false)
+            .identifiesControllerService(SSLContextProvider.class)
+            .build();
+
     static final PropertyDescriptor MAX_BATCH_RECORDS = new PropertyDescriptor.Builder()
             .name("Max Batch Records")
             .description("The most records in one object, counted from the inputs' record.count attributes (an input "
@@ -327,12 +347,32 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
             .build();
 
+    /*
+     * Only classes whose objects can be read at once: Snowpipe cannot load from GLACIER or DEEP_ARCHIVE (a restore
+     * first), and SNOW, OUTPOSTS, EXPRESS_ONEZONE and FSX_OPENZFS are not S3 buckets a Snowflake stage can name.
+     */
+    static final AllowableValue STORAGE_STANDARD = new AllowableValue(StorageClass.STANDARD.toString(), "Standard",
+            "Frequently read data, stored across three or more Availability Zones. The right class when Snowpipe loads "
+                    + "each object once within minutes.");
+    static final AllowableValue STORAGE_INTELLIGENT_TIERING = new AllowableValue(StorageClass.INTELLIGENT_TIERING.toString(),
+            "Intelligent-Tiering", "S3 moves objects not read for 30 days to a cheaper tier, for a monitoring fee per "
+                    + "object. Snowpipe can read the automatic tiers; do not enable the optional archive tiers on the bucket.");
+    static final AllowableValue STORAGE_STANDARD_IA = new AllowableValue(StorageClass.STANDARD_IA.toString(),
+            "Standard-Infrequent Access", "Cheaper storage, a retrieval fee per GB read and a 30-day minimum: for objects "
+                    + "kept long after Snowpipe loaded them once.");
+    static final AllowableValue STORAGE_ONEZONE_IA = new AllowableValue(StorageClass.ONEZONE_IA.toString(),
+            "One Zone-Infrequent Access", "As Standard-IA, in a single Availability Zone: cheaper, lost if that zone is.");
+    static final AllowableValue STORAGE_GLACIER_IR = new AllowableValue(StorageClass.GLACIER_IR.toString(),
+            "Glacier Instant Retrieval", "Archive pricing with millisecond reads (unlike Glacier Flexible Retrieval and "
+                    + "Deep Archive, which Snowpipe cannot read); higher retrieval fees and a 90-day minimum.");
+
     static final PropertyDescriptor STORAGE_CLASS = new PropertyDescriptor.Builder()
             .name("Storage Class")
-            .description("The S3 storage class of the objects. Snowpipe cannot read archive classes (GLACIER, DEEP_ARCHIVE).")
+            .description("The S3 storage class of the objects; only classes Snowpipe can read at once are offered.")
             .required(true)
-            .allowableValues(storageClasses())
-            .defaultValue(StorageClass.STANDARD.toString())
+            .allowableValues(STORAGE_STANDARD, STORAGE_INTELLIGENT_TIERING, STORAGE_STANDARD_IA, STORAGE_ONEZONE_IA,
+                    STORAGE_GLACIER_IR)
+            .defaultValue(STORAGE_STANDARD)
             .build();
 
     static final PropertyDescriptor SERVER_SIDE_ENCRYPTION = new PropertyDescriptor.Builder()
@@ -393,9 +433,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             BUCKET, OBJECT_KEY, REGION, CREDENTIALS_SOURCE, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
             ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_SESSION_NAME, ENDPOINT_OVERRIDE, PATH_STYLE_ACCESS,
-            COMMUNICATIONS_TIMEOUT, MAX_BATCH_RECORDS, MAX_BATCH_SIZE, MAX_BATCH_FLOWFILES, MAX_BATCH_AGE, COMPRESSION,
-            MULTIPART_THRESHOLD, MULTIPART_PART_SIZE, STORAGE_CLASS, SERVER_SIDE_ENCRYPTION, KMS_KEY_ID, SOURCE_NAME,
-            MAX_ATTEMPTS, INITIAL_RETRY_DELAY);
+            COMMUNICATIONS_TIMEOUT, PROXY_CONFIGURATION_SERVICE, SSL_CONTEXT_SERVICE, MAX_BATCH_RECORDS, MAX_BATCH_SIZE,
+            MAX_BATCH_FLOWFILES, MAX_BATCH_AGE, COMPRESSION, MULTIPART_THRESHOLD, MULTIPART_PART_SIZE, STORAGE_CLASS,
+            SERVER_SIDE_ENCRYPTION, KMS_KEY_ID, SOURCE_NAME, MAX_ATTEMPTS, INITIAL_RETRY_DELAY);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
@@ -443,6 +483,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         if (threshold > MAX_BUFFER_BYTES) {
             results.add(invalid(MULTIPART_THRESHOLD, "must be at most 2 GB"));
         }
+        ProxyConfiguration.validateProxySpec(context, results, PROXY_SPECS);
         return results;
     }
 
@@ -563,31 +604,35 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         final List<ConfigVerificationResult> results = new ArrayList<>();
         final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(attributes).getValue();
         try (S3Connection verifying = S3Connection.open(connectionSettings(context))) {
-            results.add(result("Create S3 client", Outcome.SUCCESSFUL, "Client created for region "
+            results.add(step("Create S3 client", Outcome.SUCCESSFUL, "Client created for region "
                     + context.getProperty(REGION).evaluateAttributeExpressions().getValue()));
             try {
                 verifying.client().headBucket(HeadBucketRequest.builder().bucket(bucket).build());
-                results.add(result("Access bucket", Outcome.SUCCESSFUL, "Bucket " + bucket + " exists and the credentials can reach it"));
+                results.add(step("Access bucket", Outcome.SUCCESSFUL, "Bucket " + bucket + " exists and the credentials can reach it"));
             } catch (final RuntimeException e) {
                 final S3UploadException failure = S3UploadException.of("HeadBucket " + bucket, e);
                 verificationLogger.error("Cannot access bucket {}", bucket, e);
-                results.add(result("Access bucket", Outcome.FAILED, failure.getMessage()
-                        + describeStatus(failure)));
+                results.add(step("Access bucket", Outcome.FAILED, failure.getMessage()
+                        + describeStatus(failure) + (failure.statusCode() == 403 ? headBucketDenied(bucket) : "")));
             }
         } catch (final RuntimeException e) {
             verificationLogger.error("Cannot create S3 client", e);
-            results.add(result("Create S3 client", Outcome.FAILED, "Cannot create S3 client: " + e.getMessage()));
+            results.add(step("Create S3 client", Outcome.FAILED, "Cannot create S3 client: " + e.getMessage()));
         }
         return results;
+    }
+
+    /** HeadBucket is authorized by a permission that uploading never needs, so a denial proves little about uploads. */
+    private static String headBucketDenied(final String bucket) {
+        return ". Verify asks S3 about the bucket with HeadBucket, which needs s3:ListBucket on arn:aws:s3:::" + bucket
+                + " (without an s3:prefix condition, since HeadBucket names no prefix). Uploads need only s3:PutObject"
+                + " on the object keys, so they may still succeed: grant s3:ListBucket to verify from here, or check"
+                + " with a first upload.";
     }
 
     private static String describeStatus(final S3UploadException failure) {
         return failure.statusCode() == S3UploadException.NO_STATUS ? ""
                 : " (HTTP " + failure.statusCode() + ", " + failure.errorCode() + ")";
-    }
-
-    private static ConfigVerificationResult result(final String step, final Outcome outcome, final String explanation) {
-        return new ConfigVerificationResult.Builder().verificationStepName(step).outcome(outcome).explanation(explanation).build();
     }
 
     /**
@@ -928,13 +973,21 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                 endpoint == null ? null : URI.create(endpoint),
                 context.getProperty(PATH_STYLE_ACCESS).asBoolean(),
                 Duration.ofMillis(context.getProperty(COMMUNICATIONS_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS)),
-                credentials);
+                credentials, httpProxy(context), tlsTrust(context));
     }
 
-    private static String[] storageClasses() {
-        return Arrays.stream(StorageClass.values())
-                .filter(storageClass -> storageClass != StorageClass.UNKNOWN_TO_SDK_VERSION)
-                .map(StorageClass::toString)
-                .toArray(String[]::new);
+    private static HttpProxy httpProxy(final ProcessContext context) {
+        final ProxyConfiguration proxy = ProxyConfiguration.getConfiguration(context);
+        if (proxy.getProxyType() != Proxy.Type.HTTP) {
+            return null;
+        }
+        return new HttpProxy(proxy.getProxyServerHost(), proxy.getProxyServerPort(),
+                proxy.hasCredential() ? proxy.getProxyUserName() : null,
+                proxy.hasCredential() ? proxy.getProxyUserPassword() : null);
+    }
+
+    private static TlsTrust tlsTrust(final ProcessContext context) {
+        final SSLContextProvider provider = context.getProperty(SSL_CONTEXT_SERVICE).asControllerService(SSLContextProvider.class);
+        return provider == null ? null : new TlsTrust(provider.createTrustManager(), provider.createKeyManager().orElse(null));
     }
 }

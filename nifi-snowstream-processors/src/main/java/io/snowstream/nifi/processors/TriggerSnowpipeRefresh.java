@@ -26,6 +26,8 @@ import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
@@ -33,13 +35,19 @@ import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -50,7 +58,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.parsedBy;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowstream", "snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
 @CapabilityDescription("Makes a Snowpipe load the S3 objects that arrive as FlowFiles (s3.bucket, s3.key) and tells"
@@ -98,7 +112,7 @@ import java.util.concurrent.TimeUnit;
                 pipe's stage, Database, Schema and Pipe to the pipe. Route retry back to this processor \
                 (its FlowFiles are penalized, so Penalty Duration sets the polling interval: 30 sec, the default). \
                 success carries the rows loaded and the latency; failure carries Snowflake's error.""")
-public class TriggerSnowpipeRefresh extends AbstractProcessor {
+public class TriggerSnowpipeRefresh extends AbstractProcessor implements VerifiableProcessor {
 
     static final String PIPE = "snowpipe.pipe";
     static final String PATH = "snowpipe.path";
@@ -115,6 +129,14 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
 
     /** Load history is read from this long before the first request, so files loaded before it are found too. */
     static final Duration LOAD_HISTORY_LOOKBACK = Duration.ofHours(1);
+
+    private static final String VERIFY_PIPE = "Find the pipe";
+    private static final String VERIFY_STAGE = "Match the stage location";
+    private static final String VERIFY_NOTIFY = "Announce files";
+    private static final String VERIFY_CONFIRM = "Read the load history";
+
+    /** The stage in a pipe's COPY statement: {@code FROM @db.schema.stage/path}. */
+    private static final Pattern STAGE_REFERENCE = Pattern.compile("(?i)\\bFROM\\s+@([^\\s/;)]+)");
 
     enum NotificationMethod implements DescribedValue {
         REFRESH("ALTER PIPE REFRESH", "ALTER PIPE ... REFRESH PREFIX = '<folder common to the batch>' through JDBC:"
@@ -177,29 +199,9 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         }
     }
 
-    private static final Validator IDENTIFIER_VALIDATOR = (subject, input, context) -> {
-        final String value = context.isExpressionLanguageSupported(subject)
-                && context.isExpressionLanguagePresent(input)
-                ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
-        try {
-            SnowflakeIdentifier.parse(value);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(true).build();
-        } catch (final IllegalArgumentException e) {
-            return new ValidationResult.Builder().subject(subject).input(input).valid(false)
-                    .explanation(e.getMessage()).build();
-        }
-    };
+    private static final Validator IDENTIFIER_VALIDATOR = parsedBy(SnowflakeIdentifier::parse);
 
-    private static final Validator STAGE_LOCATION_VALIDATOR = (subject, input, context) -> {
-        final String value = context.newPropertyValue(input).evaluateAttributeExpressions().getValue();
-        try {
-            StageLocation.parse(value);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(true).build();
-        } catch (final IllegalArgumentException e) {
-            return new ValidationResult.Builder().subject(subject).input(input).valid(false)
-                    .explanation(e.getMessage()).build();
-        }
-    };
+    private static final Validator STAGE_LOCATION_VALIDATOR = parsedBy(StageLocation::parse);
 
     public static final PropertyDescriptor CONNECTION_SERVICE = new PropertyDescriptor.Builder()
             .name("Snowflake Connection Service")
@@ -359,16 +361,24 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         return context.getControllerServiceLookup().isControllerServiceEnabled(service);
     }
 
+    private static QualifiedName pipe(final ProcessContext context) {
+        return QualifiedName.parse(context.getProperty(DATABASE).evaluateAttributeExpressions().getValue(),
+                context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue(),
+                context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
+    }
+
+    private static StageLocation stageLocation(final ProcessContext context) {
+        return StageLocation.parse(context.getProperty(STAGE_LOCATION).evaluateAttributeExpressions().getValue());
+    }
+
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
         final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
                 .asControllerService(SnowflakeConnectionService.class);
         final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
         final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
-        final QualifiedName pipe = QualifiedName.parse(database, schema,
-                context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
-        stageLocation = StageLocation.parse(context.getProperty(STAGE_LOCATION).evaluateAttributeExpressions()
-                .getValue());
+        final QualifiedName pipe = pipe(context);
+        stageLocation = stageLocation(context);
         pipeName = pipe.toCanonical();
         transitUri = "snowflake://" + service.getAccount() + '/' + pipeName;
         notificationMethod = context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
@@ -390,6 +400,146 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         };
         confirmationTimeout = confirmation == LoadConfirmation.NONE ? Duration.ZERO
                 : Duration.ofMillis(context.getProperty(CONFIRMATION_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Asks Snowflake, with the connection service's identity, what the processor will need: the pipe, the stage it
+     * loads from (which must be the Stage Location), the right to announce files in the chosen mode, and the right
+     * to read the chosen load history. Nothing is loaded: the REFRESH probe names a path that does not exist, and
+     * insertFiles is not called.
+     */
+    @Override
+    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger,
+                                                 final Map<String, String> attributes) {
+        final List<ConfigVerificationResult> results = new ArrayList<>();
+        final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
+                .asControllerService(SnowflakeConnectionService.class);
+        final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
+        final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
+        final QualifiedName pipe = pipe(context);
+        final StageLocation configured = stageLocation(context);
+
+        final String stage;
+        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement()) {
+            final String definition;
+            try (ResultSet described = statement.executeQuery("DESC PIPE " + pipe.toSql())) {
+                definition = described.next() ? described.getString("definition") : null;
+            }
+            stage = definition == null ? null : stageOf(definition);
+            results.add(step(VERIFY_PIPE, Outcome.SUCCESSFUL, "Pipe " + pipe + " is visible to the service's role"
+                    + (stage == null ? "" : " and loads from stage @" + stage)));
+            if (stage == null) {
+                results.add(step(VERIFY_STAGE, Outcome.SKIPPED, "The pipe's definition names no stage to compare"));
+            } else {
+                results.add(stageStep(statement, stage, configured));
+            }
+        } catch (final SQLException e) {
+            verificationLogger.error("Cannot describe pipe {}", pipe, e);
+            results.add(step(VERIFY_PIPE, Outcome.FAILED, "Snowflake cannot show pipe " + pipe + " to the service's"
+                    + " role (error " + e.getErrorCode() + ": " + e.getMessage() + "). The pipe must exist, and the role"
+                    + " needs USAGE on database " + database + " and schema " + schema + " and OPERATE or MONITOR on"
+                    + " the pipe"));
+            results.add(step(VERIFY_STAGE, Outcome.SKIPPED, "Not checked: the pipe is not visible"));
+        }
+        results.add(notificationStep(context, service, pipe));
+        results.add(confirmationStep(context, service, pipe, database, schema));
+        return results;
+    }
+
+    /** The stage a pipe's COPY statement reads: {@code FROM @db.schema.stage/path} gives {@code db.schema.stage}. */
+    private static String stageOf(final String definition) {
+        final Matcher from = STAGE_REFERENCE.matcher(definition);
+        return from.find() ? from.group(1) : null;
+    }
+
+    private static ConfigVerificationResult stageStep(final Statement statement, final String stage,
+                                                      final StageLocation configured) throws SQLException {
+        String url = null;
+        try (ResultSet properties = statement.executeQuery("DESC STAGE " + stage)) {
+            while (properties.next()) {
+                if ("URL".equalsIgnoreCase(properties.getString("property"))) {
+                    url = properties.getString("property_value").replaceAll("[\\[\\]\"]", "");
+                }
+            }
+        }
+        if (url == null || url.isBlank()) {
+            return step(VERIFY_STAGE, Outcome.FAILED, "Stage @" + stage + " has no URL: it is an internal stage, which"
+                    + " PutS3Batch's objects never reach");
+        }
+        final String stageUrl = StageLocation.parse(url).toString();
+        if (stageUrl.equals(configured.toString())) {
+            return step(VERIFY_STAGE, Outcome.SUCCESSFUL, "Stage @" + stage + " points at " + stageUrl
+                    + ", the Stage Location");
+        }
+        return step(VERIFY_STAGE, Outcome.FAILED, "Stage @" + stage + " points at " + stageUrl + " but Stage Location is "
+                + configured + ": Snowpipe names files relative to the stage's URL, so set Stage Location to " + stageUrl);
+    }
+
+    private static ConfigVerificationResult notificationStep(final ProcessContext context,
+                                                             final SnowflakeConnectionService service, final QualifiedName pipe) {
+        final NotificationMethod method = context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
+        final String probe = "snowstream-verify-" + UUID.randomUUID() + "/none.csv.gz";
+        try {
+            if (method == NotificationMethod.REFRESH) {
+                new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout()).requestLoad(List.of(probe));
+                return step(VERIFY_NOTIFY, Outcome.SUCCESSFUL, "ALTER PIPE " + pipe + " REFRESH ran (on a path that"
+                        + " does not exist, so nothing was queued): the role has OPERATE on the pipe");
+            }
+            if (!service.supportsRestApi()) {
+                return step(VERIFY_NOTIFY, Outcome.FAILED, "insertFiles needs key-pair authentication on the connection"
+                        + " service");
+            }
+            restApi(service, pipe).lookUp(List.of(probe), Instant.now().minus(Duration.ofMinutes(1)));
+            return step(VERIFY_NOTIFY, Outcome.SUCCESSFUL, "The Snowpipe REST API accepted the service's key-pair token"
+                    + " for " + pipe + " (checked with a loadHistoryScan, so that nothing is queued; insertFiles also"
+                    + " needs OPERATE on the pipe)");
+        } catch (final SnowpipeException e) {
+            return step(VERIFY_NOTIFY, Outcome.FAILED, (method == NotificationMethod.REFRESH ? "ALTER PIPE ... REFRESH"
+                    : "The Snowpipe REST API") + " was refused: " + e.getMessage() + ". The role needs OPERATE on pipe "
+                    + pipe + " (GRANT OPERATE ON PIPE " + pipe.toSql() + " TO ROLE ...)");
+        }
+    }
+
+    private static ConfigVerificationResult confirmationStep(final ProcessContext context,
+                                                             final SnowflakeConnectionService service,
+                                                             final QualifiedName pipe, final String database,
+                                                             final String schema) {
+        final LoadConfirmation confirmation = context.getProperty(LOAD_CONFIRMATION).asAllowableValue(LoadConfirmation.class);
+        final Instant since = Instant.now().minus(Duration.ofMinutes(1));
+        try {
+            switch (confirmation) {
+                case NONE -> {
+                    return step(VERIFY_CONFIRM, Outcome.SKIPPED, "Load Confirmation is None: no load history is read");
+                }
+                case REST_LOAD_HISTORY -> {
+                    if (!service.supportsRestApi()) {
+                        return step(VERIFY_CONFIRM, Outcome.FAILED, "loadHistoryScan needs key-pair authentication on"
+                                + " the connection service");
+                    }
+                    restApi(service, pipe).lookUp(List.of("snowstream-verify"), since);
+                    return step(VERIFY_CONFIRM, Outcome.SUCCESSFUL, "loadHistoryScan answered for " + pipe
+                            + ": the role has MONITOR on the pipe");
+                }
+                default -> {
+                    final QualifiedName table = QualifiedName.parse(database, schema,
+                            context.getProperty(TARGET_TABLE).evaluateAttributeExpressions().getValue());
+                    new CopyHistory(service::getConnection, table, service.getRequestTimeout())
+                            .lookUp(List.of("snowstream-verify"), since);
+                    return step(VERIFY_CONFIRM, Outcome.SUCCESSFUL, "COPY_HISTORY answered for table " + table);
+                }
+            }
+        } catch (final SnowpipeException e) {
+            return step(VERIFY_CONFIRM, Outcome.FAILED, "The load history cannot be read: " + e.getMessage() + ". "
+                    + (confirmation == LoadConfirmation.REST_LOAD_HISTORY
+                    ? "loadHistoryScan needs MONITOR on the pipe (GRANT MONITOR ON PIPE " + pipe.toSql() + " TO ROLE ...)"
+                    : "COPY_HISTORY needs a warehouse on the connection service and SELECT (or MONITOR) on the target"
+                    + " table"));
+        }
+    }
+
+    private static SnowpipeRestApi restApi(final SnowflakeConnectionService service, final QualifiedName pipe) {
+        return new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe, service::getRestToken,
+                service.getRequestTimeout());
     }
 
     @Override
@@ -438,8 +588,9 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
             return;
         }
         final long start = System.nanoTime();
+        final int calls;
         try {
-            notifier.notify(List.copyOf(toAnnounce.values()));
+            calls = notifier.requestLoad(List.copyOf(toAnnounce.values()));
         } catch (final SnowpipeException e) {
             getLogger().error("Snowpipe {} refused {} files ({})", pipeName, toAnnounce.size(),
                     e.isTransient() ? "will retry" : "routed to failure", e);
@@ -450,6 +601,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor {
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         final String requestedAt = Instant.now().toString();
         session.adjustCounter("Files queued", toAnnounce.size(), false);
+        session.adjustCounter("Snowpipe calls", calls, false);
         for (final Map.Entry<FlowFile, String> entry : toAnnounce.entrySet()) {
             final FlowFile flowFile = session.putAllAttributes(entry.getKey(), Map.of(
                     PIPE, pipeName, PATH, entry.getValue(), MODE, notificationMethod.name(),

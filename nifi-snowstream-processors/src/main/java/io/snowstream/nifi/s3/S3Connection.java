@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -15,6 +16,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,10 +40,7 @@ public final class S3Connection implements AutoCloseable {
     public static S3Connection open(final S3ConnectionSettings settings) {
         final List<AutoCloseable> owned = new ArrayList<>();
         try {
-            final SdkHttpClient httpClient = ApacheHttpClient.builder()
-                    .connectionTimeout(settings.timeout())
-                    .socketTimeout(settings.timeout())
-                    .build();
+            final SdkHttpClient httpClient = httpClient(settings);
             owned.add(httpClient);
             final Region region = Region.of(settings.region());
             final AwsCredentialsProvider credentials = credentialsProvider(settings.credentials(), region, httpClient, owned);
@@ -59,6 +60,33 @@ public final class S3Connection implements AutoCloseable {
             closeAll(owned, e);
             throw e;
         }
+    }
+
+    /** One HTTP client for S3 and STS alike, so that both go through the same proxy and trust the same CAs. */
+    private static SdkHttpClient httpClient(final S3ConnectionSettings settings) {
+        final ApacheHttpClient.Builder builder = ApacheHttpClient.builder()
+                .connectionTimeout(settings.timeout())
+                .socketTimeout(settings.timeout());
+        final HttpProxy proxy = settings.proxy();
+        if (proxy != null) {
+            final ProxyConfiguration.Builder configuration = ProxyConfiguration.builder()
+                    .endpoint(URI.create("http://" + proxy.host() + ':' + proxy.port()))
+                    // the proxy configured in NiFi is the only one: none from the JVM's properties or the environment
+                    .useSystemPropertyValues(false)
+                    .useEnvironmentVariableValues(false);
+            if (proxy.userName() != null) {
+                configuration.username(proxy.userName()).password(proxy.password());
+            }
+            builder.proxyConfiguration(configuration.build());
+        }
+        final TlsTrust tls = settings.tlsTrust();
+        if (tls != null) {
+            builder.tlsTrustManagersProvider(() -> new TrustManager[] {tls.trustManager()});
+            if (tls.keyManager() != null) {
+                builder.tlsKeyManagersProvider(() -> new KeyManager[] {tls.keyManager()});
+            }
+        }
+        return builder.build();
     }
 
     private static AwsCredentialsProvider credentialsProvider(final CredentialsSettings settings, final Region region,

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Streams one object to S3 while it is being written, holding at most one buffer in memory. An object that ends
@@ -155,12 +156,7 @@ public final class S3ObjectUpload extends OutputStream {
                 .bucket(target.bucket()).key(target.key())
                 .contentType(target.contentType()).contentLength((long) buffered)
                 .storageClass(target.storageClass()).metadata(target.metadata());
-        if (target.encryption().headerValue() != null) {
-            request.serverSideEncryption(target.encryption().headerValue());
-            if (target.encryption() == ServerSideEncryption.SSE_KMS && target.kmsKeyId() != null) {
-                request.ssekmsKeyId(target.kmsKeyId());
-            }
-        }
+        encrypt(request::serverSideEncryption, request::ssekmsKeyId);
         final PutObjectRequest built = request.build();
         final RequestBody body = body(buffered);
         final PutObjectResponse response = send("PutObject", () -> client.putObject(built, body));
@@ -172,14 +168,20 @@ public final class S3ObjectUpload extends OutputStream {
                 .bucket(target.bucket()).key(target.key())
                 .contentType(target.contentType())
                 .storageClass(target.storageClass()).metadata(target.metadata());
-        if (target.encryption().headerValue() != null) {
-            request.serverSideEncryption(target.encryption().headerValue());
-            if (target.encryption() == ServerSideEncryption.SSE_KMS && target.kmsKeyId() != null) {
-                request.ssekmsKeyId(target.kmsKeyId());
-            }
-        }
+        encrypt(request::serverSideEncryption, request::ssekmsKeyId);
         final CreateMultipartUploadRequest built = request.build();
         uploadId = send("CreateMultipartUpload", () -> client.createMultipartUpload(built)).uploadId();
+    }
+
+    /** Sets the server-side encryption headers of the request that creates the object, whichever request that is. */
+    private void encrypt(final Consumer<String> algorithm, final Consumer<String> kmsKeyId) {
+        if (target.encryption().headerValue() == null) {
+            return;
+        }
+        algorithm.accept(target.encryption().headerValue());
+        if (target.encryption() == ServerSideEncryption.SSE_KMS && target.kmsKeyId() != null) {
+            kmsKeyId.accept(target.kmsKeyId());
+        }
     }
 
     private void sendFullParts() throws S3UploadException {

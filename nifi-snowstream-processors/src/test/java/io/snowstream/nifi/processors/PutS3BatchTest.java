@@ -4,8 +4,10 @@ import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockComponentLog;
@@ -510,6 +512,35 @@ class PutS3BatchTest {
         final List<ConfigVerificationResult> missing = processor.verify(runner.getProcessContext(), log, Map.of());
         assertThat(missing).extracting(ConfigVerificationResult::getOutcome).contains(Outcome.FAILED);
         assertThat(missing).extracting(ConfigVerificationResult::getExplanation).anyMatch(text -> text.contains("404"));
+    }
+
+    @Test
+    void verifyExplainsTheListBucketPermissionWhenHeadBucketIsDenied() {
+        runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
+        proxy.fail(request -> request.method().equals("HEAD"), 1, 403, "AccessDenied");
+        final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
+
+        final List<ConfigVerificationResult> denied = processor.verify(runner.getProcessContext(),
+                new MockComponentLog("verify", processor), Map.of());
+
+        assertThat(denied).filteredOn(result -> result.getOutcome() == Outcome.FAILED).singleElement()
+                .satisfies(result -> assertThat(result.getExplanation())
+                        .contains("HTTP 403")
+                        .contains("s3:ListBucket on arn:aws:s3:::" + bucket)
+                        .contains("Uploads need only s3:PutObject"));
+    }
+
+    @Test
+    void offersOnlyStorageClassesSnowpipeCanReadEachDescribed() {
+        final PropertyDescriptor storageClass = runner.getProcessor().getPropertyDescriptor(PutS3Batch.STORAGE_CLASS.getName());
+
+        assertThat(storageClass.getAllowableValues()).extracting(AllowableValue::getValue).containsExactly(
+                "STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR");
+        assertThat(storageClass.getAllowableValues()).allSatisfy(value -> assertThat(value.getDescription()).hasSizeGreaterThan(40));
+        runner.setProperty(PutS3Batch.STORAGE_CLASS, "GLACIER");
+        runner.assertNotValid();
+        runner.setProperty(PutS3Batch.STORAGE_CLASS, "DEEP_ARCHIVE");
+        runner.assertNotValid();
     }
 
     @Test

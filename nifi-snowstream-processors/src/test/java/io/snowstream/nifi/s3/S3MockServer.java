@@ -41,11 +41,17 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
     public static final String SECRET_ACCESS_KEY = "test-secret-key";
 
     private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on ports? .*?(\\d+) \\(http\\)");
-    private static final long START_TIMEOUT_SECONDS = 90;
+    private static final Pattern HTTPS_PORT = Pattern.compile("Tomcat started on ports? .*?(\\d+) \\(https\\)");
+    /**
+     * Only a bound on a start that hangs: S3Mock (Spring Boot) took 50 s merely to initialize on a 2-core machine at
+     * load 22, so a tighter bound turned a loaded machine's build red.
+     */
+    private static final long START_TIMEOUT_SECONDS = 300;
 
     private Process process;
     private Path storeRoot;
     private int port;
+    private volatile int httpsPort;
     private S3Client client;
     private final Deque<String> recentOutput = new ArrayDeque<>();
 
@@ -92,6 +98,10 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
                         recentOutput.removeFirst();
                     }
                 }
+                final Matcher https = HTTPS_PORT.matcher(line);
+                if (https.find()) {
+                    httpsPort = Integer.parseInt(https.group(1));
+                }
                 final Matcher matcher = HTTP_PORT.matcher(line);
                 if (!httpPort.isDone() && matcher.find()) {
                     httpPort.complete(Integer.parseInt(matcher.group(1)));
@@ -123,6 +133,11 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The same store over https, with S3Mock's own self-signed certificate for localhost. */
+    public URI httpsEndpoint() {
+        return URI.create("https://localhost:" + httpsPort);
     }
 
     /** A client that talks to S3Mock directly, for arranging and checking. */

@@ -17,9 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SLF4J binding of the test JVM (registered in META-INF/services): silent, except while a {@link LogCapture} is
- * open, when every level of every logger (the AWS SDK's, nifi-mock's) is enabled and recorded there.
+ * open, when every level of every logger (the AWS SDK's, the Snowflake driver's, nifi-mock's) is enabled and recorded
+ * there. One exception: Apache HttpClient's wire dump, {@value #WIRE_DUMP}, stays at INFO, as in NiFi's logback.xml.
+ * It is a byte-for-byte copy of every request body sent through HttpClient, by the AWS SDK and the Snowflake driver
+ * alike, so a password login's body is in it by construction; the service's documentation warns never to set it to
+ * DEBUG outside a test bench.
  */
 public final class CapturingSlf4jProvider implements SLF4JServiceProvider {
+
+    static final String WIRE_DUMP = "org.apache.http.wire";
 
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final ILoggerFactory loggerFactory = name -> loggers.computeIfAbsent(name, CapturingLogger::new);
@@ -70,22 +76,22 @@ public final class CapturingSlf4jProvider implements SLF4JServiceProvider {
 
         @Override
         public boolean isTraceEnabled() {
-            return LogCapture.isOpen();
+            return LogCapture.isOpen() && !WIRE_DUMP.equals(name);
         }
 
         @Override
         public boolean isTraceEnabled(final Marker marker) {
-            return LogCapture.isOpen();
+            return LogCapture.isOpen() && !WIRE_DUMP.equals(name);
         }
 
         @Override
         public boolean isDebugEnabled() {
-            return LogCapture.isOpen();
+            return LogCapture.isOpen() && !WIRE_DUMP.equals(name);
         }
 
         @Override
         public boolean isDebugEnabled(final Marker marker) {
-            return LogCapture.isOpen();
+            return LogCapture.isOpen() && !WIRE_DUMP.equals(name);
         }
 
         @Override

@@ -79,7 +79,7 @@ class RealSnowflakeAccountTest {
         }
 
         final RefreshNotifier refresh = new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout());
-        assertThat(refresh.notify(List.of("snowstream-probe-" + UUID.randomUUID() + "/none.csv"))).isEqualTo(1);
+        assertThat(refresh.requestLoad(List.of("snowstream-probe-" + UUID.randomUUID() + "/none.csv"))).isEqualTo(1);
 
         final SnowpipeRestApi rest = new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe,
                 service::getRestToken, service.getRequestTimeout());

@@ -32,7 +32,7 @@ public final class RefreshNotifier implements SnowpipeNotifier {
     }
 
     @Override
-    public int notify(final List<String> relativePaths) throws SnowpipeException {
+    public int requestLoad(final List<String> relativePaths) throws SnowpipeException {
         if (relativePaths.isEmpty()) {
             return 0;
         }
@@ -44,10 +44,5 @@ public final class RefreshNotifier implements SnowpipeNotifier {
         } catch (final SQLException e) {
             throw SnowflakeErrors.fromSql(e);
         }
-    }
-
-    @Override
-    public int maxFilesPerCall() {
-        return Integer.MAX_VALUE;
     }
 }

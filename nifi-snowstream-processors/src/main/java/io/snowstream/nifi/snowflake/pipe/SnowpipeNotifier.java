@@ -6,12 +6,10 @@ import java.util.List;
 public interface SnowpipeNotifier {
 
     /**
-     * Asks Snowpipe to load the given files.
+     * Asks Snowpipe to load the given files, in as many calls as the mechanism needs.
      *
-     * @param relativePaths paths relative to the stage location, at most {@link #maxFilesPerCall()} entries
+     * @param relativePaths paths relative to the stage location, any number
      * @return the number of calls made to Snowflake
      */
-    int notify(List<String> relativePaths) throws SnowpipeException;
-
-    int maxFilesPerCall();
+    int requestLoad(List<String> relativePaths) throws SnowpipeException;
 }

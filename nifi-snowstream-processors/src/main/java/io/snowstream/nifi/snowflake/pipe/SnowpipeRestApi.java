@@ -60,7 +60,7 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
     }
 
     @Override
-    public int notify(final List<String> relativePaths) throws SnowpipeException {
+    public int requestLoad(final List<String> relativePaths) throws SnowpipeException {
         int calls = 0;
         for (int from = 0; from < relativePaths.size(); from += MAX_FILES_PER_INSERT) {
             final ObjectNode body = JSON.createObjectNode();
@@ -75,11 +75,6 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
             calls++;
         }
         return calls;
-    }
-
-    @Override
-    public int maxFilesPerCall() {
-        return MAX_FILES_PER_INSERT;
     }
 
     @Override

@@ -43,7 +43,7 @@ class SnowpipeRestApiTest {
     void splitsAnnouncementsAt5000FilesPerCall() throws SnowpipeException {
         final List<String> paths = IntStream.range(0, 5_001).mapToObj(i -> "f-" + i + ".csv").toList();
 
-        assertThat(api.notify(paths)).isEqualTo(2);
+        assertThat(api.requestLoad(paths)).isEqualTo(2);
 
         assertThat(stub.restRequests()).extracting(request -> request.body().path("files").size())
                 .containsExactly(5_000, 1);
@@ -53,7 +53,7 @@ class SnowpipeRestApiTest {
 
     @Test
     void encodesQuotedPipeNamesInThePath() throws SnowpipeException {
-        api.notify(List.of("a.csv"));
+        api.requestLoad(List.of("a.csv"));
 
         assertThat(stub.restRequests().getFirst().path())
                 .isEqualTo("/v1/data/pipes/DB.%22Raw%20Data%22.PIPE/insertFiles");

@@ -6,7 +6,8 @@ import org.apache.nifi.util.TestRunner;
 
 /**
  * The connection service every stub-backed test starts from: the stub's account as user {@code loader}, with login,
- * network and retry bounds small enough that a refused or dead stub fails a test quickly instead of hanging it. It
+ * network and retry bounds small enough that a refused or dead stub fails a test within seconds instead of hanging it,
+ * yet wide enough for a JVM's first login, which loads the driver's classes, on a loaded machine. It
  * carries no credentials, because those are what the tests vary.
  */
 public final class SnowflakeStubServices {
@@ -24,8 +25,8 @@ public final class SnowflakeStubServices {
         runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "testacct");
         runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
         runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
-        runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "3 sec");
-        runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "3 sec");
+        runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "10 sec");
+        runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "10 sec");
         runner.setProperty(service, StandardSnowflakeConnectionService.MAX_HTTP_RETRIES, "1");
         return service;
     }
