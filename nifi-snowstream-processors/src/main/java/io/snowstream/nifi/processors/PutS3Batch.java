@@ -78,6 +78,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.evaluatedValue;
 import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowstream", "amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
@@ -253,7 +254,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .description("The endpoint of an S3-compatible store (MinIO, LocalStack, ...) or a VPC endpoint; empty for AWS S3.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(PutS3Batch::validateEndpoint)
+            .addValidator(evaluatedValue(PutS3Batch::endpointProblem))
             .build();
 
     static final PropertyDescriptor PATH_STYLE_ACCESS = new PropertyDescriptor.Builder()
@@ -493,21 +494,16 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     /** The SDK takes only an absolute http(s) URL with a host; anything else would fail every request. */
-    private static ValidationResult validateEndpoint(final String subject, final String input, final ValidationContext context) {
-        final String value = context.newPropertyValue(input).evaluateAttributeExpressions().getValue();
-        String explanation = null;
+    private static String endpointProblem(final String value) {
         try {
             final URI endpoint = new URI(value);
             if (!"http".equalsIgnoreCase(endpoint.getScheme()) && !"https".equalsIgnoreCase(endpoint.getScheme())) {
-                explanation = "must be an http or https URL, such as https://minio.example.com:9000";
-            } else if (endpoint.getHost() == null) {
-                explanation = "must name a host, such as https://minio.example.com:9000";
+                return "must be an http or https URL, such as https://minio.example.com:9000";
             }
-        } catch (final URISyntaxException | NullPointerException e) {
-            explanation = "is not a URL: " + (e.getMessage() == null ? "empty" : e.getMessage());
+            return endpoint.getHost() == null ? "must name a host, such as https://minio.example.com:9000" : null;
+        } catch (final URISyntaxException e) {
+            return "is not a URL: " + e.getMessage();
         }
-        return new ValidationResult.Builder().subject(subject).input(input).valid(explanation == null)
-                .explanation(explanation).build();
     }
 
     @OnScheduled
