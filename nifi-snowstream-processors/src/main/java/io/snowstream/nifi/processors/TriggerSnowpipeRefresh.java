@@ -560,8 +560,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         try {
             calls = notifier.requestLoad(List.copyOf(toAnnounce.values()));
         } catch (final SnowpipeException e) {
-            getLogger().error("Snowpipe {} refused {} files ({})", pipeName, toAnnounce.size(),
-                    e.isTransient() ? "will retry" : "routed to failure", e);
+            logCallFailure(e, "Snowpipe {} refused {} files", pipeName, toAnnounce.size());
             toAnnounce.keySet().forEach(flowFile -> routeError(session, flowFile, e));
             context.yield();
             return;
@@ -614,7 +613,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         try {
             loads = loadHistory.lookUp(byPath.keySet(), earliest.minus(LOAD_HISTORY_LOOKBACK));
         } catch (final SnowpipeException e) {
-            getLogger().error("Could not read the load history of {} for {} files", pipeName, byPath.size(), e);
+            logCallFailure(e, "Could not read the load history of {} for {} files", pipeName, byPath.size());
             byPath.values().forEach(pending -> pending.forEach(flowFile -> routeError(session, flowFile, e)));
             context.yield();
             return 0;
@@ -673,6 +672,15 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         }
         getLogger().warn("Snowpipe {} reported {} for {}: {}", pipeName, load.status(), load.path(), load.firstError());
         fail(session, updated);
+    }
+
+    /** A failure that routes to retry is a warning: only one that routes to failure, the final give-up, is an error. */
+    private void logCallFailure(final SnowpipeException e, final String message, final Object pipe, final int files) {
+        if (e.isTransient()) {
+            getLogger().warn(message + " (will retry)", pipe, files, e);
+        } else {
+            getLogger().error(message + " (routed to failure)", pipe, files, e);
+        }
     }
 
     private void routeError(final ProcessSession session, final FlowFile flowFile, final SnowpipeException e) {

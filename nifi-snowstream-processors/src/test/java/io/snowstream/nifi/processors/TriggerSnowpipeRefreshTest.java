@@ -457,6 +457,9 @@ class TriggerSnowpipeRefreshTest {
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
             runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "390404");
+            // the give-up is the error; a failure that will be retried only a warning
+            assertThat(runner.getLogger().getErrorMessages()).singleElement()
+                    .satisfies(error -> assertThat(error.getMsg()).contains("routed to failure"));
 
             runner.clearTransferState();
             stub.failNext(Endpoint.INSERT_FILES, 1, 503);
@@ -465,6 +468,9 @@ class TriggerSnowpipeRefreshTest {
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
             runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "503");
+            assertThat(runner.getLogger().getErrorMessages()).hasSize(1);
+            assertThat(runner.getLogger().getWarnMessages())
+                    .anySatisfy(warning -> assertThat(warning.getMsg()).contains("will retry"));
 
             runner.clearTransferState();
             stub.answerInsertFiles(429, "429", "Too many requests");
