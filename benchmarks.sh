@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, each printing our figure beside its peer baseline measured in the same run.
-# Usage: ./benchmarks.sh [generator|validator|s3|snowpipe|e2e|all]...   (default: all)
+# Usage: ./benchmarks.sh [generator|validator|s3|retries|snowpipe|e2e|all]...   (default: all)
 #        ./benchmarks.sh faults soak   (the reliability runs: a million records under faults; the soak; not in all)
 #        ./benchmarks.sh sql           (the Snowflake change processing on DuckDB against 1, 4 and 16 million history
 #                                       rows; not in all: it needs about 4 GB of memory)
@@ -74,6 +74,12 @@ s3() {
     on_one_core -Xms2g -Xmx2g io.snowstream.nifi.benchmarks.PutS3BatchBenchmark "http://127.0.0.1:$s3mock_port" throughput
     # the heap figure in a deliberately small heap: a 1 GB object must fit through it
     on_one_core -Xmx128m io.snowstream.nifi.benchmarks.PutS3BatchBenchmark "http://127.0.0.1:$s3mock_port" heap
+}
+
+# how long a stop takes during an S3 outage (503 SlowDown): PutS3Batch's own retry policy beside the AWS SDK's
+# standard retry strategy at the same bounds, against a loopback server (docs/benchmarks.md)
+retries() {
+    on_one_core -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=off io.snowstream.nifi.benchmarks.RetryStopBenchmark 5
 }
 
 snowpipe() {
@@ -150,12 +156,12 @@ nifi() {
         -Dtest=NiFiFlowBenchmark -Dsurefire.failIfNoSpecifiedTests=false
 }
 
-all_benchmarks=(generator validator s3 snowpipe e2e)
+all_benchmarks=(generator validator s3 retries snowpipe e2e)
 [ $# -gt 0 ] || set -- all
 for name in "$@"; do
     case "$name" in
         all) for benchmark in "${all_benchmarks[@]}"; do "$benchmark"; done ;;
-        generator|validator|s3|snowpipe|e2e|sql|nifi) "$name" ;;
+        generator|validator|s3|retries|snowpipe|e2e|sql|nifi) "$name" ;;
         faults|soak) reliability "$name" ;;
         *) echo "unknown benchmark: $name (expected: ${all_benchmarks[*]}, all, faults, soak, sql or nifi)" >&2; exit 2 ;;
     esac

@@ -21,7 +21,6 @@ import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
-import org.apache.nifi.components.Validator;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateManager;
 import org.apache.nifi.components.state.StateMap;
@@ -49,9 +48,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.evaluatedValue;
 
 @Tags({"snowstream", "customer", "generate", "fake", "test data", "datafaker", "csv", "change data capture", "cdc", "scd", "snowflake"})
 @CapabilityDescription("Generates realistic customer change events as CSV for demos and pipeline tests: new customers, "
@@ -113,7 +112,7 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             + "free-mail providers common in that country with company domains.")
         .required(true)
         .defaultValue("en-US")
-        .addValidator(valueValidator(GenerateFakeCustomers::isLocaleWithCountry, "must be a language tag with a country, such as en-US or de-DE"))
+        .addValidator(evaluatedValue(value -> isLocaleWithCountry(value.strip()) ? null : "must be a language tag with a country, such as en-US or de-DE"))
         .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
         .build();
 
@@ -385,20 +384,9 @@ public class GenerateFakeCustomers extends AbstractProcessor {
             .description(description + " A percentage between 0 and 100; decimals such as 0.5 are allowed.")
             .required(true)
             .defaultValue(defaultValue)
-            .addValidator(valueValidator(GenerateFakeCustomers::isPercentage, "must be a number between 0 and 100"))
+            .addValidator(evaluatedValue(value -> isPercentage(value.strip()) ? null : "must be a number between 0 and 100"))
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
             .build();
-    }
-
-    /** A validator of the property's value (after Expression Language) that reports the explanation when it fails. */
-    private static Validator valueValidator(final Predicate<String> accepts, final String explanation) {
-        return (subject, input, context) -> {
-            final String value = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(input)
-                ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
-            final boolean valid = value != null && accepts.test(value.strip());
-            return new ValidationResult.Builder().subject(subject).input(input).valid(valid)
-                .explanation(valid ? null : explanation).build();
-        };
     }
 
     private static boolean isPercentage(final String value) {

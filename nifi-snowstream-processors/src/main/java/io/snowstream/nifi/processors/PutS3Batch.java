@@ -48,7 +48,6 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.ProcessSessionFactory;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
-import org.apache.nifi.processor.exception.MissingFlowFileException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.proxy.ProxyConfiguration;
 import org.apache.nifi.proxy.ProxySpec;
@@ -78,6 +77,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.evaluatedValue;
 import static io.snowstream.nifi.properties.VerificationSteps.step;
 
 @Tags({"snowstream", "amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
@@ -253,7 +253,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .description("The endpoint of an S3-compatible store (MinIO, LocalStack, ...) or a VPC endpoint; empty for AWS S3.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(PutS3Batch::validateEndpoint)
+            .addValidator(evaluatedValue(PutS3Batch::endpointProblem))
             .build();
 
     static final PropertyDescriptor PATH_STYLE_ACCESS = new PropertyDescriptor.Builder()
@@ -493,21 +493,16 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     /** The SDK takes only an absolute http(s) URL with a host; anything else would fail every request. */
-    private static ValidationResult validateEndpoint(final String subject, final String input, final ValidationContext context) {
-        final String value = context.newPropertyValue(input).evaluateAttributeExpressions().getValue();
-        String explanation = null;
+    private static String endpointProblem(final String value) {
         try {
             final URI endpoint = new URI(value);
             if (!"http".equalsIgnoreCase(endpoint.getScheme()) && !"https".equalsIgnoreCase(endpoint.getScheme())) {
-                explanation = "must be an http or https URL, such as https://minio.example.com:9000";
-            } else if (endpoint.getHost() == null) {
-                explanation = "must name a host, such as https://minio.example.com:9000";
+                return "must be an http or https URL, such as https://minio.example.com:9000";
             }
-        } catch (final URISyntaxException | NullPointerException e) {
-            explanation = "is not a URL: " + (e.getMessage() == null ? "empty" : e.getMessage());
+            return endpoint.getHost() == null ? "must name a host, such as https://minio.example.com:9000" : null;
+        } catch (final URISyntaxException e) {
+            return "is not a URL: " + e.getMessage();
         }
-        return new ValidationResult.Builder().subject(subject).input(input).valid(explanation == null)
-                .explanation(explanation).build();
     }
 
     @OnScheduled
@@ -526,20 +521,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             context.yield();
             return;
         }
-        try {
-            final boolean stored = uploadBatch(context, session, batch);
-            session.commitAsync();
-            if (!stored) {
-                context.yield();
-            }
-        } catch (final MissingFlowFileException e) {
-            // NiFi has dropped the input whose content is gone and rolled the session back: the rest forms a new batch
-            getLogger().error("An input of a batch of {} FlowFiles has lost its content; the others return to the queue",
-                    batch.size(), e);
-            context.yield();
-        } catch (final RuntimeException e) {
-            getLogger().error("Storing a batch of {} FlowFiles failed; returning them to the queue", batch.size(), e);
-            session.rollback(true);
+        if (!uploadBatch(context, session, batch)) {
             context.yield();
         }
     }
@@ -636,60 +618,109 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     /**
-     * Stores the batch as one object and routes its inputs; an input that cannot be part of an object goes to
-     * failure alone and the rest are stored without it. Returns true when an object was stored.
+     * Stores the batch as one object and routes its inputs, or handles its failure by {@link #handlingOf the one rule};
+     * commits the session either way. Returns true when an object was stored.
      */
     private boolean uploadBatch(final ProcessContext context, final ProcessSession session, final List<FlowFile> batch) {
         final UploadSettings upload = settings;
-        final FlowFile first = batch.getFirst();
-        final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
-        final String bucketProblem = bucketProblem(bucket);
-        if (bucketProblem != null) {
-            getLogger().error("{}; routing {} FlowFiles to failure", bucketProblem, batch.size());
-            routeToFailure(session, batch, null, null, new S3UploadException(bucketProblem,
-                    S3UploadException.NO_STATUS, "InvalidBucketName", null));
-            return false;
-        }
-        final String key;
-        try {
-            key = ObjectKeys.sanitize(context.getProperty(OBJECT_KEY).evaluateAttributeExpressions(first,
-                    Map.of(OBJECT_EXTENSION_VARIABLE, upload.compression().extension())).getValue());
-        } catch (final ObjectKeys.InvalidObjectKeyException e) {
-            getLogger().error("Object Key evaluated to a key that is refused; routing {} FlowFiles to failure: {}",
-                    batch.size(), e.getMessage());
-            routeToFailure(session, batch, bucket, null, new S3UploadException(e.getMessage(),
-                    S3UploadException.NO_STATUS, "InvalidObjectKey", e));
-            return false;
-        }
-
         final List<FlowFile> members = new ArrayList<>(batch);
+        String bucket = null;
+        String key = null;
         while (!members.isEmpty()) {
             uploadsInFlight.incrementAndGet();
             try {
-                storeObject(session, upload, bucket, key, members);
-                return true;
-            } catch (final UnusableInputException e) {
-                getLogger().error("{} cannot be stored: {}; routing it to failure and storing the other {} FlowFiles of "
-                        + "its batch without it", e.input, e.getMessage(), members.size() - 1, e.getCause());
-                routeToFailure(session, List.of(e.input), bucket, key, new S3UploadException(e.getMessage(),
-                        S3UploadException.NO_STATUS, e.errorCode, e.getCause()));
-                members.remove(e.input);
-            } catch (final S3UploadException e) {
-                if (!isScheduled()) {
-                    getLogger().info("Stopped while storing s3://{}/{}; its {} FlowFiles return to the queue",
-                            bucket, key, members.size());
-                    session.rollback();
-                    return false;
+                if (bucket == null) {
+                    bucket = bucket(context, members.getFirst());
                 }
-                getLogger().error("Failed to store s3://{}/{} for {} FlowFiles; routing them to failure",
-                        bucket, key, members.size(), e);
-                routeToFailure(session, members, bucket, key, e);
-                return false;
+                if (key == null) {
+                    key = objectKey(context, members.getFirst(), upload);
+                }
+                storeObject(session, upload, bucket, key, members);
+                session.commitAsync();
+                return true;
+            } catch (final UnusableInputException | S3UploadException | RuntimeException e) {
+                switch (handlingOf(e)) {
+                    case INPUT_TO_FAILURE -> {
+                        final UnusableInputException unusable = (UnusableInputException) e;
+                        getLogger().error("{} cannot be stored: {}; routing it to failure and storing the other {} FlowFiles"
+                                + " of its batch without it", unusable.input, e.getMessage(), members.size() - 1, e.getCause());
+                        routeToFailure(session, List.of(unusable.input), bucket, key, new S3UploadException(e.getMessage(),
+                                S3UploadException.NO_STATUS, unusable.errorCode, e.getCause()));
+                        members.remove(unusable.input);
+                    }
+                    case BATCH_TO_FAILURE -> {
+                        getLogger().error("Cannot store {} FlowFiles{}; routing them to failure", members.size(),
+                                key == null ? "" : " as s3://" + bucket + "/" + key, e);
+                        routeToFailure(session, members, bucket, key, (S3UploadException) e);
+                        session.commitAsync();
+                        return false;
+                    }
+                    case RETURN_TO_QUEUE -> {
+                        getLogger().info("Stopped while storing {} FlowFiles; they return to the queue", members.size());
+                        session.rollback();
+                        return false;
+                    }
+                    case ROLL_BACK_PENALIZED -> {
+                        // a lost input content (MissingFlowFileException) has already been dropped by NiFi, which
+                        // rolled the session back: the rest of the batch forms a new one
+                        getLogger().error("Storing a batch of {} FlowFiles failed unexpectedly; returning them to the"
+                                + " queue, penalized", members.size(), e);
+                        session.rollback(true);
+                        return false;
+                    }
+                }
             } finally {
                 uploadsInFlight.decrementAndGet();
             }
         }
+        session.commitAsync();
         return false;
+    }
+
+    /**
+     * What becomes of the inputs when storing fails: the one rule, documented in "When storing fails" of the
+     * processor's additionalDetails. Transient S3 errors never get here: each request has already been retried up to
+     * Max Request Attempts.
+     */
+    private FailureHandling handlingOf(final Exception failure) {
+        if (failure instanceof UnusableInputException) {
+            return FailureHandling.INPUT_TO_FAILURE;
+        }
+        if (!isScheduled()) {
+            return FailureHandling.RETURN_TO_QUEUE;
+        }
+        return failure instanceof S3UploadException ? FailureHandling.BATCH_TO_FAILURE : FailureHandling.ROLL_BACK_PENALIZED;
+    }
+
+    private enum FailureHandling {
+        /** One input cannot be part of an object: it alone goes to failure, penalized; the rest are stored at once. */
+        INPUT_TO_FAILURE,
+        /** The object cannot be stored (bucket or key refused, S3 refused it, or retries exhausted): all to failure, penalized. */
+        BATCH_TO_FAILURE,
+        /** The processor was stopped: nothing is wrong with the batch, which returns to the queue as it was. */
+        RETURN_TO_QUEUE,
+        /** Anything unforeseen (an input's content lost, a bug): the batch returns to the queue penalized. */
+        ROLL_BACK_PENALIZED
+    }
+
+    private static String bucket(final ProcessContext context, final FlowFile first) throws S3UploadException {
+        final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
+        final String problem = bucketProblem(bucket);
+        if (problem != null) {
+            throw new S3UploadException(problem, S3UploadException.NO_STATUS, "InvalidBucketName", null);
+        }
+        return bucket;
+    }
+
+    private static String objectKey(final ProcessContext context, final FlowFile first, final UploadSettings upload)
+            throws S3UploadException {
+        try {
+            return ObjectKeys.sanitize(context.getProperty(OBJECT_KEY).evaluateAttributeExpressions(first,
+                    Map.of(OBJECT_EXTENSION_VARIABLE, upload.compression().extension())).getValue());
+        } catch (final ObjectKeys.InvalidObjectKeyException e) {
+            throw new S3UploadException("Object Key evaluated to a key that is refused: " + e.getMessage(),
+                    S3UploadException.NO_STATUS, "InvalidObjectKey", e);
+        }
     }
 
     /** Uploads the members as one object and routes them to it; the upload is aborted when anything fails. */

@@ -1,6 +1,7 @@
 package io.snowstream.nifi.processors;
 
 import io.snowstream.nifi.customer.csv.EventTime;
+import io.snowstream.nifi.properties.DescribedChoice;
 import io.snowstream.nifi.s3.ObjectKeys;
 import io.snowstream.nifi.snowflake.QualifiedName;
 import io.snowstream.nifi.snowflake.SnowflakeIdentifier;
@@ -28,7 +29,6 @@ import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
-import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
@@ -138,64 +138,32 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
     /** The stage in a pipe's COPY statement: {@code FROM @db.schema.stage/path}. */
     private static final Pattern STAGE_REFERENCE = Pattern.compile("(?i)\\bFROM\\s+@([^\\s/;)]+)");
 
-    enum NotificationMethod implements DescribedValue {
-        REFRESH("ALTER PIPE REFRESH", "ALTER PIPE ... REFRESH PREFIX = '<folder common to the batch>' through JDBC:"
-                + " works with auto-ingest pipes; only files staged in the last 7 days are queued."),
-        INSERT_FILES("Snowpipe REST insertFiles", "The REST call Snowflake designed for naming files to a pipe,"
-                + " up to 5,000 per call; for pipes without AUTO_INGEST. Needs key-pair authentication.");
-
-        private final String displayName;
-        private final String description;
-
-        NotificationMethod(final String displayName, final String description) {
-            this.displayName = displayName;
-            this.description = description;
-        }
+    enum NotificationMethod implements DescribedChoice {
+        REFRESH, INSERT_FILES;
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return switch (this) {
+                case REFRESH -> new Label("ALTER PIPE REFRESH", "ALTER PIPE ... REFRESH PREFIX = '<folder common to the batch>' through JDBC:"
+                        + " works with auto-ingest pipes; only files staged in the last 7 days are queued.");
+                case INSERT_FILES -> new Label("Snowpipe REST insertFiles", "The REST call Snowflake designed for naming files to a pipe,"
+                        + " up to 5,000 per call; for pipes without AUTO_INGEST. Needs key-pair authentication.");
+            };
         }
     }
 
-    enum LoadConfirmation implements DescribedValue {
-        REST_LOAD_HISTORY("Snowpipe REST load history", "The REST API's loadHistoryScan: needs MONITOR on the pipe"
-                + " and key-pair authentication, no warehouse."),
-        COPY_HISTORY("COPY_HISTORY (JDBC)", "The INFORMATION_SCHEMA.COPY_HISTORY table function: needs the pipe's"
-                + " target table and a warehouse."),
-        NONE("None", "Route to success as soon as Snowpipe has accepted the request.");
-
-        private final String displayName;
-        private final String description;
-
-        LoadConfirmation(final String displayName, final String description) {
-            this.displayName = displayName;
-            this.description = description;
-        }
+    enum LoadConfirmation implements DescribedChoice {
+        REST_LOAD_HISTORY, COPY_HISTORY, NONE;
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return switch (this) {
+                case REST_LOAD_HISTORY -> new Label("Snowpipe REST load history", "The REST API's loadHistoryScan: needs MONITOR on the pipe"
+                        + " and key-pair authentication, no warehouse.");
+                case COPY_HISTORY -> new Label("COPY_HISTORY (JDBC)", "The INFORMATION_SCHEMA.COPY_HISTORY table function: needs the pipe's"
+                        + " target table and a warehouse.");
+                case NONE -> new Label("None", "Route to success as soon as Snowpipe has accepted the request.");
+            };
         }
     }
 
@@ -592,8 +560,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         try {
             calls = notifier.requestLoad(List.copyOf(toAnnounce.values()));
         } catch (final SnowpipeException e) {
-            getLogger().error("Snowpipe {} refused {} files ({})", pipeName, toAnnounce.size(),
-                    e.isTransient() ? "will retry" : "routed to failure", e);
+            logCallFailure(e, "Snowpipe {} refused {} files", pipeName, toAnnounce.size());
             toAnnounce.keySet().forEach(flowFile -> routeError(session, flowFile, e));
             context.yield();
             return;
@@ -646,7 +613,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         try {
             loads = loadHistory.lookUp(byPath.keySet(), earliest.minus(LOAD_HISTORY_LOOKBACK));
         } catch (final SnowpipeException e) {
-            getLogger().error("Could not read the load history of {} for {} files", pipeName, byPath.size(), e);
+            logCallFailure(e, "Could not read the load history of {} for {} files", pipeName, byPath.size());
             byPath.values().forEach(pending -> pending.forEach(flowFile -> routeError(session, flowFile, e)));
             context.yield();
             return 0;
@@ -705,6 +672,15 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         }
         getLogger().warn("Snowpipe {} reported {} for {}: {}", pipeName, load.status(), load.path(), load.firstError());
         fail(session, updated);
+    }
+
+    /** A failure that routes to retry is a warning: only one that routes to failure, the final give-up, is an error. */
+    private void logCallFailure(final SnowpipeException e, final String message, final Object pipe, final int files) {
+        if (e.isTransient()) {
+            getLogger().warn(message + " (will retry)", pipe, files, e);
+        } else {
+            getLogger().error(message + " (routed to failure)", pipe, files, e);
+        }
     }
 
     private void routeError(final ProcessSession session, final FlowFile flowFile, final SnowpipeException e) {

@@ -1,6 +1,5 @@
 package io.snowstream.nifi.properties;
 
-import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
 
 import java.time.Instant;
@@ -24,13 +23,9 @@ public final class UtcInstants {
     private static final long MIN_EPOCH_MILLIS = Instant.parse("0000-01-01T00:00:00Z").toEpochMilli();
 
     /** Validates the value a property's Expression Language evaluates to as a UTC instant in the one format. */
-    public static final Validator VALIDATOR = ExpressionLanguageValidators.afterExpressionLanguage((subject, input, context) -> {
-        final boolean valid = input != null && parse(input) != null;
-        return new ValidationResult.Builder().subject(subject).input(input).valid(valid)
-            .explanation(valid ? null : "must be an ISO-8601 UTC instant, with or without milliseconds, such as " + EXAMPLE
-                + " or 2026-01-01T00:00:00.000Z")
-            .build();
-    });
+    public static final Validator VALIDATOR = ExpressionLanguageValidators.evaluatedValue(value -> parse(value) == null
+        ? "must be an ISO-8601 UTC instant, with or without milliseconds, such as " + EXAMPLE + " or 2026-01-01T00:00:00.000Z"
+        : null);
 
     private UtcInstants() {
     }

@@ -378,6 +378,31 @@ class PutS3BatchTest {
     }
 
     @Test
+    void anUnforeseenFailureReturnsTheWholeBatchToTheQueuePenalized() throws IOException {
+        enqueueWithAttributes(records(2));
+        enqueueWithAttributes(records(1));
+        final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
+        final UnreadableContentSessions sessions = UnreadableContentSessions.lostContent(runner, 1);
+
+        // scheduled as the framework marks it, so that the failure is not taken for a stop
+        processor.updateScheduledTrue();
+        processor.onScheduled(runner.getProcessContext());
+        processor.onTrigger(runner.getProcessContext(), sessions);
+        processor.updateScheduledFalse();
+        processor.onStopped();
+
+        final MockProcessSession session = sessions.triggerSession();
+        session.assertTransferCount(PutS3Batch.REL_SUCCESS, 0);
+        session.assertTransferCount(PutS3Batch.REL_FAILURE, 0);
+        session.assertRolledBack();
+        assertThat(sessions.rolledBackPenalized()).isTrue();
+        // NiFi itself drops the input whose content is gone; nifi-mock returns it to the queue with the other
+        assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(2);
+        assertThat(S3.objects(bucket)).isEmpty();
+        assertThat(S3.openMultipartUploads(bucket)).isEmpty();
+    }
+
+    @Test
     void anEmptyQueueYields() {
         runner.run();
 

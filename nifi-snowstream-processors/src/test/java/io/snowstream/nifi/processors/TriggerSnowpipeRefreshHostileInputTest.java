@@ -6,11 +6,7 @@ import io.snowstream.nifi.snowflake.stub.TestKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.nifi.components.PropertyDescriptor;
-import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,30 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * driver against the loopback stub: SQL-injection attempts in every value that reaches a statement, checked against
  * the exact SQL text the stub received; keys outside the stage; absurd properties; broken key material.
  */
-class TriggerSnowpipeRefreshHostileInputTest {
+class TriggerSnowpipeRefreshHostileInputTest extends SnowpipeStubFixture {
 
-    private static final String BUCKET = "snowstream-landing";
     private static final String PIPE_SQL = "ALTER PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\" REFRESH PREFIX = ";
-
-    private SnowflakeStub stub;
-    private TestRunner runner;
-    private StandardSnowflakeConnectionService service;
-
-    @BeforeEach
-    void startStub() throws IOException, InitializationException {
-        stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
-        runner = SnowpipeRunners.against(stub, BUCKET);
-        service = SnowpipeRunners.service(runner);
-        runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
-    }
-
-    @AfterEach
-    void stopStub() {
-        if (runner.isControllerServiceEnabled(service)) {
-            runner.disableControllerService(service);
-        }
-        stub.close();
-    }
 
     /** An s3.key attribute and either the exact literal Snowflake must receive or the refusal message. */
     record KeyCase(String name, String key, String expectedLiteral, String refusal) {

@@ -10,15 +10,11 @@ import io.snowstream.nifi.snowflake.stub.TestKeys;
 import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
-import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,34 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The processor with the real Snowflake JDBC driver and JDK HTTP client against the loopback stub, which verifies
  * every key-pair JWT.
  */
-class TriggerSnowpipeRefreshTest {
+class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
-    private static final String BUCKET = "snowstream-landing";
     private static final String FOLDER = "customers/2026/11/23/10/";
     private static final List<Column> COPY_HISTORY_COLUMNS = List.of(new Column("FILE_NAME", "text"),
             new Column("STATUS", "text"), new Column("ROW_COUNT", "fixed"), new Column("ROW_PARSED", "fixed"),
             new Column("LAST_LOAD_TIME", "timestamp_ltz"), new Column("FIRST_ERROR_MESSAGE", "text"));
 
-    private SnowflakeStub stub;
-    private TestRunner runner;
-    private StandardSnowflakeConnectionService service;
-
     @BeforeEach
-    void startStub() throws IOException, InitializationException {
-        stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
-        runner = SnowpipeRunners.against(stub, BUCKET);
-        service = SnowpipeRunners.service(runner);
+    void loadThroughTheLoaderRoleAndWarehouse() {
         runner.setProperty(service, StandardSnowflakeConnectionService.ROLE, "SNOWSTREAM_LOADER");
         runner.setProperty(service, StandardSnowflakeConnectionService.WAREHOUSE, "LOAD_WH");
-        runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
-    }
-
-    @AfterEach
-    void stopStub() {
-        if (runner.isControllerServiceEnabled(service)) {
-            runner.disableControllerService(service);
-        }
-        stub.close();
     }
 
     private void enableService() {
@@ -457,6 +436,9 @@ class TriggerSnowpipeRefreshTest {
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
             runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "390404");
+            // the give-up is the error; a failure that will be retried only a warning
+            assertThat(runner.getLogger().getErrorMessages()).singleElement()
+                    .satisfies(error -> assertThat(error.getMsg()).contains("routed to failure"));
 
             runner.clearTransferState();
             stub.failNext(Endpoint.INSERT_FILES, 1, 503);
@@ -465,6 +447,9 @@ class TriggerSnowpipeRefreshTest {
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
             runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "503");
+            assertThat(runner.getLogger().getErrorMessages()).hasSize(1);
+            assertThat(runner.getLogger().getWarnMessages())
+                    .anySatisfy(warning -> assertThat(warning.getMsg()).contains("will retry"));
 
             runner.clearTransferState();
             stub.answerInsertFiles(429, "429", "Too many requests");

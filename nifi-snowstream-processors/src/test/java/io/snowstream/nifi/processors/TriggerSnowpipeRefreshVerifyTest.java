@@ -1,19 +1,13 @@
 package io.snowstream.nifi.processors;
 
-import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
-import io.snowstream.nifi.snowflake.stub.TestKeys;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
-import org.apache.nifi.reporting.InitializationException;
-import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TriggerSnowpipeRefresh's Verify against the loopback Snowflake stub with the real driver (emulated: the stub
  * answers DESC PIPE and DESC STAGE as each test scripts them, and grants nothing it is told to refuse).
  */
-class TriggerSnowpipeRefreshVerifyTest {
+class TriggerSnowpipeRefreshVerifyTest extends SnowpipeStubFixture {
 
-    private static final String BUCKET = "snowstream-landing";
     private static final String DEFINITION = "COPY INTO ANALYTICS.RAW.CUSTOMER_RAW FROM @ANALYTICS.RAW.CUSTOMER_STAGE"
             + " FILE_FORMAT = (FORMAT_NAME = ANALYTICS.RAW.CUSTOMER_CSV)";
 
-    private SnowflakeStub stub;
-    private TestRunner runner;
-    private StandardSnowflakeConnectionService service;
-
     @BeforeEach
-    void startStub() throws IOException, InitializationException {
-        stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
-        runner = SnowpipeRunners.against(stub, BUCKET);
-        service = SnowpipeRunners.service(runner);
-        runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
+    void enableService() {
         runner.enableControllerService(service);
-    }
-
-    @AfterEach
-    void stopStub() {
-        runner.disableControllerService(service);
-        stub.close();
     }
 
     @Test

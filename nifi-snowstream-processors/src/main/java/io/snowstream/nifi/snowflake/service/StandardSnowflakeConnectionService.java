@@ -2,6 +2,7 @@ package io.snowstream.nifi.snowflake.service;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.snowstream.nifi.properties.DescribedChoice;
 import io.snowstream.nifi.snowflake.auth.KeyPairJwt;
 import io.snowstream.nifi.snowflake.auth.PrivateKeys;
 import io.snowstream.nifi.snowflake.pipe.SnowflakeErrors;
@@ -12,7 +13,6 @@ import org.apache.nifi.annotation.lifecycle.OnDisabled;
 import org.apache.nifi.annotation.lifecycle.OnEnabled;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
-import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
@@ -79,33 +79,17 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     private static final String STEP_ROLE = "Use the role";
     private static final String STEP_WAREHOUSE = "Use the warehouse";
 
-    enum AuthenticationMethod implements DescribedValue {
-        KEY_PAIR("Key Pair", "RSA key pair registered on the user (ALTER USER ... SET RSA_PUBLIC_KEY). Needed by the"
-                + " Snowpipe REST API."),
-        PASSWORD("Password", "User name and password. Weaker than a key pair, and Snowflake is phasing passwords out"
-                + " for service users; JDBC only, the Snowpipe REST API cannot use it.");
-
-        private final String displayName;
-        private final String description;
-
-        AuthenticationMethod(final String displayName, final String description) {
-            this.displayName = displayName;
-            this.description = description;
-        }
+    enum AuthenticationMethod implements DescribedChoice {
+        KEY_PAIR, PASSWORD;
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return switch (this) {
+                case KEY_PAIR -> new Label("Key Pair", "RSA key pair registered on the user (ALTER USER ... SET RSA_PUBLIC_KEY). Needed by the"
+                        + " Snowpipe REST API.");
+                case PASSWORD -> new Label("Password", "User name and password. Weaker than a key pair, and Snowflake is phasing passwords out"
+                        + " for service users; JDBC only, the Snowpipe REST API cannot use it.");
+            };
         }
     }
 
