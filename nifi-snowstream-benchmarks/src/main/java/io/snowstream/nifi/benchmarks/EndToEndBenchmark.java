@@ -4,16 +4,6 @@ import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import io.snowstream.nifi.flows.run.EndToEndRun;
 import io.snowstream.nifi.flows.run.InProcessFlow;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The flow file run end to end in one JVM (InProcessFlow: the four processors as nifi-mock runners wired along the
@@ -46,15 +45,12 @@ public final class EndToEndBenchmark {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
 
     /** A named set of parameter values and how long its paced run lasts. */
-    private record Setting(String name, Map<String, String> parameters, Duration latencyRun) {
-    }
+    private record Setting(String name, Map<String, String> parameters, Duration latencyRun) {}
 
     /** Per-record latencies of one paced run, in milliseconds, sorted. */
-    private record Latencies(long[] toObject, long[] toTrigger, double achievedRecordsPerSecond) {
-    }
+    private record Latencies(long[] toObject, long[] toTrigger, double achievedRecordsPerSecond) {}
 
-    private EndToEndBenchmark() {
-    }
+    private EndToEndBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final URI s3Endpoint = URI.create(args[0]);
@@ -62,38 +58,63 @@ public final class EndToEndBenchmark {
         final Path png = Path.of(args[2]);
         final List<Setting> settings = List.of(
                 new Setting("default (batch age 1 min, 1,000,000 records)", Map.of(), DEFAULT_LATENCY_RUN),
-                new Setting("low latency (batch age 1 sec, 10,000 records)",
-                        Map.of("s3.batch.max.age", "1 sec", "s3.batch.max.records", "10000"), LOW_LATENCY_RUN));
+                new Setting(
+                        "low latency (batch age 1 sec, 10,000 records)",
+                        Map.of("s3.batch.max.age", "1 sec", "s3.batch.max.records", "10000"),
+                        LOW_LATENCY_RUN));
 
-        System.out.printf(Locale.ROOT, "End to end: %s in one JVM (nifi-mock runners), S3Mock, Snowflake stub playing Snowpipe%n",
+        System.out.printf(
+                Locale.ROOT,
+                "End to end: %s in one JVM (nifi-mock runners), S3Mock, Snowflake stub playing Snowpipe%n",
                 flowFile);
-        System.out.printf(Locale.ROOT, "%-48s %12s %12s %12s %12s %12s%n", "setting", "records/s", "object p50",
-                "object p99", "trigger p50", "trigger p99");
+        System.out.printf(
+                Locale.ROOT,
+                "%-48s %12s %12s %12s %12s %12s%n",
+                "setting",
+                "records/s",
+                "object p50",
+                "object p99",
+                "trigger p50",
+                "trigger p99");
         final Map<String, Latencies> distributions = new LinkedHashMap<>();
         int round = 0;
         for (final Setting setting : settings) {
             final double throughput = throughput(s3Endpoint, flowFile, "bench-" + round++, setting);
             final Latencies latencies = latencies(s3Endpoint, flowFile, "bench-" + round++, setting);
             distributions.put(setting.name(), latencies);
-            System.out.printf(Locale.ROOT, "%-48s %12s %12s %12s %12s %12s%n", setting.name(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-48s %12s %12s %12s %12s %12s%n",
+                    setting.name(),
                     String.format(Locale.ROOT, "%,.0f", throughput),
-                    seconds(percentile(latencies.toObject(), 50)), seconds(percentile(latencies.toObject(), 99)),
-                    seconds(percentile(latencies.toTrigger(), 50)), seconds(percentile(latencies.toTrigger(), 99)));
+                    seconds(percentile(latencies.toObject(), 50)),
+                    seconds(percentile(latencies.toObject(), 99)),
+                    seconds(percentile(latencies.toTrigger(), 50)),
+                    seconds(percentile(latencies.toTrigger(), 99)));
         }
-        System.out.printf(Locale.ROOT, "records/s: %,d records generated as fast as back-pressure allows (invalid share 0, so"
+        System.out.printf(
+                Locale.ROOT,
+                "records/s: %,d records generated as fast as back-pressure allows (invalid share 0, so"
                         + " every object closes on its record bound), until all are stored, announced and confirmed.%n",
                 THROUGHPUT_RECORDS);
-        System.out.printf(Locale.ROOT, "latency: offered %,d records/s (%,d-record FlowFiles), invalid share 0.5%%; achieved: %s;"
+        System.out.printf(
+                Locale.ROOT,
+                "latency: offered %,d records/s (%,d-record FlowFiles), invalid share 0.5%%; achieved: %s;"
                         + " from each record's updated_at to its object stored in S3 / announced to Snowpipe.%n",
-                OFFERED_RECORDS_PER_SECOND, RECORDS_PER_FLOWFILE,
-                String.join(", ", distributions.values().stream()
-                        .map(latencies -> String.format(Locale.ROOT, "%,.0f", latencies.achievedRecordsPerSecond())).toList()));
+                OFFERED_RECORDS_PER_SECOND,
+                RECORDS_PER_FLOWFILE,
+                String.join(
+                        ", ",
+                        distributions.values().stream()
+                                .map(latencies ->
+                                        String.format(Locale.ROOT, "%,.0f", latencies.achievedRecordsPerSecond()))
+                                .toList()));
         plot(distributions, png);
         System.out.println("latency distribution written to " + png);
     }
 
-    private static double throughput(final URI s3Endpoint, final Path flowFile, final String bucket, final Setting setting)
-            throws Exception {
+    private static double throughput(
+            final URI s3Endpoint, final Path flowFile, final String bucket, final Setting setting) throws Exception {
         createBucket(s3Endpoint, bucket);
         final Map<String, String> parameters = new LinkedHashMap<>(setting.parameters());
         parameters.put("generator.invalid.percentage", "0");
@@ -109,7 +130,9 @@ public final class EndToEndBenchmark {
             }
             run.drain(DRAIN_TIMEOUT);
             final double elapsedSeconds = (System.nanoTime() - start) / 1e9;
-            final long loaded = run.loadedRows().values().stream().mapToLong(Long::longValue).sum();
+            final long loaded = run.loadedRows().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             if (loaded != run.generatedRecords()) {
                 throw new IllegalStateException("loaded " + loaded + " of " + run.generatedRecords() + " records");
             }
@@ -117,8 +140,8 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static Latencies latencies(final URI s3Endpoint, final Path flowFile, final String bucket, final Setting setting)
-            throws Exception {
+    private static Latencies latencies(
+            final URI s3Endpoint, final Path flowFile, final String bucket, final Setting setting) throws Exception {
         createBucket(s3Endpoint, bucket);
         final Map<String, String> parameters = new LinkedHashMap<>(setting.parameters());
         parameters.put("generator.records.per.flowfile", String.valueOf(RECORDS_PER_FLOWFILE));
@@ -137,7 +160,8 @@ public final class EndToEndBenchmark {
                     Thread.sleep(1);
                 }
             }
-            final double achieved = run.generatedRecords() / (setting.latencyRun().toNanos() / 1e9);
+            final double achieved =
+                    run.generatedRecords() / (setting.latencyRun().toNanos() / 1e9);
             run.drain(DRAIN_TIMEOUT);
 
             final Map<String, Instant> announced = run.announced();
@@ -148,7 +172,8 @@ public final class EndToEndBenchmark {
                 final long announcedAt = announced.get(object.key()).toEpochMilli();
                 for (final long eventTime : run.eventTimesOf(object.key())) {
                     if (eventTime == EventTime.INVALID) {
-                        throw new IllegalStateException(object.key() + " holds a record without a canonical updated_at");
+                        throw new IllegalStateException(
+                                object.key() + " holds a record without a canonical updated_at");
                     }
                     toObject[recorded] = object.storedAtMillis() - eventTime;
                     toTrigger[recorded] = announcedAt - eventTime;
@@ -156,7 +181,8 @@ public final class EndToEndBenchmark {
                 }
             }
             if (recorded != toObject.length) {
-                throw new IllegalStateException("found " + recorded + " valid records in S3, expected " + toObject.length);
+                throw new IllegalStateException(
+                        "found " + recorded + " valid records in S3, expected " + toObject.length);
             }
             Arrays.sort(toObject);
             Arrays.sort(toTrigger);
@@ -165,8 +191,12 @@ public final class EndToEndBenchmark {
     }
 
     static void createBucket(final URI s3Endpoint, final String bucket) {
-        try (S3Client s3 = S3Client.builder().endpointOverride(s3Endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret")))
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(s3Endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret")))
                 .build()) {
             s3.createBucket(request -> request.bucket(bucket));
         }
@@ -182,9 +212,13 @@ public final class EndToEndBenchmark {
 
     /** The share of records (y) whose latency is at most x seconds, one curve per setting and measure. */
     private static void plot(final Map<String, Latencies> distributions, final Path png) throws Exception {
-        final XYChart chart = new XYChartBuilder().width(900).height(600)
+        final XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(600)
                 .title("End to end: latency from a record's event time, 20,000 records/s offered")
-                .xAxisTitle("latency (seconds, log scale)").yAxisTitle("share of records (%)").build();
+                .xAxisTitle("latency (seconds, log scale)")
+                .yAxisTitle("share of records (%)")
+                .build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(0);

@@ -8,11 +8,6 @@ import io.snowstream.nifi.customer.generate.GeneratorSettings;
 import io.snowstream.nifi.customer.generate.GeneratorState;
 import io.snowstream.nifi.customer.generate.ValuePools;
 import io.snowstream.nifi.processors.GenerateFakeCustomers;
-import net.datafaker.Faker;
-import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +20,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import net.datafaker.Faker;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
 
 /**
  * Records per second of GenerateFakeCustomers, the processor itself (under nifi-mock: emulated, not in a NiFi) and
@@ -44,8 +43,7 @@ public final class GeneratorBenchmark {
     private static final int PYTHON_RECORDS_PER_ROUND = 5_000;
     private static final long START = EventTime.parseCanonical("2026-01-01T00:00:00.000Z");
 
-    private GeneratorBenchmark() {
-    }
+    private GeneratorBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final Measurement measurement = new Measurement(5, 7);
@@ -60,8 +58,10 @@ public final class GeneratorBenchmark {
 
         // realistic variety: a change stream with updates and deletes, over a population of 10,000 tracked customers
         final GeneratorSettings settings = new GeneratorSettings(Locale.US, true, 70, 25, 5, 0, 10_000, START, 1);
-        final ChangeStreamGenerator generator = ChangeStreamGenerator.create(settings, GeneratorState.initial(42, Locale.US), System::currentTimeMillis);
-        final Measurement.Round ourRound = () -> generator.writeBatch(sink, RECORDS_PER_ROUND).records();
+        final ChangeStreamGenerator generator = ChangeStreamGenerator.create(
+                settings, GeneratorState.initial(42, Locale.US), System::currentTimeMillis);
+        final Measurement.Round ourRound =
+                () -> generator.writeBatch(sink, RECORDS_PER_ROUND).records();
         final double ours = measurement.medianRate(ourRound);
         final double oursCpu = measurement.medianCpuRate(ourRound);
         sink.bytes = 0;
@@ -80,28 +80,42 @@ public final class GeneratorBenchmark {
 
         System.out.println("GenerateFakeCustomers: customer records per second on one core, warm (median of 7 rounds)");
         System.out.println(String.format(Locale.ROOT, "%-59s%24s%24s", "", "wall clock", "per CPU second"));
-        System.out.println("  GenerateFakeCustomers processor (nifi-mock, emulated)    " + Measurement.perSecond(throughProcessor, "records")
-            + Measurement.perSecond(throughProcessorCpu, "records"));
-        System.out.println("  its domain generator alone (change stream, 10 columns)   " + Measurement.perSecond(ours, "records")
-            + Measurement.perSecond(oursCpu, "records") + String.format(Locale.ROOT, "  (%.0f bytes/record)", bytesPerRecord));
-        System.out.println("  peer, same value pools: Datafaker drawn into pools of    " + Measurement.perSecond(pooledRate, "records")
-            + Measurement.perSecond(pooledCpu, "records"));
-        System.out.println(String.format(Locale.ROOT, "    the same sizes (%,d first, %,d last names, %,d streets, %,d cities), picked per record, inserts only",
-            ValuePools.FIRST_NAMES, ValuePools.LAST_NAMES, ValuePools.STREETS, ValuePools.CITIES));
-        System.out.println("  naive Datafaker per field (unbounded draws: more variety)" + Measurement.perSecond(naive, "records")
-            + Measurement.perSecond(naiveCpu, "records"));
-        System.out.println(String.format(Locale.ROOT, "  processor / same-pools peer: %.2fx by the wall clock, %.2fx per CPU second",
-            throughProcessor / pooledRate, throughProcessorCpu / pooledCpu));
+        System.out.println("  GenerateFakeCustomers processor (nifi-mock, emulated)    "
+                + Measurement.perSecond(throughProcessor, "records")
+                + Measurement.perSecond(throughProcessorCpu, "records"));
+        System.out.println("  its domain generator alone (change stream, 10 columns)   "
+                + Measurement.perSecond(ours, "records") + Measurement.perSecond(oursCpu, "records")
+                + String.format(Locale.ROOT, "  (%.0f bytes/record)", bytesPerRecord));
+        System.out.println("  peer, same value pools: Datafaker drawn into pools of    "
+                + Measurement.perSecond(pooledRate, "records") + Measurement.perSecond(pooledCpu, "records"));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "    the same sizes (%,d first, %,d last names, %,d streets, %,d cities), picked per record, inserts only",
+                ValuePools.FIRST_NAMES,
+                ValuePools.LAST_NAMES,
+                ValuePools.STREETS,
+                ValuePools.CITIES));
+        System.out.println("  naive Datafaker per field (unbounded draws: more variety)"
+                + Measurement.perSecond(naive, "records") + Measurement.perSecond(naiveCpu, "records"));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "  processor / same-pools peer: %.2fx by the wall clock, %.2fx per CPU second",
+                throughProcessor / pooledRate,
+                throughProcessorCpu / pooledCpu));
         if (args.length >= 2) {
             final double[] pythonRates = pythonFaker(args[0], Path.of(args[1]));
             final double python = pythonRates[0];
-            System.out.println("  original: Python Faker (8 legacy columns)        " + Measurement.perSecond(python, "records")
-                + Measurement.perSecond(pythonRates[1], "records"));
-            System.out.println(String.format(Locale.ROOT, "  processor speed-up (wall clock): %.0fx naive Datafaker, %.0fx Python Faker",
-                throughProcessor / naive, throughProcessor / python));
+            System.out.println("  original: Python Faker (8 legacy columns)        "
+                    + Measurement.perSecond(python, "records") + Measurement.perSecond(pythonRates[1], "records"));
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "  processor speed-up (wall clock): %.0fx naive Datafaker, %.0fx Python Faker",
+                    throughProcessor / naive,
+                    throughProcessor / python));
         } else {
             System.out.println("  original: Python Faker: skipped (no interpreter given)");
-            System.out.println(String.format(Locale.ROOT, "  processor speed-up (wall clock): %.0fx naive Datafaker", throughProcessor / naive));
+            System.out.println(String.format(
+                    Locale.ROOT, "  processor speed-up (wall clock): %.0fx naive Datafaker", throughProcessor / naive));
         }
     }
 
@@ -129,7 +143,8 @@ public final class GeneratorBenchmark {
         runner.getProcessor().onTrigger(runner.getProcessContext(), runner.getProcessSessionFactory());
         final List<MockFlowFile> written = runner.getFlowFilesForRelationship("success");
         if (written.size() != 1) {
-            throw new IllegalStateException("GenerateFakeCustomers wrote " + written.size() + " FlowFiles in one trigger");
+            throw new IllegalStateException(
+                    "GenerateFakeCustomers wrote " + written.size() + " FlowFiles in one trigger");
         }
         final long records = Long.parseLong(written.getFirst().getAttribute("record.count"));
         runner.clearTransferState();
@@ -161,7 +176,8 @@ public final class GeneratorBenchmark {
             for (int i = 0; i < cities.length; i++) {
                 states[i] = faker.address().state();
             }
-            domains = distinct(ValuePools.COMPANY_DOMAINS, () -> faker.internet().domainName());
+            domains =
+                    distinct(ValuePools.COMPANY_DOMAINS, () -> faker.internet().domainName());
             country = locale.getDisplayCountry(Locale.ENGLISH);
         }
 
@@ -175,7 +191,8 @@ public final class GeneratorBenchmark {
                     writer.field(i);
                     writer.field(first);
                     writer.field(last);
-                    writer.field((first + "." + last).toLowerCase(Locale.ROOT).replace(' ', '.') + "@" + domains[random.nextInt(domains.length)]);
+                    writer.field((first + "." + last).toLowerCase(Locale.ROOT).replace(' ', '.') + "@"
+                            + domains[random.nextInt(domains.length)]);
                     writer.field(streets[random.nextInt(streets.length)]);
                     writer.field(cities[city]);
                     writer.field(states[city]);
@@ -219,10 +236,12 @@ public final class GeneratorBenchmark {
     }
 
     /** The Python baseline's median rates: by the wall clock, then per CPU second. */
-    private static double[] pythonFaker(final String python, final Path script) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(python, script.toString(), Integer.toString(PYTHON_RECORDS_PER_ROUND), "5")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    private static double[] pythonFaker(final String python, final Path script)
+            throws IOException, InterruptedException {
+        final Process process = new ProcessBuilder(
+                        python, script.toString(), Integer.toString(PYTHON_RECORDS_PER_ROUND), "5")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IOException("The Python Faker baseline failed: " + output);

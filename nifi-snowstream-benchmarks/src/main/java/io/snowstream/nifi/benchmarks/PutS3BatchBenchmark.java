@@ -12,21 +12,6 @@ import io.snowstream.nifi.s3.ObjectTarget;
 import io.snowstream.nifi.s3.RetryPolicy;
 import io.snowstream.nifi.s3.S3ObjectUpload;
 import io.snowstream.nifi.s3.ServerSideEncryption;
-import org.apache.nifi.processor.ProcessContext;
-import org.apache.nifi.processor.ProcessSessionFactory;
-import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +35,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSessionFactory;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * PutS3Batch against the same S3 server (S3Mock, started by benchmarks.sh) as its peer baseline, a plain AWS SDK
@@ -82,9 +81,12 @@ public final class PutS3BatchBenchmark {
     private PutS3BatchBenchmark(final URI endpoint) {
         this.endpoint = endpoint;
         this.baselineClient = S3Client.builder()
-                .endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .httpClient(ApacheHttpClient.builder().build())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "benchmark")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "benchmark")))
                 .build();
     }
 
@@ -104,10 +106,18 @@ public final class PutS3BatchBenchmark {
         final List<byte[]> inputs = flowFileContents(700_000);
         final byte[] object = concatenate(inputs);
         final long inputBytes = inputs.stream().mapToLong(input -> input.length).sum();
-        final List<Map<String, String>> attributes = inputs.stream().map(PutS3BatchBenchmark::validatorAttributes).toList();
-        System.out.printf(Locale.ROOT, "PutS3Batch (defaults, through nifi-mock, timed from its first trigger to its last commit) vs the plain AWS SDK uploading the finished object "
-                + "from memory in the same requests (PutObject up to 32 MiB, else 16 MiB parts), same S3Mock:%n"
-                + "one %.0f MB object from %d FlowFiles of %d records, median of %d interleaved rounds after %d warm-up rounds%n", object.length / 1e6, inputs.size(), RECORDS_PER_FLOWFILE, ROUNDS, WARMUP_ROUNDS);
+        final List<Map<String, String>> attributes =
+                inputs.stream().map(PutS3BatchBenchmark::validatorAttributes).toList();
+        System.out.printf(
+                Locale.ROOT,
+                "PutS3Batch (defaults, through nifi-mock, timed from its first trigger to its last commit) vs the plain AWS SDK uploading the finished object "
+                        + "from memory in the same requests (PutObject up to 32 MiB, else 16 MiB parts), same S3Mock:%n"
+                        + "one %.0f MB object from %d FlowFiles of %d records, median of %d interleaved rounds after %d warm-up rounds%n",
+                object.length / 1e6,
+                inputs.size(),
+                RECORDS_PER_FLOWFILE,
+                ROUNDS,
+                WARMUP_ROUNDS);
 
         // plain first: the same bytes on both sides, the figure the 0.9 target is about; then gzip, where the peer
         // compresses the finished object in one call before sending it
@@ -137,11 +147,18 @@ public final class PutS3BatchBenchmark {
             final double[] roundRatios = new double[ROUNDS];
             Arrays.setAll(roundRatios, round -> (double) peerNanos[round] / oursNanos[round]);
             // CPU time beside the wall-clock figures: other work on a shared machine moves the latter, not the former
-            System.out.printf(Locale.ROOT, "  %-5s PutS3Batch %s   plain SDK %s   ratio %.2f   (rounds %.2f-%.2f; CPU per round: "
-                            + "PutS3Batch %.0f ms, plain SDK %.0f ms)%n", compression.name().toLowerCase(Locale.ROOT),
-                    Measurement.megabytesPerSecond(oursRate), Measurement.megabytesPerSecond(peerRate), oursRate / peerRate,
-                    Arrays.stream(roundRatios).min().orElseThrow(), Arrays.stream(roundRatios).max().orElseThrow(),
-                    median(oursCpuNanos) / 1e6, median(peerCpuNanos) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-5s PutS3Batch %s   plain SDK %s   ratio %.2f   (rounds %.2f-%.2f; CPU per round: "
+                            + "PutS3Batch %.0f ms, plain SDK %.0f ms)%n",
+                    compression.name().toLowerCase(Locale.ROOT),
+                    Measurement.megabytesPerSecond(oursRate),
+                    Measurement.megabytesPerSecond(peerRate),
+                    oursRate / peerRate,
+                    Arrays.stream(roundRatios).min().orElseThrow(),
+                    Arrays.stream(roundRatios).max().orElseThrow(),
+                    median(oursCpuNanos) / 1e6,
+                    median(peerCpuNanos) / 1e6);
         }
     }
 
@@ -149,7 +166,8 @@ public final class PutS3BatchBenchmark {
      * Enqueues the inputs (nifi-mock's part, not timed), then times PutS3Batch from the start of its first trigger
      * until the queue is empty and the last trigger's session is committed.
      */
-    private static Timing timeProcessor(final TestRunner runner, final List<byte[]> inputs, final List<Map<String, String>> attributes) {
+    private static Timing timeProcessor(
+            final TestRunner runner, final List<byte[]> inputs, final List<Map<String, String>> attributes) {
         runner.clearTransferState();
         for (int i = 0; i < inputs.size(); i++) {
             runner.enqueue(inputs.get(i), attributes.get(i));
@@ -167,8 +185,7 @@ public final class PutS3BatchBenchmark {
     }
 
     /** One side's time for one round: wall clock, and the CPU time of the thread that did the work. */
-    private record Timing(long wallNanos, long cpuNanos) {
-    }
+    private record Timing(long wallNanos, long cpuNanos) {}
 
     /**
      * PutS3Batch itself, noting when its first trigger starts: what nifi-mock does in each {@code run} before it
@@ -221,29 +238,47 @@ public final class PutS3BatchBenchmark {
             baselineClient.putObject(request -> request.bucket(BUCKET).key(key), body.range(0, body.length()));
             return;
         }
-        final String uploadId = baselineClient.createMultipartUpload(request -> request.bucket(BUCKET).key(key)).uploadId();
+        final String uploadId = baselineClient
+                .createMultipartUpload(request -> request.bucket(BUCKET).key(key))
+                .uploadId();
         final List<CompletedPart> parts = new ArrayList<>();
         for (int offset = 0, number = 1; offset < body.length(); offset += DEFAULT_PART_SIZE, number++) {
             final int partNumber = number;
             final int length = Math.min(DEFAULT_PART_SIZE, body.length() - offset);
-            final String eTag = baselineClient.uploadPart(request -> request.bucket(BUCKET).key(key).uploadId(uploadId)
-                    .partNumber(partNumber), body.range(offset, length)).eTag();
+            final String eTag = baselineClient
+                    .uploadPart(
+                            request -> request.bucket(BUCKET)
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(partNumber),
+                            body.range(offset, length))
+                    .eTag();
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
         }
-        baselineClient.completeMultipartUpload(request -> request.bucket(BUCKET).key(key).uploadId(uploadId)
-                .multipartUpload(upload -> upload.parts(parts)));
+        baselineClient.completeMultipartUpload(request ->
+                request.bucket(BUCKET).key(key).uploadId(uploadId).multipartUpload(upload -> upload.parts(parts)));
     }
 
     private void requestsPerMillionRecords() throws Exception {
         final List<byte[]> inputs = flowFileContents(1_000_000);
         final TestRunner runner = scheduledRunner(Compression.GZIP);
-        timeProcessor(runner, inputs, inputs.stream().map(PutS3BatchBenchmark::validatorAttributes).toList());
+        timeProcessor(
+                runner,
+                inputs,
+                inputs.stream().map(PutS3BatchBenchmark::validatorAttributes).toList());
         runner.run(1, true, false);
         final List<MockFlowFile> objects = runner.getFlowFilesForRelationship("success");
-        final long objectBytes = objects.stream().mapToLong(object -> Long.parseLong(object.getAttribute("s3.object.size"))).sum();
-        System.out.printf(Locale.ROOT, "Default settings, 1,000,000 records in %d FlowFiles (%.0f MB of CSV): %d object(s), %.1f MB gzip; "
-                        + "S3 requests per million records: %d%n", inputs.size(),
-                inputs.stream().mapToLong(input -> input.length).sum() / 1e6, objects.size(), objectBytes / 1e6,
+        final long objectBytes = objects.stream()
+                .mapToLong(object -> Long.parseLong(object.getAttribute("s3.object.size")))
+                .sum();
+        System.out.printf(
+                Locale.ROOT,
+                "Default settings, 1,000,000 records in %d FlowFiles (%.0f MB of CSV): %d object(s), %.1f MB gzip; "
+                        + "S3 requests per million records: %d%n",
+                inputs.size(),
+                inputs.stream().mapToLong(input -> input.length).sum() / 1e6,
+                objects.size(),
+                objectBytes / 1e6,
                 runner.getCounterValue("S3 requests"));
     }
 
@@ -267,11 +302,18 @@ public final class PutS3BatchBenchmark {
         final AtomicInteger collections = new AtomicInteger();
         watchLiveHeapAfterGc(peakLiveHeap, collections);
         final long objectBytes = 1024 * MIB;
-        final ObjectTarget target = new ObjectTarget(BUCKET, "heap/one-gigabyte.csv", "text/csv", "STANDARD",
-                ServerSideEncryption.NONE, null, Map.of("record-count", "unknown"));
+        final ObjectTarget target = new ObjectTarget(
+                BUCKET,
+                "heap/one-gigabyte.csv",
+                "text/csv",
+                "STANDARD",
+                ServerSideEncryption.NONE,
+                null,
+                Map.of("record-count", "unknown"));
         final long start = System.nanoTime();
-        final S3ObjectUpload upload = new S3ObjectUpload(baselineClient, target, new RetryPolicy(5, Duration.ofMillis(200), () -> true),
-                (int) (32 * MIB), (int) (16 * MIB));
+        final S3ObjectUpload upload = new S3ObjectUpload(
+                baselineClient, target, new RetryPolicy(5, Duration.ofMillis(200), () -> true), (int) (32 * MIB), (int)
+                        (16 * MIB));
         final Compression.Encoder body = Compression.NONE.wrap(upload);
         final BatchObjectWriter writer = new BatchObjectWriter(body);
         long written = 0;
@@ -286,26 +328,44 @@ public final class PutS3BatchBenchmark {
         final S3ObjectUpload.UploadResult result = upload.complete();
         final double seconds = (System.nanoTime() - start) / 1e9;
         final long maxHeap = Runtime.getRuntime().maxMemory();
-        System.out.printf(Locale.ROOT, "1 GB batch (%,d bytes, %d parts) streamed by PutS3Batch's writer and uploader in %.1f s, usable heap %d MiB: "
+        System.out.printf(
+                Locale.ROOT,
+                "1 GB batch (%,d bytes, %d parts) streamed by PutS3Batch's writer and uploader in %.1f s, usable heap %d MiB: "
                         + "peak live heap after GC %.1f MB over %d collections (part buffer: 32 MiB)%n",
-                result.bytes(), result.parts(), seconds, maxHeap / MIB, peakLiveHeap.get() / 1e6, collections.get());
+                result.bytes(),
+                result.parts(),
+                seconds,
+                maxHeap / MIB,
+                peakLiveHeap.get() / 1e6,
+                collections.get());
     }
 
     private static void watchLiveHeapAfterGc(final AtomicLong peak, final AtomicInteger collections) {
         final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toSet());
         for (final GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
-                if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                    return;
-                }
-                final GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                final long live = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                        .filter(entry -> heapPools.contains(entry.getKey()))
-                        .map(Map.Entry::getValue).mapToLong(MemoryUsage::getUsed).sum();
-                peak.accumulateAndGet(live, Math::max);
-                collections.incrementAndGet();
-            }, null, null);
+            ((NotificationEmitter) collector)
+                    .addNotificationListener(
+                            (notification, handback) -> {
+                                if (!notification
+                                        .getType()
+                                        .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                                    return;
+                                }
+                                final GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                        (CompositeData) notification.getUserData());
+                                final long live = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                        .filter(entry -> heapPools.contains(entry.getKey()))
+                                        .map(Map.Entry::getValue)
+                                        .mapToLong(MemoryUsage::getUsed)
+                                        .sum();
+                                peak.accumulateAndGet(live, Math::max);
+                                collections.incrementAndGet();
+                            },
+                            null,
+                            null);
         }
     }
 
@@ -322,7 +382,8 @@ public final class PutS3BatchBenchmark {
                     writer.field(FIRST_NAMES[id % FIRST_NAMES.length]);
                     writer.field(LAST_NAMES[id * 7 % LAST_NAMES.length]);
                     writer.field("customer" + id + "@example.com");
-                    writer.field((id % 9_000 + 100) + " " + STREETS[id % STREETS.length] + (id % 11 == 0 ? ", Apt " + id % 97 : ""));
+                    writer.field((id % 9_000 + 100) + " " + STREETS[id % STREETS.length]
+                            + (id % 11 == 0 ? ", Apt " + id % 97 : ""));
                     writer.field(CITIES[id * 3 % CITIES.length]);
                     writer.field(STATES[id % STATES.length]);
                     writer.field("US");
@@ -340,9 +401,13 @@ public final class PutS3BatchBenchmark {
     private static Map<String, String> validatorAttributes(final byte[] input) {
         try (InputStream content = new ByteArrayInputStream(input)) {
             final CsvStatsScanner stats = CsvStatsScanner.scan(content);
-            return Map.of("record.count", Long.toString(stats.records()),
-                    "event.time.min", EventTime.format(stats.minEventTime()),
-                    "event.time.max", EventTime.format(stats.maxEventTime()));
+            return Map.of(
+                    "record.count",
+                    Long.toString(stats.records()),
+                    "event.time.min",
+                    EventTime.format(stats.minEventTime()),
+                    "event.time.max",
+                    EventTime.format(stats.maxEventTime()));
         } catch (final IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -352,7 +417,8 @@ public final class PutS3BatchBenchmark {
         final ByteArrayOutputStream object = new ByteArrayOutputStream();
         object.writeBytes(CustomerCsvFormat.HEADER_LINE);
         for (final byte[] input : inputs) {
-            object.write(input, CustomerCsvFormat.HEADER_LINE.length, input.length - CustomerCsvFormat.HEADER_LINE.length);
+            object.write(
+                    input, CustomerCsvFormat.HEADER_LINE.length, input.length - CustomerCsvFormat.HEADER_LINE.length);
         }
         return object.toByteArray();
     }
@@ -360,8 +426,10 @@ public final class PutS3BatchBenchmark {
     /** The first {@code length} bytes of {@code bytes}: an object body in memory. */
     private record Body(byte[] bytes, int length) {
         RequestBody range(final int offset, final int rangeLength) {
-            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, offset, rangeLength),
-                    rangeLength, "application/octet-stream");
+            return RequestBody.fromContentProvider(
+                    () -> new ByteArrayInputStream(bytes, offset, rangeLength),
+                    rangeLength,
+                    "application/octet-stream");
         }
     }
 
@@ -391,9 +459,17 @@ public final class PutS3BatchBenchmark {
         }
     }
 
-    private static final String[] FIRST_NAMES = {"Ann", "Bob", "Chloé", "Dmitri", "Eve", "Farah", "Gus", "Hana", "Ivan", "Jun"};
-    private static final String[] LAST_NAMES = {"Smith", "O'Neil", "García", "Nguyen", "Müller", "Okafor", "Rossi", "Kim", "Patel"};
-    private static final String[] STREETS = {"Main St", "Elm Ave", "Oak Blvd", "Maple Dr", "2nd St", "Lakeview Rd", "Pine Ct"};
-    private static final String[] CITIES = {"Springfield", "Portland", "Austin", "Denver", "Madison", "Columbus", "Raleigh"};
+    private static final String[] FIRST_NAMES = {
+        "Ann", "Bob", "Chloé", "Dmitri", "Eve", "Farah", "Gus", "Hana", "Ivan", "Jun"
+    };
+    private static final String[] LAST_NAMES = {
+        "Smith", "O'Neil", "García", "Nguyen", "Müller", "Okafor", "Rossi", "Kim", "Patel"
+    };
+    private static final String[] STREETS = {
+        "Main St", "Elm Ave", "Oak Blvd", "Maple Dr", "2nd St", "Lakeview Rd", "Pine Ct"
+    };
+    private static final String[] CITIES = {
+        "Springfield", "Portland", "Austin", "Denver", "Madison", "Columbus", "Raleigh"
+    };
     private static final String[] STATES = {"IL", "OR", "TX", "CO", "WI", "OH", "NC", "CA", "NY", "WA"};
 }

@@ -4,7 +4,6 @@ import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import io.snowstream.nifi.flows.run.EndToEndRun;
 import io.snowstream.nifi.flows.run.FaultyFlowRun;
 import io.snowstream.nifi.flows.run.InProcessFlow;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
@@ -39,8 +38,7 @@ public final class ReliabilityBenchmark {
     private static final long SOAK_GROWTH_BOUND_BYTES = 64L << 20;
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
-    private ReliabilityBenchmark() {
-    }
+    private ReliabilityBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final URI s3Endpoint = URI.create(args[0]);
@@ -59,14 +57,23 @@ public final class ReliabilityBenchmark {
     private static boolean faults(final URI s3Endpoint, final Path flowFile) throws Exception {
         EndToEndBenchmark.createBucket(s3Endpoint, "faults");
         final FaultyFlowRun.Settings settings = new FaultyFlowRun.Settings(FAULT_RECORDS, 1_000, 25_000, 0.2, 8);
-        System.out.printf(Locale.ROOT, "Faults: %s in one JVM; %,d records, %,d per object, %.0f%% of S3 requests faulted%n",
-                flowFile, settings.records(), settings.recordsPerObject(), settings.s3FaultShare() * 100);
+        System.out.printf(
+                Locale.ROOT,
+                "Faults: %s in one JVM; %,d records, %,d per object, %.0f%% of S3 requests faulted%n",
+                flowFile,
+                settings.records(),
+                settings.recordsPerObject(),
+                settings.s3FaultShare() * 100);
         final FaultyFlowRun.Report report = FaultyFlowRun.run(flowFile, s3Endpoint, "faults", settings, DRAIN_TIMEOUT);
         System.out.print(report.describe());
-        final boolean passed = report.lost() == 0 && report.objectsInBucket() == report.objects()
-                && report.objectsSharingRecords() == 0 && report.openMultipartUploads() == 0
-                && report.failedFlowFilesWithoutReason() == 0 && report.atUnreadable() == 0
-                && report.longestTriggers().values().stream().allMatch(longest -> longest.compareTo(report.triggerBound()) < 0);
+        final boolean passed = report.lost() == 0
+                && report.objectsInBucket() == report.objects()
+                && report.objectsSharingRecords() == 0
+                && report.openMultipartUploads() == 0
+                && report.failedFlowFilesWithoutReason() == 0
+                && report.atUnreadable() == 0
+                && report.longestTriggers().values().stream()
+                        .allMatch(longest -> longest.compareTo(report.triggerBound()) < 0);
         System.out.println(passed ? "faults: PASSED" : "faults: FAILED");
         return passed;
     }
@@ -76,8 +83,13 @@ public final class ReliabilityBenchmark {
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final List<Long> samples = new ArrayList<>();
         final List<Long> queuedSamples = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "Soak: %s at its default settings, %,d records, heap after a full GC every %,d records (max heap %d MB)%n",
-                flowFile, SOAK_RECORDS, SOAK_SAMPLE_EVERY, Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "Soak: %s at its default settings, %,d records, heap after a full GC every %,d records (max heap %d MB)%n",
+                flowFile,
+                SOAK_RECORDS,
+                SOAK_SAMPLE_EVERY,
+                Runtime.getRuntime().maxMemory() >> 20);
         final long start = System.nanoTime();
         try (EndToEndRun run = new EndToEndRun(flowFile, s3Endpoint, "soak", Map.of())) {
             final InProcessFlow flow = run.flow();
@@ -96,24 +108,54 @@ public final class ReliabilityBenchmark {
                 }
             }
             run.drain(DRAIN_TIMEOUT);
-            final long loaded = run.loadedRows().values().stream().mapToLong(Long::longValue).sum();
-            final long quarantined = run.quarantined().stream().mapToLong(EndToEndRun.StoredObject::records).sum();
-            System.out.printf(Locale.ROOT, "records %,d: loaded %,d, quarantined %,d, lost %,d; %,d objects; %d s%n",
-                    run.generatedRecords(), loaded, quarantined, run.generatedRecords() - loaded - quarantined,
-                    run.objects().size(), Duration.ofNanos(System.nanoTime() - start).toSeconds());
+            final long loaded = run.loadedRows().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            final long quarantined = run.quarantined().stream()
+                    .mapToLong(EndToEndRun.StoredObject::records)
+                    .sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "records %,d: loaded %,d, quarantined %,d, lost %,d; %,d objects; %d s%n",
+                    run.generatedRecords(),
+                    loaded,
+                    quarantined,
+                    run.generatedRecords() - loaded - quarantined,
+                    run.objects().size(),
+                    Duration.ofNanos(System.nanoTime() - start).toSeconds());
             System.gc();
             final long drained = memory.getHeapMemoryUsage().getUsed() - queuedBytes(flow);
             final int third = samples.size() / 3;
-            final long firstThird = samples.subList(0, third).stream().mapToLong(Long::longValue).max().orElseThrow();
-            final long lastThird = samples.subList(samples.size() - third, samples.size()).stream().mapToLong(Long::longValue).max().orElseThrow();
+            final long firstThird = samples.subList(0, third).stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElseThrow();
+            final long lastThird = samples.subList(samples.size() - third, samples.size()).stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElseThrow();
             System.out.println("queued content (MB), every " + SOAK_SAMPLE_EVERY + " records:      "
-                    + String.join(" ", queuedSamples.stream().map(bytes -> String.valueOf(bytes >> 20)).toList()));
+                    + String.join(
+                            " ",
+                            queuedSamples.stream()
+                                    .map(bytes -> String.valueOf(bytes >> 20))
+                                    .toList()));
             System.out.println("heap after GC less queued content (MB):          "
-                    + String.join(" ", samples.stream().map(bytes -> String.valueOf(bytes >> 20)).toList()));
-            System.out.printf(Locale.ROOT, "heap less queued content: max first third %d MB, max last third %d MB, growth %d MB (bound %d MB); drained %d MB%n",
-                    firstThird >> 20, lastThird >> 20, (lastThird - firstThird) >> 20, SOAK_GROWTH_BOUND_BYTES >> 20, drained >> 20);
-            final boolean passed = lastThird - firstThird <= SOAK_GROWTH_BOUND_BYTES
-                    && loaded + quarantined == run.generatedRecords();
+                    + String.join(
+                            " ",
+                            samples.stream()
+                                    .map(bytes -> String.valueOf(bytes >> 20))
+                                    .toList()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "heap less queued content: max first third %d MB, max last third %d MB, growth %d MB (bound %d MB); drained %d MB%n",
+                    firstThird >> 20,
+                    lastThird >> 20,
+                    (lastThird - firstThird) >> 20,
+                    SOAK_GROWTH_BOUND_BYTES >> 20,
+                    drained >> 20);
+            final boolean passed =
+                    lastThird - firstThird <= SOAK_GROWTH_BOUND_BYTES && loaded + quarantined == run.generatedRecords();
             System.out.println(passed ? "soak: PASSED" : "soak: FAILED");
             return passed;
         }
@@ -122,13 +164,21 @@ public final class ReliabilityBenchmark {
     /** Content queued at the processors and parked at the output ports: the flow's backlog, held in the heap by nifi-mock. */
     private static long queuedBytes(final InProcessFlow flow) {
         long bytes = 0;
-        for (final String processor : List.of(CustomerStreamFlow.GENERATE, CustomerStreamFlow.VALIDATE, CustomerStreamFlow.PUT_BATCHES,
-                CustomerStreamFlow.PUT_QUARANTINE, CustomerStreamFlow.TRIGGER_SNOWPIPE)) {
+        for (final String processor : List.of(
+                CustomerStreamFlow.GENERATE,
+                CustomerStreamFlow.VALIDATE,
+                CustomerStreamFlow.PUT_BATCHES,
+                CustomerStreamFlow.PUT_QUARANTINE,
+                CustomerStreamFlow.TRIGGER_SNOWPIPE)) {
             bytes += flow.runner(processor).getQueueSize().getByteCount();
         }
-        for (final String port : List.of(CustomerStreamFlow.FAILED_S3_UPLOADS, CustomerStreamFlow.UNREADABLE_INPUT,
+        for (final String port : List.of(
+                CustomerStreamFlow.FAILED_S3_UPLOADS,
+                CustomerStreamFlow.UNREADABLE_INPUT,
                 CustomerStreamFlow.FAILED_SNOWFLAKE_LOADS)) {
-            bytes += flow.atPort(port).stream().mapToLong(flowFile -> flowFile.getSize()).sum();
+            bytes += flow.atPort(port).stream()
+                    .mapToLong(flowFile -> flowFile.getSize())
+                    .sum();
         }
         return bytes;
     }

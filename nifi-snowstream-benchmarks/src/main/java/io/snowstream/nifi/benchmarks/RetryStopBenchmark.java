@@ -4,17 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.processors.PutS3Batch;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +17,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * How long a stop takes while S3 answers every request with 503 SlowDown, with PutS3Batch's own retry policy beside
@@ -51,7 +50,8 @@ public final class RetryStopBenchmark {
     private static final int STOP_AFTER_ATTEMPTS = 4;
     private static final String BUCKET = "benchmark";
     private static final byte[] SLOW_DOWN = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-            + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                    + "<Message>Please reduce your request rate.</Message></Error>")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String CSV = CustomerCsvFormat.HEADER
             + "\n1,Ada,Lovelace,ada@example.com,1 Main St,London,LDN,GB,2026-11-23T10:15:30.123Z,U\n";
 
@@ -77,9 +77,13 @@ public final class RetryStopBenchmark {
                 ours.add(benchmark.stopPutS3Batch());
                 sdk.add(benchmark.stopSdkStandardStrategy());
             }
-            System.out.printf(Locale.ROOT, "Stop while S3 answers 503 SlowDown (%d attempts, back-off 1 s doubling to 10 s,"
-                    + " half random; stopped after attempt %d), %d rounds, seconds from stop to the call's return:%n",
-                    MAX_ATTEMPTS, STOP_AFTER_ATTEMPTS, rounds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Stop while S3 answers 503 SlowDown (%d attempts, back-off 1 s doubling to 10 s,"
+                            + " half random; stopped after attempt %d), %d rounds, seconds from stop to the call's return:%n",
+                    MAX_ATTEMPTS,
+                    STOP_AFTER_ATTEMPTS,
+                    rounds);
             System.out.printf(Locale.ROOT, "  %-46s %s%n", "PutS3Batch, its own RetryPolicy:", summary(ours));
             System.out.printf(Locale.ROOT, "  %-46s %s%n", "SDK StandardRetryStrategy, same bounds:", summary(sdk));
         } finally {
@@ -88,7 +92,8 @@ public final class RetryStopBenchmark {
     }
 
     private void slowDown(final HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
             body.transferTo(OutputStream.nullOutputStream());
             exchange.getResponseHeaders().set("Content-Type", "application/xml");
             exchange.sendResponseHeaders(503, SLOW_DOWN.length);
@@ -132,15 +137,18 @@ public final class RetryStopBenchmark {
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "benchmark")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "benchmark")))
                 .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(MAX_ATTEMPTS)
-                        .backoffStrategy(backoff)
-                        .throttlingBackoffStrategy(backoff)
-                        // the token bucket would end retries on its own after a few failures: off, so the bounds are exact
-                        .circuitBreakerEnabled(false)
-                        .build()))
+                .overrideConfiguration(
+                        override -> override.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(MAX_ATTEMPTS)
+                                .backoffStrategy(backoff)
+                                .throttlingBackoffStrategy(backoff)
+                                // the token bucket would end retries on its own after a few failures: off, so the
+                                // bounds are exact
+                                .circuitBreakerEnabled(false)
+                                .build()))
                 .build();
         answered.set(0);
         final Thread call = Thread.ofPlatform().start(() -> {
@@ -160,7 +168,8 @@ public final class RetryStopBenchmark {
     private void awaitAttempts(final Thread retrying) throws InterruptedException {
         while (answered.get() < STOP_AFTER_ATTEMPTS) {
             if (!retrying.isAlive()) {
-                throw new IllegalStateException("the upload ended after " + answered.get() + " attempts, before the stop");
+                throw new IllegalStateException(
+                        "the upload ended after " + answered.get() + " attempts, before the stop");
             }
             Thread.sleep(5);
         }
@@ -169,7 +178,11 @@ public final class RetryStopBenchmark {
     private static String summary(final List<Double> seconds) {
         final List<Double> sorted = new ArrayList<>(seconds);
         Collections.sort(sorted);
-        return String.format(Locale.ROOT, "median %.2f s, min %.2f s, max %.2f s", sorted.get(sorted.size() / 2),
-                sorted.getFirst(), sorted.getLast());
+        return String.format(
+                Locale.ROOT,
+                "median %.2f s, min %.2f s, max %.2f s",
+                sorted.get(sorted.size() / 2),
+                sorted.getFirst(),
+                sorted.getLast());
     }
 }

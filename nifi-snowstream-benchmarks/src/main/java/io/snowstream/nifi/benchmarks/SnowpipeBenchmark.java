@@ -9,10 +9,6 @@ import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
 
 /**
  * Calls to Snowflake per 1,000 files and wall time per trigger of TriggerSnowpipeRefresh against the loopback
@@ -40,21 +39,23 @@ public final class SnowpipeBenchmark {
     private static final String BUCKET = "snowstream-landing";
     private static final String FOLDER = "2026/11/23/10/";
     private static final QualifiedName PIPE = QualifiedName.parse("ANALYTICS", "RAW", "CUSTOMER_PIPE");
-    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(new Column("FILE_NAME", "text"),
-            new Column("STATUS", "text"), new Column("ROW_COUNT", "fixed"), new Column("ROW_PARSED", "fixed"),
-            new Column("LAST_LOAD_TIME", "timestamp_ltz"), new Column("FIRST_ERROR_MESSAGE", "text"));
+    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(
+            new Column("FILE_NAME", "text"),
+            new Column("STATUS", "text"),
+            new Column("ROW_COUNT", "fixed"),
+            new Column("ROW_PARSED", "fixed"),
+            new Column("LAST_LOAD_TIME", "timestamp_ltz"),
+            new Column("FIRST_ERROR_MESSAGE", "text"));
 
     /** One measured figure: Snowflake calls and median wall time for {@link #FILES} files. */
-    private record Figure(double callsPer1000Files, double medianMillis) {
-    }
+    private record Figure(double callsPer1000Files, double medianMillis) {}
 
     @FunctionalInterface
     private interface Workload {
         void run() throws Exception;
     }
 
-    private SnowpipeBenchmark() {
-    }
+    private SnowpipeBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         try (SnowflakeStub stub = SnowflakeStub.start("benchacct", "loader", TestKeys.publicKey())) {
@@ -63,31 +64,44 @@ public final class SnowpipeBenchmark {
                 stub.addLoadHistory(path(i), "LOADED", 1_000, 1_000, "2026-11-23T10:01:00.000Z", null);
                 copyHistory.add(List.of(path(i), "Loaded", 1_000, 1_000, "1795428060.000000000", ""));
             }
-            stub.onSql("COPY_HISTORY.*PARSE_JSON", SqlResult.rows(COPY_HISTORY_COLUMNS,
-                    copyHistory.toArray(List<?>[]::new)));
+            stub.onSql(
+                    "COPY_HISTORY.*PARSE_JSON",
+                    SqlResult.rows(COPY_HISTORY_COLUMNS, copyHistory.toArray(List<?>[]::new)));
             stub.onSql("COPY_HISTORY.*FILE_NAME = \\?", SqlResult.rows(COPY_HISTORY_COLUMNS, copyHistory.getFirst()));
 
-            System.out.printf(Locale.ROOT, "TriggerSnowpipeRefresh, %,d files per trigger (Batch Size %,d), loopback"
-                    + " stub, real Snowflake JDBC driver%n", FILES, FILES);
+            System.out.printf(
+                    Locale.ROOT,
+                    "TriggerSnowpipeRefresh, %,d files per trigger (Batch Size %,d), loopback"
+                            + " stub, real Snowflake JDBC driver%n",
+                    FILES,
+                    FILES);
             System.out.printf(Locale.ROOT, "%-34s %22s %22s%n", "", "ours (one call/batch)", "peer (one call/file)");
             for (final String mode : List.of("REFRESH", "INSERT_FILES")) {
                 final String confirmation = mode.equals("REFRESH") ? "COPY_HISTORY" : "REST_LOAD_HISTORY";
                 final TestRunner runner = processor(stub, mode, confirmation);
-                final StandardSnowflakeConnectionService service = (StandardSnowflakeConnectionService)
-                        runner.getControllerService("snowflake");
-                final SnowpipeRestApi rest = new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(),
-                        PIPE, service::getRestToken, service.getRequestTimeout());
+                final StandardSnowflakeConnectionService service =
+                        (StandardSnowflakeConnectionService) runner.getControllerService("snowflake");
+                final SnowpipeRestApi rest = new SnowpipeRestApi(
+                        service.getHttpClient(),
+                        service.getAccountUrl(),
+                        PIPE,
+                        service::getRestToken,
+                        service.getRequestTimeout());
 
                 final Figure announce = measure(stub, () -> announce(runner));
-                final Figure announcePeer = measure(stub, mode.equals("REFRESH")
-                        ? () -> refreshPerFile(service) : () -> insertPerFile(rest));
-                print(mode.equals("REFRESH") ? "notify: ALTER PIPE REFRESH" : "notify: insertFiles", announce,
+                final Figure announcePeer = measure(
+                        stub, mode.equals("REFRESH") ? () -> refreshPerFile(service) : () -> insertPerFile(rest));
+                print(
+                        mode.equals("REFRESH") ? "notify: ALTER PIPE REFRESH" : "notify: insertFiles",
+                        announce,
                         announcePeer);
 
                 final Figure confirm = measure(stub, () -> confirm(runner));
-                final Figure confirmPeer = measure(stub, mode.equals("REFRESH")
-                        ? () -> copyHistoryPerFile(service) : () -> scanPerFile(rest));
-                print(mode.equals("REFRESH") ? "confirm: COPY_HISTORY" : "confirm: loadHistoryScan", confirm,
+                final Figure confirmPeer = measure(
+                        stub, mode.equals("REFRESH") ? () -> copyHistoryPerFile(service) : () -> scanPerFile(rest));
+                print(
+                        mode.equals("REFRESH") ? "confirm: COPY_HISTORY" : "confirm: loadHistoryScan",
+                        confirm,
                         confirmPeer);
                 runner.disableControllerService(service);
             }
@@ -100,7 +114,10 @@ public final class SnowpipeBenchmark {
         final StandardSnowflakeConnectionService service = new StandardSnowflakeConnectionService();
         runner.addControllerService("snowflake", service);
         runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "benchacct");
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
+        runner.setProperty(
+                service,
+                StandardSnowflakeConnectionService.ACCOUNT_URL,
+                stub.url().toString());
         runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
         runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem());
         runner.enableControllerService(service);
@@ -130,8 +147,15 @@ public final class SnowpipeBenchmark {
     private static void confirm(final TestRunner runner) {
         final String requestedAt = Instant.now().toString();
         for (int i = 0; i < FILES; i++) {
-            runner.enqueue(new byte[0], Map.of("snowpipe.path", path(i), "snowpipe.requested.at", requestedAt,
-                    "event.time.min", "2026-11-23T10:00:00.000Z"));
+            runner.enqueue(
+                    new byte[0],
+                    Map.of(
+                            "snowpipe.path",
+                            path(i),
+                            "snowpipe.requested.at",
+                            requestedAt,
+                            "event.time.min",
+                            "2026-11-23T10:00:00.000Z"));
         }
         timed(runner);
         runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_SUCCESS, FILES);
@@ -143,7 +167,8 @@ public final class SnowpipeBenchmark {
     }
 
     private static void refreshPerFile(final StandardSnowflakeConnectionService service) throws SQLException {
-        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = service.getConnection();
+                Statement statement = connection.createStatement()) {
             for (int i = 0; i < FILES; i++) {
                 statement.execute("ALTER PIPE " + PIPE.toSql() + " REFRESH PREFIX = '" + path(i) + "'");
             }
@@ -154,7 +179,8 @@ public final class SnowpipeBenchmark {
         final String sql = "SELECT FILE_NAME, STATUS, ROW_COUNT, ROW_PARSED, LAST_LOAD_TIME, FIRST_ERROR_MESSAGE"
                 + " FROM TABLE(\"ANALYTICS\".INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => ?,"
                 + " START_TIME => TO_TIMESTAMP_LTZ(?))) WHERE FILE_NAME = ?";
-        try (Connection connection = service.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = service.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < FILES; i++) {
                 statement.setString(1, "ANALYTICS.RAW.CUSTOMER_RAW");
                 statement.setString(2, Instant.now().minusSeconds(3600).toString());
@@ -205,9 +231,15 @@ public final class SnowpipeBenchmark {
     }
 
     private static void print(final String label, final Figure ours, final Figure peer) {
-        System.out.printf(Locale.ROOT, "%-34s %7.1f calls %9.1f ms %7.1f calls %9.1f ms   (%.0fx fewer calls, %.1fx"
-                        + " faster)%n", label, ours.callsPer1000Files(), ours.medianMillis(), peer.callsPer1000Files(),
-                peer.medianMillis(), peer.callsPer1000Files() / ours.callsPer1000Files(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %7.1f calls %9.1f ms %7.1f calls %9.1f ms   (%.0fx fewer calls, %.1fx" + " faster)%n",
+                label,
+                ours.callsPer1000Files(),
+                ours.medianMillis(),
+                peer.callsPer1000Files(),
+                peer.medianMillis(),
+                peer.callsPer1000Files() / ours.callsPer1000Files(),
                 peer.medianMillis() / ours.medianMillis());
     }
 

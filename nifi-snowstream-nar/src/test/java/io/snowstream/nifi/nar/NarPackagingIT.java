@@ -1,11 +1,7 @@
 package io.snowstream.nifi.nar;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,8 +15,11 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /**
  * Checks the NAR the build produced the way NiFi reads it: the manifest that identifies the bundle and its parent,
@@ -37,6 +36,7 @@ class NarPackagingIT {
      * v1 core (its proxy route planner): the ceiling catches growth, with under a megabyte of room.
      */
     private static final long MAX_NAR_BYTES = 41L * 1024 * 1024;
+
     private static final Pattern VERSION_START = Pattern.compile("-\\d+(\\.[^-]*)*(-[A-Za-z0-9.]+)?\\.jar$");
 
     /**
@@ -44,10 +44,24 @@ class NarPackagingIT {
      * Commons Logging, Log4j and java.util.logging into it.
      */
     private static final Set<String> PROVIDED_BY_NIFI_LIB = Set.of(
-        "nifi-api", "nifi-framework-api", "nifi-nar-utils", "nifi-properties", "nifi-property-utils",
-        "nifi-runtime", "nifi-server-api", "nifi-stateless-api", "nifi-python-framework-api",
-        "nifi-per-process-group-logging", "slf4j-api", "jcl-over-slf4j", "jul-to-slf4j", "log4j-over-slf4j",
-        "logback-classic", "logback-core", "commons-logging", "log4j-api");
+            "nifi-api",
+            "nifi-framework-api",
+            "nifi-nar-utils",
+            "nifi-properties",
+            "nifi-property-utils",
+            "nifi-runtime",
+            "nifi-server-api",
+            "nifi-stateless-api",
+            "nifi-python-framework-api",
+            "nifi-per-process-group-logging",
+            "slf4j-api",
+            "jcl-over-slf4j",
+            "jul-to-slf4j",
+            "log4j-over-slf4j",
+            "logback-classic",
+            "logback-core",
+            "commons-logging",
+            "log4j-api");
 
     private static List<String> declaredExtensions;
 
@@ -57,9 +71,9 @@ class NarPackagingIT {
         try (Stream<Path> files = Files.list(SERVICES)) {
             for (final Path file : files.toList()) {
                 Files.readAllLines(file).stream()
-                    .map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .forEach(declaredExtensions::add);
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                        .forEach(declaredExtensions::add);
             }
         }
     }
@@ -71,24 +85,27 @@ class NarPackagingIT {
 
             assertThat(manifest.getMainAttributes().getValue("Nar-Id")).isEqualTo("nifi-snowstream-nar");
             assertThat(manifest.getMainAttributes().getValue("Nar-Group")).isEqualTo("io.snowstream");
-            assertThat(manifest.getMainAttributes().getValue("Nar-Dependency-Id")).isEqualTo("nifi-standard-services-api-nar");
+            assertThat(manifest.getMainAttributes().getValue("Nar-Dependency-Id"))
+                    .isEqualTo("nifi-standard-services-api-nar");
         }
     }
 
     @Test
     void extensionManifestListsEveryDeclaredExtension() throws Exception {
         try (JarFile nar = new JarFile(NAR.toFile());
-             InputStream xml = nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml"))) {
-            final Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml);
+                InputStream xml = nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml"))) {
+            final Document document =
+                    DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml);
             final NodeList names = document.getElementsByTagName("name");
             final List<String> listed = new ArrayList<>();
             for (int i = 0; i < names.getLength(); i++) {
                 listed.add(names.item(i).getTextContent().strip());
             }
 
-            assertThat(declaredExtensions).contains(
-                "io.snowstream.nifi.processors.GenerateFakeCustomers",
-                "io.snowstream.nifi.processors.ValidateCustomerRecord");
+            assertThat(declaredExtensions)
+                    .contains(
+                            "io.snowstream.nifi.processors.GenerateFakeCustomers",
+                            "io.snowstream.nifi.processors.ValidateCustomerRecord");
             assertThat(listed).containsAll(declaredExtensions);
         }
     }
@@ -104,10 +121,10 @@ class NarPackagingIT {
         assertThat(bundled).anyMatch(name -> name.startsWith("snowflake-jdbc-thin-"));
         assertThat(provided).contains("nifi-proxy-configuration-api", "nifi-ssl-context-service-api", "nifi-utils");
         assertThat(bundled)
-            .as("jars NiFi's lib/ or the parent NAR already provide")
-            .noneMatch(name -> provided.contains(artifactName(name)))
-            .as("test jars")
-            .noneMatch(name -> name.startsWith("nifi-mock-") || name.startsWith("junit-"));
+                .as("jars NiFi's lib/ or the parent NAR already provide")
+                .noneMatch(name -> provided.contains(artifactName(name)))
+                .as("test jars")
+                .noneMatch(name -> name.startsWith("nifi-mock-") || name.startsWith("junit-"));
     }
 
     @Test
@@ -116,9 +133,13 @@ class NarPackagingIT {
 
         // the driver's PUT/GET stage transfers are never used: their S3, KMS, Azure and Google Cloud clients stay out
         // (the AWS SDK v1 core stays: the driver's proxy route planner is one of its classes)
-        assertThat(bundled).noneMatch(name -> name.startsWith("aws-java-sdk-s3") || name.startsWith("aws-java-sdk-kms")
-            || name.startsWith("azure-") || name.startsWith("google-cloud-") || name.startsWith("grpc-")
-            || name.startsWith("snowflake-jdbc-4"));
+        assertThat(bundled)
+                .noneMatch(name -> name.startsWith("aws-java-sdk-s3")
+                        || name.startsWith("aws-java-sdk-kms")
+                        || name.startsWith("azure-")
+                        || name.startsWith("google-cloud-")
+                        || name.startsWith("grpc-")
+                        || name.startsWith("snowflake-jdbc-4"));
     }
 
     @Test
@@ -129,10 +150,10 @@ class NarPackagingIT {
     private static List<String> bundledJars(final Path nar) throws IOException {
         try (JarFile jar = new JarFile(nar.toFile())) {
             return jar.stream()
-                .map(entry -> entry.getName())
-                .filter(name -> name.startsWith(BUNDLED) && name.endsWith(".jar"))
-                .map(name -> name.substring(BUNDLED.length()))
-                .toList();
+                    .map(entry -> entry.getName())
+                    .filter(name -> name.startsWith(BUNDLED) && name.endsWith(".jar"))
+                    .map(name -> name.substring(BUNDLED.length()))
+                    .toList();
         }
     }
 

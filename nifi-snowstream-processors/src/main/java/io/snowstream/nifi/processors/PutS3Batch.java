@@ -1,5 +1,9 @@
 package io.snowstream.nifi.processors;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.evaluatedValue;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
+
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.s3.BatchBounds;
 import io.snowstream.nifi.s3.BatchObjectWriter;
@@ -18,6 +22,26 @@ import io.snowstream.nifi.s3.S3ObjectUpload;
 import io.snowstream.nifi.s3.S3UploadException;
 import io.snowstream.nifi.s3.ServerSideEncryption;
 import io.snowstream.nifi.s3.TlsTrust;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -25,8 +49,8 @@ import org.apache.nifi.annotation.behavior.TriggerWhenEmpty;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
-import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.annotation.lifecycle.OnUnscheduled;
@@ -55,71 +79,82 @@ import org.apache.nifi.ssl.SSLContextProvider;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Proxy;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
-import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
-import static io.snowstream.nifi.properties.ExpressionLanguageValidators.evaluatedValue;
-import static io.snowstream.nifi.properties.VerificationSteps.step;
-
-@Tags({"snowstream", "amazon", "aws", "s3", "put", "upload", "batch", "merge", "csv", "gzip", "snowflake", "snowpipe", "customer"})
-@CapabilityDescription("Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
-        + "well-sized objects and uploads each to Amazon S3 or an S3-compatible store, in one step: one header per object, "
-        + "gzip by default, a batch closed by maximum records, bytes, FlowFiles or age, whichever comes first. The age "
-        + "bound is a latency promise: the processor is triggered on a quiet queue too, so no FlowFile waits longer "
-        + "than Max Batch Age (plus at most one Yield Duration) before its upload starts. A forming batch is held "
-        + "across triggers, as MergeContent holds its bins, and returns to the queue when the processor is stopped. "
-        + "The object key is fixed when the batch is formed, so a retried "
-        + "request overwrites the same key; inputs are removed only after S3 has acknowledged the whole object, and "
-        + "transient errors are retried with bounded back-off before the inputs are routed to failure. Objects above "
-        + "the multipart threshold are streamed as multipart uploads, which are aborted on failure. The output is one "
-        + "content-free FlowFile per stored object, carrying its S3 attributes.")
+@Tags({
+    "snowstream",
+    "amazon",
+    "aws",
+    "s3",
+    "put",
+    "upload",
+    "batch",
+    "merge",
+    "csv",
+    "gzip",
+    "snowflake",
+    "snowpipe",
+    "customer"
+})
+@CapabilityDescription(
+        "Gathers queued customer CSV FlowFiles (the canonical CSV written by ValidateCustomerRecord) into "
+                + "well-sized objects and uploads each to Amazon S3 or an S3-compatible store, in one step: one header per object, "
+                + "gzip by default, a batch closed by maximum records, bytes, FlowFiles or age, whichever comes first. The age "
+                + "bound is a latency promise: the processor is triggered on a quiet queue too, so no FlowFile waits longer "
+                + "than Max Batch Age (plus at most one Yield Duration) before its upload starts. A forming batch is held "
+                + "across triggers, as MergeContent holds its bins, and returns to the queue when the processor is stopped. "
+                + "The object key is fixed when the batch is formed, so a retried "
+                + "request overwrites the same key; inputs are removed only after S3 has acknowledged the whole object, and "
+                + "transient errors are retried with bounded back-off before the inputs are routed to failure. Objects above "
+                + "the multipart threshold are streamed as multipart uploads, which are aborted on failure. The output is one "
+                + "content-free FlowFile per stored object, carrying its S3 attributes.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @TriggerWhenEmpty
 @ReadsAttributes({
-        @ReadsAttribute(attribute = "record.count", description = "Records in the input; counted from the content when absent"),
-        @ReadsAttribute(attribute = "event.time.min", description = "Earliest updated_at in the input; found in the content when absent"),
-        @ReadsAttribute(attribute = "event.time.max", description = "Latest updated_at in the input; found in the content when absent")
+    @ReadsAttribute(
+            attribute = "record.count",
+            description = "Records in the input; counted from the content when absent"),
+    @ReadsAttribute(
+            attribute = "event.time.min",
+            description = "Earliest updated_at in the input; found in the content when absent"),
+    @ReadsAttribute(
+            attribute = "event.time.max",
+            description = "Latest updated_at in the input; found in the content when absent")
 })
 @WritesAttributes({
-        @WritesAttribute(attribute = "s3.bucket", description = "The bucket of the stored object"),
-        @WritesAttribute(attribute = "s3.key", description = "The key of the stored object"),
-        @WritesAttribute(attribute = "s3.url", description = "The URL of the stored object"),
-        @WritesAttribute(attribute = "s3.etag", description = "The ETag S3 returned for the object"),
-        @WritesAttribute(attribute = "s3.version", description = "The version id of the object, when the bucket is versioned"),
-        @WritesAttribute(attribute = "s3.uploadId", description = "The multipart upload id, when the object was sent in parts"),
-        @WritesAttribute(attribute = "s3.storeClass", description = "The storage class of the object"),
-        @WritesAttribute(attribute = "s3.sseAlgorithm", description = "The server-side encryption algorithm, when one is used"),
-        @WritesAttribute(attribute = "s3.object.size", description = "The size of the stored object in bytes (after compression)"),
-        @WritesAttribute(attribute = "s3.upload.duration.millis", description = "Time from the first byte read to the object acknowledged"),
-        @WritesAttribute(attribute = "record.count", description = "Records in the object"),
-        @WritesAttribute(attribute = "batch.flowfile.count", description = "Input FlowFiles gathered into the object"),
-        @WritesAttribute(attribute = "event.time.min", description = "Earliest updated_at in the object"),
-        @WritesAttribute(attribute = "event.time.max", description = "Latest updated_at in the object"),
-        @WritesAttribute(attribute = "s3.statusCode", description = "On failure: the HTTP status S3 answered, when it answered"),
-        @WritesAttribute(attribute = "s3.errorCode", description = "On failure: the S3 error code (e.g. NoSuchBucket, AccessDenied)"),
-        @WritesAttribute(attribute = "s3.errorMessage", description = "On failure: what went wrong")
+    @WritesAttribute(attribute = "s3.bucket", description = "The bucket of the stored object"),
+    @WritesAttribute(attribute = "s3.key", description = "The key of the stored object"),
+    @WritesAttribute(attribute = "s3.url", description = "The URL of the stored object"),
+    @WritesAttribute(attribute = "s3.etag", description = "The ETag S3 returned for the object"),
+    @WritesAttribute(
+            attribute = "s3.version",
+            description = "The version id of the object, when the bucket is versioned"),
+    @WritesAttribute(
+            attribute = "s3.uploadId",
+            description = "The multipart upload id, when the object was sent in parts"),
+    @WritesAttribute(attribute = "s3.storeClass", description = "The storage class of the object"),
+    @WritesAttribute(
+            attribute = "s3.sseAlgorithm",
+            description = "The server-side encryption algorithm, when one is used"),
+    @WritesAttribute(
+            attribute = "s3.object.size",
+            description = "The size of the stored object in bytes (after compression)"),
+    @WritesAttribute(
+            attribute = "s3.upload.duration.millis",
+            description = "Time from the first byte read to the object acknowledged"),
+    @WritesAttribute(attribute = "record.count", description = "Records in the object"),
+    @WritesAttribute(attribute = "batch.flowfile.count", description = "Input FlowFiles gathered into the object"),
+    @WritesAttribute(attribute = "event.time.min", description = "Earliest updated_at in the object"),
+    @WritesAttribute(attribute = "event.time.max", description = "Latest updated_at in the object"),
+    @WritesAttribute(
+            attribute = "s3.statusCode",
+            description = "On failure: the HTTP status S3 answered, when it answered"),
+    @WritesAttribute(
+            attribute = "s3.errorCode",
+            description = "On failure: the S3 error code (e.g. NoSuchBucket, AccessDenied)"),
+    @WritesAttribute(attribute = "s3.errorMessage", description = "On failure: what went wrong")
 })
 @UseCase(
-        description = "Land validated customer change events in S3 as a few well-sized gzip objects for Snowpipe to load.",
+        description =
+                "Land validated customer change events in S3 as a few well-sized gzip objects for Snowpipe to load.",
         keywords = {"snowflake", "snowpipe", "s3", "batch", "merge", "upload"},
         configuration = """
                 Connect ValidateCustomerRecord's `valid` relationship to PutS3Batch.
@@ -141,23 +176,31 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     /** Legacy S3 bucket names allow letters, digits, dots, hyphens and underscores, up to 255 characters. */
     private static final Pattern BUCKET_NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
-    static final AllowableValue CREDENTIALS_DEFAULT_CHAIN = new AllowableValue("default-chain", "Default Credentials Provider Chain",
+    static final AllowableValue CREDENTIALS_DEFAULT_CHAIN = new AllowableValue(
+            "default-chain",
+            "Default Credentials Provider Chain",
             "The AWS SDK's default chain: environment variables, system properties, web identity token, shared profile, "
                     + "container credentials, then the EC2 instance profile. The preferred choice on AWS.");
-    static final AllowableValue CREDENTIALS_STATIC_KEYS = new AllowableValue("static-keys", "Static Access Keys",
+    static final AllowableValue CREDENTIALS_STATIC_KEYS = new AllowableValue(
+            "static-keys",
+            "Static Access Keys",
             "An access key id and secret access key given here; use only where no role or instance profile is available.");
 
-    static final AllowableValue SSE_NONE = new AllowableValue(ServerSideEncryption.NONE.name(), "None",
+    static final AllowableValue SSE_NONE = new AllowableValue(
+            ServerSideEncryption.NONE.name(),
+            "None",
             "No server-side encryption header: the bucket's default encryption applies.");
-    static final AllowableValue SSE_S3 = new AllowableValue(ServerSideEncryption.SSE_S3.name(), "SSE-S3",
-            "Encrypt with S3-managed keys (AES256).");
-    static final AllowableValue SSE_KMS = new AllowableValue(ServerSideEncryption.SSE_KMS.name(), "SSE-KMS",
+    static final AllowableValue SSE_S3 =
+            new AllowableValue(ServerSideEncryption.SSE_S3.name(), "SSE-S3", "Encrypt with S3-managed keys (AES256).");
+    static final AllowableValue SSE_KMS = new AllowableValue(
+            ServerSideEncryption.SSE_KMS.name(),
+            "SSE-KMS",
             "Encrypt with an AWS KMS key: the one given in KMS Key ID, or the account's aws/s3 key.");
 
-    static final AllowableValue COMPRESSION_GZIP = new AllowableValue(Compression.GZIP.name(), "gzip",
-            "Gzip the object (.csv.gz); Snowflake reads it transparently.");
-    static final AllowableValue COMPRESSION_NONE = new AllowableValue(Compression.NONE.name(), "none",
-            "Store plain CSV (.csv).");
+    static final AllowableValue COMPRESSION_GZIP = new AllowableValue(
+            Compression.GZIP.name(), "gzip", "Gzip the object (.csv.gz); Snowflake reads it transparently.");
+    static final AllowableValue COMPRESSION_NONE =
+            new AllowableValue(Compression.NONE.name(), "none", "Store plain CSV (.csv).");
 
     static final PropertyDescriptor BUCKET = new PropertyDescriptor.Builder()
             .name("Bucket")
@@ -169,15 +212,18 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor OBJECT_KEY = new PropertyDescriptor.Builder()
             .name("Object Key")
-            .description("Template of each object's key, evaluated once when the batch is formed, against the attributes of "
-                    + "the batch's first FlowFile plus '" + OBJECT_EXTENSION_VARIABLE + "' (.csv.gz or .csv). The key must "
-                    + "be unique across the cluster (keep ${hostname()} and ${UUID()}); the default also sorts in the order objects "
-                    + "were formed, which the Snowflake change processing uses to break event-time ties. Leading slashes are removed; keys with "
-                    + "'..' or '.' segments, empty segments or control characters are refused.")
+            .description(
+                    "Template of each object's key, evaluated once when the batch is formed, against the attributes of "
+                            + "the batch's first FlowFile plus '" + OBJECT_EXTENSION_VARIABLE
+                            + "' (.csv.gz or .csv). The key must "
+                            + "be unique across the cluster (keep ${hostname()} and ${UUID()}); the default also sorts in the order objects "
+                            + "were formed, which the Snowflake change processing uses to break event-time ties. Leading slashes are removed; keys with "
+                            + "'..' or '.' segments, empty segments or control characters are refused.")
             .required(true)
-            .defaultValue("customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${now():format('yyyyMMddHHmmssSSS', 'GMT')}-"
-                    + "${hostname()}-${UUID()}${"
-                    + OBJECT_EXTENSION_VARIABLE + "}")
+            .defaultValue(
+                    "customers/${now():format('yyyy/MM/dd/HH', 'GMT')}/customers-${now():format('yyyyMMddHHmmssSSS', 'GMT')}-"
+                            + "${hostname()}-${UUID()}${"
+                            + OBJECT_EXTENSION_VARIABLE + "}")
             .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
@@ -188,13 +234,14 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             .required(true)
             .defaultValue("us-east-1")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
-            .addValidator(StandardValidators.createRegexMatchingValidator(REGION_CODE, true,
-                    "must be an AWS region code such as us-east-1 or eu-central-1"))
+            .addValidator(StandardValidators.createRegexMatchingValidator(
+                    REGION_CODE, true, "must be an AWS region code such as us-east-1 or eu-central-1"))
             .build();
 
     static final PropertyDescriptor CREDENTIALS_SOURCE = new PropertyDescriptor.Builder()
             .name("Credentials Source")
-            .description("Where the base AWS credentials come from. With Assume Role ARN set, they are exchanged for the role's.")
+            .description(
+                    "Where the base AWS credentials come from. With Assume Role ARN set, they are exchanged for the role's.")
             .required(true)
             .allowableValues(CREDENTIALS_DEFAULT_CHAIN, CREDENTIALS_STATIC_KEYS)
             .defaultValue(CREDENTIALS_DEFAULT_CHAIN)
@@ -222,8 +269,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor ASSUME_ROLE_ARN = new PropertyDescriptor.Builder()
             .name("Assume Role ARN")
-            .description("A role to assume through STS with the base credentials; its temporary credentials are refreshed "
-                    + "before they expire. Leave empty to use the base credentials directly.")
+            .description(
+                    "A role to assume through STS with the base credentials; its temporary credentials are refreshed "
+                            + "before they expire. Leave empty to use the base credentials directly.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
             .addValidator(afterExpressionLanguage(StandardValidators.NON_BLANK_VALIDATOR))
@@ -250,7 +298,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor ENDPOINT_OVERRIDE = new PropertyDescriptor.Builder()
             .name("Endpoint Override URL")
-            .description("The endpoint of an S3-compatible store (MinIO, LocalStack, ...) or a VPC endpoint; empty for AWS S3.")
+            .description(
+                    "The endpoint of an S3-compatible store (MinIO, LocalStack, ...) or a VPC endpoint; empty for AWS S3.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
             .addValidator(evaluatedValue(PutS3Batch::endpointProblem))
@@ -258,7 +307,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor PATH_STYLE_ACCESS = new PropertyDescriptor.Builder()
             .name("Use Path-Style Access")
-            .description("Address buckets as endpoint/bucket/key instead of bucket.endpoint/key; most S3-compatible stores need it.")
+            .description(
+                    "Address buckets as endpoint/bucket/key instead of bucket.endpoint/key; most S3-compatible stores need it.")
             .required(true)
             .allowableValues("true", "false")
             .defaultValue("false")
@@ -275,7 +325,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     /** An HTTP proxy, with or without credentials; as for PutS3Object, SOCKS is not offered. */
     private static final ProxySpec[] PROXY_SPECS = {ProxySpec.HTTP_AUTH};
 
-    static final PropertyDescriptor PROXY_CONFIGURATION_SERVICE = ProxyConfiguration.createProxyConfigPropertyDescriptor(PROXY_SPECS);
+    static final PropertyDescriptor PROXY_CONFIGURATION_SERVICE =
+            ProxyConfiguration.createProxyConfigPropertyDescriptor(PROXY_SPECS);
 
     static final PropertyDescriptor SSL_CONTEXT_SERVICE = new PropertyDescriptor.Builder()
             .name("SSL Context Service")
@@ -332,8 +383,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor MULTIPART_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Multipart Threshold")
-            .description("Objects up to this size are sent in one PutObject request; larger ones as a multipart upload. "
-                    + "Each concurrent task holds a buffer of up to the larger of this and Multipart Part Size.")
+            .description(
+                    "Objects up to this size are sent in one PutObject request; larger ones as a multipart upload. "
+                            + "Each concurrent task holds a buffer of up to the larger of this and Multipart Part Size.")
             .required(true)
             .defaultValue("32 MB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
@@ -341,7 +393,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor MULTIPART_PART_SIZE = new PropertyDescriptor.Builder()
             .name("Multipart Part Size")
-            .description("The size of each part of a multipart upload (at least 5 MB, S3's minimum; at most 10,000 parts per object).")
+            .description(
+                    "The size of each part of a multipart upload (at least 5 MB, S3's minimum; at most 10,000 parts per object).")
             .required(true)
             .defaultValue("16 MB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
@@ -351,26 +404,40 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
      * Only classes whose objects can be read at once: Snowpipe cannot load from GLACIER or DEEP_ARCHIVE (a restore
      * first), and SNOW, OUTPOSTS, EXPRESS_ONEZONE and FSX_OPENZFS are not S3 buckets a Snowflake stage can name.
      */
-    static final AllowableValue STORAGE_STANDARD = new AllowableValue(StorageClass.STANDARD.toString(), "Standard",
+    static final AllowableValue STORAGE_STANDARD = new AllowableValue(
+            StorageClass.STANDARD.toString(),
+            "Standard",
             "Frequently read data, stored across three or more Availability Zones. The right class when Snowpipe loads "
                     + "each object once within minutes.");
-    static final AllowableValue STORAGE_INTELLIGENT_TIERING = new AllowableValue(StorageClass.INTELLIGENT_TIERING.toString(),
-            "Intelligent-Tiering", "S3 moves objects not read for 30 days to a cheaper tier, for a monitoring fee per "
+    static final AllowableValue STORAGE_INTELLIGENT_TIERING = new AllowableValue(
+            StorageClass.INTELLIGENT_TIERING.toString(),
+            "Intelligent-Tiering",
+            "S3 moves objects not read for 30 days to a cheaper tier, for a monitoring fee per "
                     + "object. Snowpipe can read the automatic tiers; do not enable the optional archive tiers on the bucket.");
-    static final AllowableValue STORAGE_STANDARD_IA = new AllowableValue(StorageClass.STANDARD_IA.toString(),
-            "Standard-Infrequent Access", "Cheaper storage, a retrieval fee per GB read and a 30-day minimum: for objects "
+    static final AllowableValue STORAGE_STANDARD_IA = new AllowableValue(
+            StorageClass.STANDARD_IA.toString(),
+            "Standard-Infrequent Access",
+            "Cheaper storage, a retrieval fee per GB read and a 30-day minimum: for objects "
                     + "kept long after Snowpipe loaded them once.");
-    static final AllowableValue STORAGE_ONEZONE_IA = new AllowableValue(StorageClass.ONEZONE_IA.toString(),
-            "One Zone-Infrequent Access", "As Standard-IA, in a single Availability Zone: cheaper, lost if that zone is.");
-    static final AllowableValue STORAGE_GLACIER_IR = new AllowableValue(StorageClass.GLACIER_IR.toString(),
-            "Glacier Instant Retrieval", "Archive pricing with millisecond reads (unlike Glacier Flexible Retrieval and "
+    static final AllowableValue STORAGE_ONEZONE_IA = new AllowableValue(
+            StorageClass.ONEZONE_IA.toString(),
+            "One Zone-Infrequent Access",
+            "As Standard-IA, in a single Availability Zone: cheaper, lost if that zone is.");
+    static final AllowableValue STORAGE_GLACIER_IR = new AllowableValue(
+            StorageClass.GLACIER_IR.toString(),
+            "Glacier Instant Retrieval",
+            "Archive pricing with millisecond reads (unlike Glacier Flexible Retrieval and "
                     + "Deep Archive, which Snowpipe cannot read); higher retrieval fees and a 90-day minimum.");
 
     static final PropertyDescriptor STORAGE_CLASS = new PropertyDescriptor.Builder()
             .name("Storage Class")
             .description("The S3 storage class of the objects; only classes Snowpipe can read at once are offered.")
             .required(true)
-            .allowableValues(STORAGE_STANDARD, STORAGE_INTELLIGENT_TIERING, STORAGE_STANDARD_IA, STORAGE_ONEZONE_IA,
+            .allowableValues(
+                    STORAGE_STANDARD,
+                    STORAGE_INTELLIGENT_TIERING,
+                    STORAGE_STANDARD_IA,
+                    STORAGE_ONEZONE_IA,
                     STORAGE_GLACIER_IR)
             .defaultValue(STORAGE_STANDARD)
             .build();
@@ -394,7 +461,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor SOURCE_NAME = new PropertyDescriptor.Builder()
             .name("Source Name")
-            .description("Stored in each object's 'source' user metadata, beside its record count and event-time range.")
+            .description(
+                    "Stored in each object's 'source' user metadata, beside its record count and event-time range.")
             .required(true)
             .defaultValue("${hostname()}")
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
@@ -403,9 +471,10 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor MAX_ATTEMPTS = new PropertyDescriptor.Builder()
             .name("Max Request Attempts")
-            .description("How often one request (a PutObject, one part, the completion) is tried when S3 answers with a "
-                    + "transient error (5xx, throttling, timeout, broken connection) before the batch goes to failure. "
-                    + "Stopping the processor breaks off the request in flight and ends the retries: the batch returns to the queue.")
+            .description(
+                    "How often one request (a PutObject, one part, the completion) is tried when S3 answers with a "
+                            + "transient error (5xx, throttling, timeout, broken connection) before the batch goes to failure. "
+                            + "Stopping the processor breaks off the request in flight and ends the retries: the batch returns to the queue.")
             .required(true)
             .defaultValue("5")
             .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR)
@@ -413,7 +482,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final PropertyDescriptor INITIAL_RETRY_DELAY = new PropertyDescriptor.Builder()
             .name("Initial Retry Delay")
-            .description("The pause before the first retry; it doubles for each further retry, up to 10 seconds, with jitter.")
+            .description(
+                    "The pause before the first retry; it doubles for each further retry, up to 10 seconds, with jitter.")
             .required(true)
             .defaultValue("200 millis")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
@@ -421,21 +491,45 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     static final Relationship REL_SUCCESS = new Relationship.Builder()
             .name("success")
-            .description("One content-free FlowFile per stored object, with its S3 attributes; the inputs it holds are removed.")
+            .description(
+                    "One content-free FlowFile per stored object, with its S3 attributes; the inputs it holds are removed.")
             .build();
 
     static final Relationship REL_FAILURE = new Relationship.Builder()
             .name("failure")
-            .description("Input FlowFiles whose object could not be stored, penalized and with s3.errorCode, s3.errorMessage "
-                    + "and (when S3 answered) s3.statusCode; route back to this processor to try again.")
+            .description(
+                    "Input FlowFiles whose object could not be stored, penalized and with s3.errorCode, s3.errorMessage "
+                            + "and (when S3 answered) s3.statusCode; route back to this processor to try again.")
             .build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
-            BUCKET, OBJECT_KEY, REGION, CREDENTIALS_SOURCE, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-            ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_SESSION_NAME, ENDPOINT_OVERRIDE, PATH_STYLE_ACCESS,
-            COMMUNICATIONS_TIMEOUT, PROXY_CONFIGURATION_SERVICE, SSL_CONTEXT_SERVICE, MAX_BATCH_RECORDS, MAX_BATCH_SIZE,
-            MAX_BATCH_FLOWFILES, MAX_BATCH_AGE, COMPRESSION, MULTIPART_THRESHOLD, MULTIPART_PART_SIZE, STORAGE_CLASS,
-            SERVER_SIDE_ENCRYPTION, KMS_KEY_ID, SOURCE_NAME, MAX_ATTEMPTS, INITIAL_RETRY_DELAY);
+            BUCKET,
+            OBJECT_KEY,
+            REGION,
+            CREDENTIALS_SOURCE,
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            ASSUME_ROLE_ARN,
+            ASSUME_ROLE_EXTERNAL_ID,
+            ASSUME_ROLE_SESSION_NAME,
+            ENDPOINT_OVERRIDE,
+            PATH_STYLE_ACCESS,
+            COMMUNICATIONS_TIMEOUT,
+            PROXY_CONFIGURATION_SERVICE,
+            SSL_CONTEXT_SERVICE,
+            MAX_BATCH_RECORDS,
+            MAX_BATCH_SIZE,
+            MAX_BATCH_FLOWFILES,
+            MAX_BATCH_AGE,
+            COMPRESSION,
+            MULTIPART_THRESHOLD,
+            MULTIPART_PART_SIZE,
+            STORAGE_CLASS,
+            SERVER_SIDE_ENCRYPTION,
+            KMS_KEY_ID,
+            SOURCE_NAME,
+            MAX_ATTEMPTS,
+            INITIAL_RETRY_DELAY);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
@@ -443,10 +537,16 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE - 8;
 
     /** The settings that stay fixed while the processor runs, read once when it is scheduled. */
-    private record UploadSettings(BatchBounds bounds, Compression compression, int multipartThreshold, int partSize,
-                                  String storageClass, ServerSideEncryption encryption, String kmsKeyId,
-                                  String sourceName, RetryPolicy retryPolicy) {
-    }
+    private record UploadSettings(
+            BatchBounds bounds,
+            Compression compression,
+            int multipartThreshold,
+            int partSize,
+            String storageClass,
+            ServerSideEncryption encryption,
+            String kmsKeyId,
+            String sourceName,
+            RetryPolicy retryPolicy) {}
 
     private volatile S3Connection connection;
     private volatile UploadSettings settings;
@@ -456,6 +556,7 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     /** Held by the task that forms the next batch; other concurrent tasks upload ready batches meanwhile. */
     private final Lock formingLock = new ReentrantLock();
+
     private FormingBatch forming;
 
     @Override
@@ -477,8 +578,10 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         if (partSize < S3ObjectUpload.MIN_PART_SIZE || partSize > MAX_BUFFER_BYTES) {
             results.add(invalid(MULTIPART_PART_SIZE, "must be between 5 MB (S3's minimum part size) and 2 GB"));
         } else if (maxBatchSize / partSize > S3ObjectUpload.MAX_PARTS) {
-            results.add(invalid(MULTIPART_PART_SIZE, "is too small for Max Batch Size: an object may have at most "
-                    + S3ObjectUpload.MAX_PARTS + " parts"));
+            results.add(invalid(
+                    MULTIPART_PART_SIZE,
+                    "is too small for Max Batch Size: an object may have at most " + S3ObjectUpload.MAX_PARTS
+                            + " parts"));
         }
         if (threshold > MAX_BUFFER_BYTES) {
             results.add(invalid(MULTIPART_THRESHOLD, "must be at most 2 GB"));
@@ -488,8 +591,11 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     private static ValidationResult invalid(final PropertyDescriptor property, final String explanation) {
-        return new ValidationResult.Builder().subject(property.getName()).valid(false)
-                .explanation(property.getName() + " " + explanation).build();
+        return new ValidationResult.Builder()
+                .subject(property.getName())
+                .valid(false)
+                .explanation(property.getName() + " " + explanation)
+                .build();
     }
 
     /** The SDK takes only an absolute http(s) URL with a host; anything else would fail every request. */
@@ -581,21 +687,37 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     @Override
-    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger,
-                                                 final Map<String, String> attributes) {
+    public List<ConfigVerificationResult> verify(
+            final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
         final List<ConfigVerificationResult> results = new ArrayList<>();
-        final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(attributes).getValue();
+        final String bucket = context.getProperty(BUCKET)
+                .evaluateAttributeExpressions(attributes)
+                .getValue();
         try (S3Connection verifying = S3Connection.open(connectionSettings(context))) {
-            results.add(step("Create S3 client", Outcome.SUCCESSFUL, "Client created for region "
-                    + context.getProperty(REGION).evaluateAttributeExpressions().getValue()));
+            results.add(step(
+                    "Create S3 client",
+                    Outcome.SUCCESSFUL,
+                    "Client created for region "
+                            + context.getProperty(REGION)
+                                    .evaluateAttributeExpressions()
+                                    .getValue()));
             try {
-                verifying.client().headBucket(HeadBucketRequest.builder().bucket(bucket).build());
-                results.add(step("Access bucket", Outcome.SUCCESSFUL, "Bucket " + bucket + " exists and the credentials can reach it"));
+                verifying
+                        .client()
+                        .headBucket(HeadBucketRequest.builder().bucket(bucket).build());
+                results.add(step(
+                        "Access bucket",
+                        Outcome.SUCCESSFUL,
+                        "Bucket " + bucket + " exists and the credentials can reach it"));
             } catch (final RuntimeException e) {
                 final S3UploadException failure = S3UploadException.of("HeadBucket " + bucket, e);
                 verificationLogger.error("Cannot access bucket {}", bucket, e);
-                results.add(step("Access bucket", Outcome.FAILED, failure.getMessage()
-                        + describeStatus(failure) + (failure.statusCode() == 403 ? headBucketDenied(bucket) : "")));
+                results.add(step(
+                        "Access bucket",
+                        Outcome.FAILED,
+                        failure.getMessage()
+                                + describeStatus(failure)
+                                + (failure.statusCode() == 403 ? headBucketDenied(bucket) : "")));
             }
         } catch (final RuntimeException e) {
             verificationLogger.error("Cannot create S3 client", e);
@@ -613,7 +735,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     private static String describeStatus(final S3UploadException failure) {
-        return failure.statusCode() == S3UploadException.NO_STATUS ? ""
+        return failure.statusCode() == S3UploadException.NO_STATUS
+                ? ""
                 : " (HTTP " + failure.statusCode() + ", " + failure.errorCode() + ")";
     }
 
@@ -621,7 +744,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
      * Stores the batch as one object and routes its inputs, or handles its failure by {@link #handlingOf the one rule};
      * commits the session either way. Returns true when an object was stored.
      */
-    private boolean uploadBatch(final ProcessContext context, final ProcessSession session, final List<FlowFile> batch) {
+    private boolean uploadBatch(
+            final ProcessContext context, final ProcessSession session, final List<FlowFile> batch) {
         final UploadSettings upload = settings;
         final List<FlowFile> members = new ArrayList<>(batch);
         String bucket = null;
@@ -642,29 +766,49 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                 switch (handlingOf(e)) {
                     case INPUT_TO_FAILURE -> {
                         final UnusableInputException unusable = (UnusableInputException) e;
-                        getLogger().error("{} cannot be stored: {}; routing it to failure and storing the other {} FlowFiles"
-                                + " of its batch without it", unusable.input, e.getMessage(), members.size() - 1, e.getCause());
-                        routeToFailure(session, List.of(unusable.input), bucket, key, new S3UploadException(e.getMessage(),
-                                S3UploadException.NO_STATUS, unusable.errorCode, e.getCause()));
+                        getLogger()
+                                .error(
+                                        "{} cannot be stored: {}; routing it to failure and storing the other {} FlowFiles"
+                                                + " of its batch without it",
+                                        unusable.input,
+                                        e.getMessage(),
+                                        members.size() - 1,
+                                        e.getCause());
+                        routeToFailure(
+                                session,
+                                List.of(unusable.input),
+                                bucket,
+                                key,
+                                new S3UploadException(
+                                        e.getMessage(), S3UploadException.NO_STATUS, unusable.errorCode, e.getCause()));
                         members.remove(unusable.input);
                     }
                     case BATCH_TO_FAILURE -> {
-                        getLogger().error("Cannot store {} FlowFiles{}; routing them to failure", members.size(),
-                                key == null ? "" : " as s3://" + bucket + "/" + key, e);
+                        getLogger()
+                                .error(
+                                        "Cannot store {} FlowFiles{}; routing them to failure",
+                                        members.size(),
+                                        key == null ? "" : " as s3://" + bucket + "/" + key,
+                                        e);
                         routeToFailure(session, members, bucket, key, (S3UploadException) e);
                         session.commitAsync();
                         return false;
                     }
                     case RETURN_TO_QUEUE -> {
-                        getLogger().info("Stopped while storing {} FlowFiles; they return to the queue", members.size());
+                        getLogger()
+                                .info("Stopped while storing {} FlowFiles; they return to the queue", members.size());
                         session.rollback();
                         return false;
                     }
                     case ROLL_BACK_PENALIZED -> {
                         // a lost input content (MissingFlowFileException) has already been dropped by NiFi, which
                         // rolled the session back: the rest of the batch forms a new one
-                        getLogger().error("Storing a batch of {} FlowFiles failed unexpectedly; returning them to the"
-                                + " queue, penalized", members.size(), e);
+                        getLogger()
+                                .error(
+                                        "Storing a batch of {} FlowFiles failed unexpectedly; returning them to the"
+                                                + " queue, penalized",
+                                        members.size(),
+                                        e);
                         session.rollback(true);
                         return false;
                     }
@@ -689,7 +833,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         if (!isScheduled()) {
             return FailureHandling.RETURN_TO_QUEUE;
         }
-        return failure instanceof S3UploadException ? FailureHandling.BATCH_TO_FAILURE : FailureHandling.ROLL_BACK_PENALIZED;
+        return failure instanceof S3UploadException
+                ? FailureHandling.BATCH_TO_FAILURE
+                : FailureHandling.ROLL_BACK_PENALIZED;
     }
 
     private enum FailureHandling {
@@ -704,7 +850,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     }
 
     private static String bucket(final ProcessContext context, final FlowFile first) throws S3UploadException {
-        final String bucket = context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
+        final String bucket =
+                context.getProperty(BUCKET).evaluateAttributeExpressions(first).getValue();
         final String problem = bucketProblem(bucket);
         if (problem != null) {
             throw new S3UploadException(problem, S3UploadException.NO_STATUS, "InvalidBucketName", null);
@@ -715,23 +862,42 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
     private static String objectKey(final ProcessContext context, final FlowFile first, final UploadSettings upload)
             throws S3UploadException {
         try {
-            return ObjectKeys.sanitize(context.getProperty(OBJECT_KEY).evaluateAttributeExpressions(first,
-                    Map.of(OBJECT_EXTENSION_VARIABLE, upload.compression().extension())).getValue());
+            return ObjectKeys.sanitize(context.getProperty(OBJECT_KEY)
+                    .evaluateAttributeExpressions(
+                            first,
+                            Map.of(
+                                    OBJECT_EXTENSION_VARIABLE,
+                                    upload.compression().extension()))
+                    .getValue());
         } catch (final ObjectKeys.InvalidObjectKeyException e) {
-            throw new S3UploadException("Object Key evaluated to a key that is refused: " + e.getMessage(),
-                    S3UploadException.NO_STATUS, "InvalidObjectKey", e);
+            throw new S3UploadException(
+                    "Object Key evaluated to a key that is refused: " + e.getMessage(),
+                    S3UploadException.NO_STATUS,
+                    "InvalidObjectKey",
+                    e);
         }
     }
 
     /** Uploads the members as one object and routes them to it; the upload is aborted when anything fails. */
-    private void storeObject(final ProcessSession session, final UploadSettings upload, final String bucket,
-                             final String key, final List<FlowFile> members) throws UnusableInputException, S3UploadException {
+    private void storeObject(
+            final ProcessSession session,
+            final UploadSettings upload,
+            final String bucket,
+            final String key,
+            final List<FlowFile> members)
+            throws UnusableInputException, S3UploadException {
         final BatchStats stats = batchStats(session, members);
-        final ObjectTarget target = new ObjectTarget(bucket, key, upload.compression().contentType(), upload.storageClass(),
-                upload.encryption(), upload.kmsKeyId(), metadata(stats, upload.sourceName()));
+        final ObjectTarget target = new ObjectTarget(
+                bucket,
+                key,
+                upload.compression().contentType(),
+                upload.storageClass(),
+                upload.encryption(),
+                upload.kmsKeyId(),
+                metadata(stats, upload.sourceName()));
         final long startNanos = System.nanoTime();
-        final S3ObjectUpload objectUpload = new S3ObjectUpload(connection.client(), target, upload.retryPolicy(),
-                upload.multipartThreshold(), upload.partSize());
+        final S3ObjectUpload objectUpload = new S3ObjectUpload(
+                connection.client(), target, upload.retryPolicy(), upload.multipartThreshold(), upload.partSize());
         final S3ObjectUpload.UploadResult stored;
         try {
             final Compression.Encoder body = upload.compression().wrap(objectUpload);
@@ -746,8 +912,11 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             throw e;
         } catch (final IOException e) {
             abort(objectUpload, target);
-            throw new S3UploadException("Cannot finish " + target.transitUri() + ": " + e.getMessage(),
-                    S3UploadException.NO_STATUS, "WriteFailed", e);
+            throw new S3UploadException(
+                    "Cannot finish " + target.transitUri() + ": " + e.getMessage(),
+                    S3UploadException.NO_STATUS,
+                    "WriteFailed",
+                    e);
         }
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         transferStored(session, members, target, stored, stats, upload, millis);
@@ -758,7 +927,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         try (InputStream content = session.read(input)) {
             writer.append(content);
         } catch (final BatchObjectWriter.InvalidInputException e) {
-            throw new UnusableInputException(input, "InvalidInput", "it is not canonical customer CSV: " + e.getMessage(), e);
+            throw new UnusableInputException(
+                    input, "InvalidInput", "it is not canonical customer CSV: " + e.getMessage(), e);
         } catch (final S3UploadException e) {
             throw e;
         } catch (final IOException e) {
@@ -772,14 +942,16 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         private final transient FlowFile input;
         private final String errorCode;
 
-        UnusableInputException(final FlowFile input, final String errorCode, final String message, final Exception cause) {
+        UnusableInputException(
+                final FlowFile input, final String errorCode, final String message, final Exception cause) {
             super(message, cause);
             this.input = input;
             this.errorCode = errorCode;
         }
 
         static UnusableInputException unreadable(final FlowFile input, final IOException cause) {
-            return new UnusableInputException(input, "ContentNotReadable", "its content cannot be read: " + cause.getMessage(), cause);
+            return new UnusableInputException(
+                    input, "ContentNotReadable", "its content cannot be read: " + cause.getMessage(), cause);
         }
     }
 
@@ -805,7 +977,10 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             };
         }
 
-        void hold(final List<FlowFile> arrived, final ProcessSession session, final ProcessSessionFactory sessionFactory) {
+        void hold(
+                final List<FlowFile> arrived,
+                final ProcessSession session,
+                final ProcessSessionFactory sessionFactory) {
             if (arrived.isEmpty()) {
                 return;
             }
@@ -834,9 +1009,14 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         }
     }
 
-    private void transferStored(final ProcessSession session, final List<FlowFile> batch, final ObjectTarget target,
-                                final S3ObjectUpload.UploadResult stored, final BatchStats stats,
-                                final UploadSettings upload, final long millis) {
+    private void transferStored(
+            final ProcessSession session,
+            final List<FlowFile> batch,
+            final ObjectTarget target,
+            final S3ObjectUpload.UploadResult stored,
+            final BatchStats stats,
+            final UploadSettings upload,
+            final long millis) {
         final Map<String, String> attributes = new HashMap<>();
         attributes.put("s3.bucket", target.bucket());
         attributes.put("s3.key", target.key());
@@ -854,7 +1034,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             attributes.put("event.time.min", stats.minEventTime());
             attributes.put("event.time.max", stats.maxEventTime());
         }
-        attributes.put(CoreAttributes.FILENAME.key(), target.key().substring(target.key().lastIndexOf('/') + 1));
+        attributes.put(
+                CoreAttributes.FILENAME.key(),
+                target.key().substring(target.key().lastIndexOf('/') + 1));
 
         // created from its inputs, so the framework records the JOIN of the batch into the object
         FlowFile object = session.create(batch);
@@ -866,12 +1048,23 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         session.adjustCounter("Records stored", stats.records(), false);
         session.adjustCounter("Bytes stored", stored.bytes(), false);
         session.adjustCounter("S3 requests", stored.requests(), false);
-        getLogger().info("Stored {} ({} records from {} FlowFiles, {} bytes, {} requests) in {} ms",
-                target.transitUri(), stats.records(), batch.size(), stored.bytes(), stored.requests(), millis);
+        getLogger()
+                .info(
+                        "Stored {} ({} records from {} FlowFiles, {} bytes, {} requests) in {} ms",
+                        target.transitUri(),
+                        stats.records(),
+                        batch.size(),
+                        stored.bytes(),
+                        stored.requests(),
+                        millis);
     }
 
-    private void routeToFailure(final ProcessSession session, final List<FlowFile> inputs, final String bucket,
-                                final String key, final S3UploadException failure) {
+    private void routeToFailure(
+            final ProcessSession session,
+            final List<FlowFile> inputs,
+            final String bucket,
+            final String key,
+            final S3UploadException failure) {
         final Map<String, String> attributes = new HashMap<>();
         putIfPresent(attributes, "s3.bucket", bucket);
         putIfPresent(attributes, "s3.key", key);
@@ -888,8 +1081,12 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     private void abort(final S3ObjectUpload upload, final ObjectTarget target) {
         if (!upload.abort()) {
-            getLogger().warn("Could not abort multipart upload {} of {}: its parts remain until a bucket lifecycle rule "
-                    + "(AbortIncompleteMultipartUpload) removes them", upload.uploadId(), target.transitUri());
+            getLogger()
+                    .warn(
+                            "Could not abort multipart upload {} of {}: its parts remain until a bucket lifecycle rule "
+                                    + "(AbortIncompleteMultipartUpload) removes them",
+                            upload.uploadId(),
+                            target.transitUri());
         }
     }
 
@@ -899,8 +1096,11 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
             return "Bucket evaluated to an empty name";
         }
         if (!BUCKET_NAME.matcher(bucket).matches()) {
-            return "Bucket '" + bucket.codePoints().mapToObj(c -> Character.isISOControl(c) ? "\\u%04X".formatted(c)
-                    : Character.toString(c)).collect(Collectors.joining()) + "' is not a valid bucket name";
+            return "Bucket '"
+                    + bucket.codePoints()
+                            .mapToObj(c -> Character.isISOControl(c) ? "\\u%04X".formatted(c) : Character.toString(c))
+                            .collect(Collectors.joining())
+                    + "' is not a valid bucket name";
         }
         return null;
     }
@@ -911,7 +1111,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         }
     }
 
-    private static BatchStats batchStats(final ProcessSession session, final List<FlowFile> batch) throws UnusableInputException {
+    private static BatchStats batchStats(final ProcessSession session, final List<FlowFile> batch)
+            throws UnusableInputException {
         final BatchStats stats = new BatchStats();
         for (final FlowFile input : batch) {
             final long records = parseCount(input.getAttribute("record.count"));
@@ -973,38 +1174,68 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
                 context.getProperty(MAX_BATCH_SIZE).asDataSize(DataUnit.B).longValue(),
                 context.getProperty(MAX_BATCH_FLOWFILES).asInteger(),
                 Duration.ofMillis(context.getProperty(MAX_BATCH_AGE).asTimePeriod(TimeUnit.MILLISECONDS)));
-        final RetryPolicy retryPolicy = new RetryPolicy(context.getProperty(MAX_ATTEMPTS).asInteger(),
-                Duration.ofMillis(context.getProperty(INITIAL_RETRY_DELAY).asTimePeriod(TimeUnit.MILLISECONDS)), keepRetrying);
-        final ServerSideEncryption encryption = ServerSideEncryption.valueOf(context.getProperty(SERVER_SIDE_ENCRYPTION).getValue());
+        final RetryPolicy retryPolicy = new RetryPolicy(
+                context.getProperty(MAX_ATTEMPTS).asInteger(),
+                Duration.ofMillis(context.getProperty(INITIAL_RETRY_DELAY).asTimePeriod(TimeUnit.MILLISECONDS)),
+                keepRetrying);
+        final ServerSideEncryption encryption = ServerSideEncryption.valueOf(
+                context.getProperty(SERVER_SIDE_ENCRYPTION).getValue());
         final String kmsKeyId = encryption == ServerSideEncryption.SSE_KMS
-                ? context.getProperty(KMS_KEY_ID).evaluateAttributeExpressions().getValue() : null;
-        return new UploadSettings(bounds,
+                ? context.getProperty(KMS_KEY_ID).evaluateAttributeExpressions().getValue()
+                : null;
+        return new UploadSettings(
+                bounds,
                 Compression.valueOf(context.getProperty(COMPRESSION).getValue()),
                 context.getProperty(MULTIPART_THRESHOLD).asDataSize(DataUnit.B).intValue(),
                 context.getProperty(MULTIPART_PART_SIZE).asDataSize(DataUnit.B).intValue(),
                 context.getProperty(STORAGE_CLASS).getValue(),
-                encryption, kmsKeyId,
+                encryption,
+                kmsKeyId,
                 context.getProperty(SOURCE_NAME).evaluateAttributeExpressions().getValue(),
                 retryPolicy);
     }
 
     private static S3ConnectionSettings connectionSettings(final ProcessContext context) {
-        final boolean staticKeys = CREDENTIALS_STATIC_KEYS.getValue().equals(context.getProperty(CREDENTIALS_SOURCE).getValue());
-        final String roleArn = context.getProperty(ASSUME_ROLE_ARN).evaluateAttributeExpressions().getValue();
+        final boolean staticKeys = CREDENTIALS_STATIC_KEYS
+                .getValue()
+                .equals(context.getProperty(CREDENTIALS_SOURCE).getValue());
+        final String roleArn = context.getProperty(ASSUME_ROLE_ARN)
+                .evaluateAttributeExpressions()
+                .getValue();
         final CredentialsSettings credentials = new CredentialsSettings(
                 staticKeys ? CredentialsSettings.Source.STATIC_KEYS : CredentialsSettings.Source.DEFAULT_CHAIN,
-                staticKeys ? context.getProperty(ACCESS_KEY_ID).evaluateAttributeExpressions().getValue() : null,
-                staticKeys ? context.getProperty(SECRET_ACCESS_KEY).evaluateAttributeExpressions().getValue() : null,
+                staticKeys
+                        ? context.getProperty(ACCESS_KEY_ID)
+                                .evaluateAttributeExpressions()
+                                .getValue()
+                        : null,
+                staticKeys
+                        ? context.getProperty(SECRET_ACCESS_KEY)
+                                .evaluateAttributeExpressions()
+                                .getValue()
+                        : null,
                 roleArn,
-                roleArn == null ? null : context.getProperty(ASSUME_ROLE_EXTERNAL_ID).evaluateAttributeExpressions().getValue(),
-                roleArn == null ? null : context.getProperty(ASSUME_ROLE_SESSION_NAME).evaluateAttributeExpressions().getValue());
-        final String endpoint = context.getProperty(ENDPOINT_OVERRIDE).evaluateAttributeExpressions().getValue();
+                roleArn == null
+                        ? null
+                        : context.getProperty(ASSUME_ROLE_EXTERNAL_ID)
+                                .evaluateAttributeExpressions()
+                                .getValue(),
+                roleArn == null
+                        ? null
+                        : context.getProperty(ASSUME_ROLE_SESSION_NAME)
+                                .evaluateAttributeExpressions()
+                                .getValue());
+        final String endpoint = context.getProperty(ENDPOINT_OVERRIDE)
+                .evaluateAttributeExpressions()
+                .getValue();
         return new S3ConnectionSettings(
                 context.getProperty(REGION).evaluateAttributeExpressions().getValue(),
                 endpoint == null ? null : URI.create(endpoint),
                 context.getProperty(PATH_STYLE_ACCESS).asBoolean(),
                 Duration.ofMillis(context.getProperty(COMMUNICATIONS_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS)),
-                credentials, httpProxy(context), tlsTrust(context));
+                credentials,
+                httpProxy(context),
+                tlsTrust(context));
     }
 
     private static HttpProxy httpProxy(final ProcessContext context) {
@@ -1012,13 +1243,20 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
         if (proxy.getProxyType() != Proxy.Type.HTTP) {
             return null;
         }
-        return new HttpProxy(proxy.getProxyServerHost(), proxy.getProxyServerPort(),
+        return new HttpProxy(
+                proxy.getProxyServerHost(),
+                proxy.getProxyServerPort(),
                 proxy.hasCredential() ? proxy.getProxyUserName() : null,
                 proxy.hasCredential() ? proxy.getProxyUserPassword() : null);
     }
 
     private static TlsTrust tlsTrust(final ProcessContext context) {
-        final SSLContextProvider provider = context.getProperty(SSL_CONTEXT_SERVICE).asControllerService(SSLContextProvider.class);
-        return provider == null ? null : new TlsTrust(provider.createTrustManager(), provider.createKeyManager().orElse(null));
+        final SSLContextProvider provider =
+                context.getProperty(SSL_CONTEXT_SERVICE).asControllerService(SSLContextProvider.class);
+        return provider == null
+                ? null
+                : new TlsTrust(
+                        provider.createTrustManager(),
+                        provider.createKeyManager().orElse(null));
     }
 }

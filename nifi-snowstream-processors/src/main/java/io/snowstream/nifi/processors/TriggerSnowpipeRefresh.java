@@ -1,5 +1,8 @@
 package io.snowstream.nifi.processors;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.parsedBy;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
+
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.properties.DescribedChoice;
 import io.snowstream.nifi.s3.ObjectKeys;
@@ -16,6 +19,24 @@ import io.snowstream.nifi.snowflake.pipe.SnowpipeRestApi;
 import io.snowstream.nifi.snowflake.pipe.StageLocation;
 import io.snowstream.nifi.snowflake.service.SnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -44,28 +65,6 @@ import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static io.snowstream.nifi.properties.ExpressionLanguageValidators.parsedBy;
-import static io.snowstream.nifi.properties.VerificationSteps.step;
-
 @Tags({"snowstream", "snowflake", "snowpipe", "refresh", "insertFiles", "s3", "ingest", "load history", "copy history"})
 @CapabilityDescription("Makes a Snowpipe load the S3 objects that arrive as FlowFiles (s3.bucket, s3.key) and tells"
         + " the flow what became of each file. The objects of one trigger are announced with one call: ALTER PIPE"
@@ -78,35 +77,48 @@ import static io.snowstream.nifi.properties.VerificationSteps.step;
 @DefaultSettings(penaltyDuration = "30 sec")
 @SeeAlso(value = StandardSnowflakeConnectionService.class, classNames = "io.snowstream.nifi.processors.PutS3Batch")
 @ReadsAttributes({
-        @ReadsAttribute(attribute = "s3.bucket", description = "Bucket of the object (written by PutS3Batch)."),
-        @ReadsAttribute(attribute = "s3.key", description = "Key of the object (written by PutS3Batch)."),
-        @ReadsAttribute(attribute = TriggerSnowpipeRefresh.REQUESTED_AT, description = "Set by this processor: a"
-                + " FlowFile that has it is awaiting confirmation, and is not announced again.")
+    @ReadsAttribute(attribute = "s3.bucket", description = "Bucket of the object (written by PutS3Batch)."),
+    @ReadsAttribute(attribute = "s3.key", description = "Key of the object (written by PutS3Batch)."),
+    @ReadsAttribute(
+            attribute = TriggerSnowpipeRefresh.REQUESTED_AT,
+            description = "Set by this processor: a"
+                    + " FlowFile that has it is awaiting confirmation, and is not announced again.")
 })
 @WritesAttributes({
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.PIPE, description = "The pipe, as DB.SCHEMA.PIPE."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.PATH, description = "The file's path relative to the"
-                + " stage location, as Snowpipe names it."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.MODE, description = "How the pipe was told: REFRESH or"
-                + " INSERT_FILES."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.REQUESTED_AT, description = "When the pipe was told"
-                + " (ISO-8601)."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.STATUS, description = "LOADED, LOAD_FAILED,"
-                + " PARTIALLY_LOADED, or NOT_CONFIRMED when the confirmation timeout passed."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.ROWS_LOADED, description = "Rows loaded from the file."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.ROWS_PARSED, description = "Rows read from the file."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.LOAD_TIME, description = "When Snowflake finished the"
-                + " load (ISO-8601)."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.LATENCY, description = "Milliseconds from the event"
-                + " time attribute to the load time."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.ERROR_CODE, description = "Snowflake's error code or the"
-                + " HTTP status, on failure or retry."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.ERROR_SQL_STATE, description = "The SQL state of a JDBC"
-                + " error."),
-        @WritesAttribute(attribute = TriggerSnowpipeRefresh.ERROR_MESSAGE, description = "Snowflake's message, or"
-                + " the first error in the file for a failed load.")
+    @WritesAttribute(attribute = TriggerSnowpipeRefresh.PIPE, description = "The pipe, as DB.SCHEMA.PIPE."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.PATH,
+            description = "The file's path relative to the" + " stage location, as Snowpipe names it."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.MODE,
+            description = "How the pipe was told: REFRESH or" + " INSERT_FILES."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.REQUESTED_AT,
+            description = "When the pipe was told" + " (ISO-8601)."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.STATUS,
+            description = "LOADED, LOAD_FAILED,"
+                    + " PARTIALLY_LOADED, or NOT_CONFIRMED when the confirmation timeout passed."),
+    @WritesAttribute(attribute = TriggerSnowpipeRefresh.ROWS_LOADED, description = "Rows loaded from the file."),
+    @WritesAttribute(attribute = TriggerSnowpipeRefresh.ROWS_PARSED, description = "Rows read from the file."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.LOAD_TIME,
+            description = "When Snowflake finished the" + " load (ISO-8601)."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.LATENCY,
+            description = "Milliseconds from the event" + " time attribute to the load time."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.ERROR_CODE,
+            description = "Snowflake's error code or the" + " HTTP status, on failure or retry."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.ERROR_SQL_STATE,
+            description = "The SQL state of a JDBC" + " error."),
+    @WritesAttribute(
+            attribute = TriggerSnowpipeRefresh.ERROR_MESSAGE,
+            description = "Snowflake's message, or" + " the first error in the file for a failed load.")
 })
-@UseCase(description = "Load each object PutS3Batch writes into Snowflake promptly and learn the outcome per file.",
+@UseCase(
+        description = "Load each object PutS3Batch writes into Snowflake promptly and learn the outcome per file.",
         configuration = """
                 Connect PutS3Batch's success relationship to this processor. Set Stage Location to the URL of the \
                 pipe's stage, Database, Schema and Pipe to the pipe. Route retry back to this processor \
@@ -139,29 +151,44 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
     private static final Pattern STAGE_REFERENCE = Pattern.compile("(?i)\\bFROM\\s+@([^\\s/;)]+)");
 
     enum NotificationMethod implements DescribedChoice {
-        REFRESH, INSERT_FILES;
+        REFRESH,
+        INSERT_FILES;
 
         @Override
         public Label label() {
             return switch (this) {
-                case REFRESH -> new Label("ALTER PIPE REFRESH", "ALTER PIPE ... REFRESH PREFIX = '<folder common to the batch>' through JDBC:"
-                        + " works with auto-ingest pipes; only files staged in the last 7 days are queued.");
-                case INSERT_FILES -> new Label("Snowpipe REST insertFiles", "The REST call Snowflake designed for naming files to a pipe,"
-                        + " up to 5,000 per call; for pipes without AUTO_INGEST. Needs key-pair authentication.");
+                case REFRESH ->
+                    new Label(
+                            "ALTER PIPE REFRESH",
+                            "ALTER PIPE ... REFRESH PREFIX = '<folder common to the batch>' through JDBC:"
+                                    + " works with auto-ingest pipes; only files staged in the last 7 days are queued.");
+                case INSERT_FILES ->
+                    new Label(
+                            "Snowpipe REST insertFiles",
+                            "The REST call Snowflake designed for naming files to a pipe,"
+                                    + " up to 5,000 per call; for pipes without AUTO_INGEST. Needs key-pair authentication.");
             };
         }
     }
 
     enum LoadConfirmation implements DescribedChoice {
-        REST_LOAD_HISTORY, COPY_HISTORY, NONE;
+        REST_LOAD_HISTORY,
+        COPY_HISTORY,
+        NONE;
 
         @Override
         public Label label() {
             return switch (this) {
-                case REST_LOAD_HISTORY -> new Label("Snowpipe REST load history", "The REST API's loadHistoryScan: needs MONITOR on the pipe"
-                        + " and key-pair authentication, no warehouse.");
-                case COPY_HISTORY -> new Label("COPY_HISTORY (JDBC)", "The INFORMATION_SCHEMA.COPY_HISTORY table function: needs the pipe's"
-                        + " target table and a warehouse.");
+                case REST_LOAD_HISTORY ->
+                    new Label(
+                            "Snowpipe REST load history",
+                            "The REST API's loadHistoryScan: needs MONITOR on the pipe"
+                                    + " and key-pair authentication, no warehouse.");
+                case COPY_HISTORY ->
+                    new Label(
+                            "COPY_HISTORY (JDBC)",
+                            "The INFORMATION_SCHEMA.COPY_HISTORY table function: needs the pipe's"
+                                    + " target table and a warehouse.");
                 case NONE -> new Label("None", "Route to success as soon as Snowpipe has accepted the request.");
             };
         }
@@ -279,13 +306,23 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
 
     public static final Relationship REL_FAILURE = new Relationship.Builder()
             .name("failure")
-            .description("The load failed or was partial, the file was not confirmed in time, the object lies outside"
-                    + " the stage location, or Snowflake refused for good (pipe missing, not authorized, login refused).")
+            .description(
+                    "The load failed or was partial, the file was not confirmed in time, the object lies outside"
+                            + " the stage location, or Snowflake refused for good (pipe missing, not authorized, login refused).")
             .build();
 
     private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(
-            CONNECTION_SERVICE, DATABASE, SCHEMA, PIPE_NAME, STAGE_LOCATION, NOTIFICATION_METHOD, BATCH_SIZE,
-            LOAD_CONFIRMATION, TARGET_TABLE, CONFIRMATION_TIMEOUT, EVENT_TIME_ATTRIBUTE);
+            CONNECTION_SERVICE,
+            DATABASE,
+            SCHEMA,
+            PIPE_NAME,
+            STAGE_LOCATION,
+            NOTIFICATION_METHOD,
+            BATCH_SIZE,
+            LOAD_CONFIRMATION,
+            TARGET_TABLE,
+            CONFIRMATION_TIMEOUT,
+            EVENT_TIME_ATTRIBUTE);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
 
@@ -310,15 +347,20 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
     @Override
     protected Collection<ValidationResult> customValidate(final ValidationContext context) {
         final List<ValidationResult> results = new ArrayList<>();
-        final boolean restNotification = context.getProperty(NOTIFICATION_METHOD)
-                .asAllowableValue(NotificationMethod.class) == NotificationMethod.INSERT_FILES;
-        final boolean restConfirmation = context.getProperty(LOAD_CONFIRMATION)
-                .asAllowableValue(LoadConfirmation.class) == LoadConfirmation.REST_LOAD_HISTORY;
-        final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
-                .asControllerService(SnowflakeConnectionService.class);
-        if ((restNotification || restConfirmation) && service != null && isEnabled(context, service)
+        final boolean restNotification =
+                context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class)
+                        == NotificationMethod.INSERT_FILES;
+        final boolean restConfirmation = context.getProperty(LOAD_CONFIRMATION).asAllowableValue(LoadConfirmation.class)
+                == LoadConfirmation.REST_LOAD_HISTORY;
+        final SnowflakeConnectionService service =
+                context.getProperty(CONNECTION_SERVICE).asControllerService(SnowflakeConnectionService.class);
+        if ((restNotification || restConfirmation)
+                && service != null
+                && isEnabled(context, service)
                 && !service.supportsRestApi()) {
-            results.add(new ValidationResult.Builder().subject(NOTIFICATION_METHOD.getName()).valid(false)
+            results.add(new ValidationResult.Builder()
+                    .subject(NOTIFICATION_METHOD.getName())
+                    .valid(false)
                     .explanation("the Snowpipe REST API needs a connection service with key-pair authentication")
                     .build());
         }
@@ -330,43 +372,60 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
     }
 
     private static QualifiedName pipe(final ProcessContext context) {
-        return QualifiedName.parse(context.getProperty(DATABASE).evaluateAttributeExpressions().getValue(),
+        return QualifiedName.parse(
+                context.getProperty(DATABASE).evaluateAttributeExpressions().getValue(),
                 context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue(),
                 context.getProperty(PIPE_NAME).evaluateAttributeExpressions().getValue());
     }
 
     private static StageLocation stageLocation(final ProcessContext context) {
-        return StageLocation.parse(context.getProperty(STAGE_LOCATION).evaluateAttributeExpressions().getValue());
+        return StageLocation.parse(context.getProperty(STAGE_LOCATION)
+                .evaluateAttributeExpressions()
+                .getValue());
     }
 
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
-        final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
-                .asControllerService(SnowflakeConnectionService.class);
-        final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
-        final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
+        final SnowflakeConnectionService service =
+                context.getProperty(CONNECTION_SERVICE).asControllerService(SnowflakeConnectionService.class);
+        final String database =
+                context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
+        final String schema =
+                context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
         final QualifiedName pipe = pipe(context);
         stageLocation = stageLocation(context);
         pipeName = pipe.toCanonical();
         transitUri = "snowflake://" + service.getAccount() + '/' + pipeName;
         notificationMethod = context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
 
-        final SnowpipeRestApi rest = new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe,
-                service::getRestToken, service.getRequestTimeout());
+        final SnowpipeRestApi rest = new SnowpipeRestApi(
+                service.getHttpClient(),
+                service.getAccountUrl(),
+                pipe,
+                service::getRestToken,
+                service.getRequestTimeout());
         notifier = switch (notificationMethod) {
             case REFRESH -> new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout());
             case INSERT_FILES -> rest;
         };
-        final LoadConfirmation confirmation = context.getProperty(LOAD_CONFIRMATION)
-                .asAllowableValue(LoadConfirmation.class);
+        final LoadConfirmation confirmation =
+                context.getProperty(LOAD_CONFIRMATION).asAllowableValue(LoadConfirmation.class);
         loadHistory = switch (confirmation) {
             case REST_LOAD_HISTORY -> rest;
-            case COPY_HISTORY -> new CopyHistory(service::getConnection, QualifiedName.parse(database, schema,
-                    context.getProperty(TARGET_TABLE).evaluateAttributeExpressions().getValue()),
-                    service.getRequestTimeout());
+            case COPY_HISTORY ->
+                new CopyHistory(
+                        service::getConnection,
+                        QualifiedName.parse(
+                                database,
+                                schema,
+                                context.getProperty(TARGET_TABLE)
+                                        .evaluateAttributeExpressions()
+                                        .getValue()),
+                        service.getRequestTimeout());
             case NONE -> null;
         };
-        confirmationTimeout = confirmation == LoadConfirmation.NONE ? Duration.ZERO
+        confirmationTimeout = confirmation == LoadConfirmation.NONE
+                ? Duration.ZERO
                 : Duration.ofMillis(context.getProperty(CONFIRMATION_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS));
     }
 
@@ -377,25 +436,31 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
      * insertFiles is not called.
      */
     @Override
-    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger,
-                                                 final Map<String, String> attributes) {
+    public List<ConfigVerificationResult> verify(
+            final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
         final List<ConfigVerificationResult> results = new ArrayList<>();
-        final SnowflakeConnectionService service = context.getProperty(CONNECTION_SERVICE)
-                .asControllerService(SnowflakeConnectionService.class);
-        final String database = context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
-        final String schema = context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
+        final SnowflakeConnectionService service =
+                context.getProperty(CONNECTION_SERVICE).asControllerService(SnowflakeConnectionService.class);
+        final String database =
+                context.getProperty(DATABASE).evaluateAttributeExpressions().getValue();
+        final String schema =
+                context.getProperty(SCHEMA).evaluateAttributeExpressions().getValue();
         final QualifiedName pipe = pipe(context);
         final StageLocation configured = stageLocation(context);
 
         final String stage;
-        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = service.getConnection();
+                Statement statement = connection.createStatement()) {
             final String definition;
             try (ResultSet described = statement.executeQuery("DESC PIPE " + pipe.toSql())) {
                 definition = described.next() ? described.getString("definition") : null;
             }
             stage = definition == null ? null : stageOf(definition);
-            results.add(step(VERIFY_PIPE, Outcome.SUCCESSFUL, "Pipe " + pipe + " is visible to the service's role"
-                    + (stage == null ? "" : " and loads from stage @" + stage)));
+            results.add(step(
+                    VERIFY_PIPE,
+                    Outcome.SUCCESSFUL,
+                    "Pipe " + pipe + " is visible to the service's role"
+                            + (stage == null ? "" : " and loads from stage @" + stage)));
             if (stage == null) {
                 results.add(step(VERIFY_STAGE, Outcome.SKIPPED, "The pipe's definition names no stage to compare"));
             } else {
@@ -403,10 +468,15 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             }
         } catch (final SQLException e) {
             verificationLogger.error("Cannot describe pipe {}", pipe, e);
-            results.add(step(VERIFY_PIPE, Outcome.FAILED, "Snowflake cannot show pipe " + pipe + " to the service's"
-                    + " role (error " + e.getErrorCode() + ": " + e.getMessage() + "). The pipe must exist, and the role"
-                    + " needs USAGE on database " + database + " and schema " + schema + " and OPERATE or MONITOR on"
-                    + " the pipe"));
+            results.add(step(
+                    VERIFY_PIPE,
+                    Outcome.FAILED,
+                    "Snowflake cannot show pipe " + pipe + " to the service's"
+                            + " role (error " + e.getErrorCode() + ": " + e.getMessage()
+                            + "). The pipe must exist, and the role"
+                            + " needs USAGE on database " + database + " and schema " + schema
+                            + " and OPERATE or MONITOR on"
+                            + " the pipe"));
             results.add(step(VERIFY_STAGE, Outcome.SKIPPED, "Not checked: the pipe is not visible"));
         }
         results.add(notificationStep(context, service, pipe));
@@ -420,8 +490,8 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         return from.find() ? from.group(1) : null;
     }
 
-    private static ConfigVerificationResult stageStep(final Statement statement, final String stage,
-                                                      final StageLocation configured) throws SQLException {
+    private static ConfigVerificationResult stageStep(
+            final Statement statement, final String stage, final StageLocation configured) throws SQLException {
         String url = null;
         try (ResultSet properties = statement.executeQuery("DESC STAGE " + stage)) {
             while (properties.next()) {
@@ -431,48 +501,73 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             }
         }
         if (url == null || url.isBlank()) {
-            return step(VERIFY_STAGE, Outcome.FAILED, "Stage @" + stage + " has no URL: it is an internal stage, which"
-                    + " PutS3Batch's objects never reach");
+            return step(
+                    VERIFY_STAGE,
+                    Outcome.FAILED,
+                    "Stage @" + stage + " has no URL: it is an internal stage, which"
+                            + " PutS3Batch's objects never reach");
         }
         final String stageUrl = StageLocation.parse(url).toString();
         if (stageUrl.equals(configured.toString())) {
-            return step(VERIFY_STAGE, Outcome.SUCCESSFUL, "Stage @" + stage + " points at " + stageUrl
-                    + ", the Stage Location");
+            return step(
+                    VERIFY_STAGE,
+                    Outcome.SUCCESSFUL,
+                    "Stage @" + stage + " points at " + stageUrl + ", the Stage Location");
         }
-        return step(VERIFY_STAGE, Outcome.FAILED, "Stage @" + stage + " points at " + stageUrl + " but Stage Location is "
-                + configured + ": Snowpipe names files relative to the stage's URL, so set Stage Location to " + stageUrl);
+        return step(
+                VERIFY_STAGE,
+                Outcome.FAILED,
+                "Stage @" + stage + " points at " + stageUrl + " but Stage Location is " + configured
+                        + ": Snowpipe names files relative to the stage's URL, so set Stage Location to " + stageUrl);
     }
 
-    private static ConfigVerificationResult notificationStep(final ProcessContext context,
-                                                             final SnowflakeConnectionService service, final QualifiedName pipe) {
-        final NotificationMethod method = context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
+    private static ConfigVerificationResult notificationStep(
+            final ProcessContext context, final SnowflakeConnectionService service, final QualifiedName pipe) {
+        final NotificationMethod method =
+                context.getProperty(NOTIFICATION_METHOD).asAllowableValue(NotificationMethod.class);
         final String probe = "snowstream-verify-" + UUID.randomUUID() + "/none.csv.gz";
         try {
             if (method == NotificationMethod.REFRESH) {
-                new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout()).requestLoad(List.of(probe));
-                return step(VERIFY_NOTIFY, Outcome.SUCCESSFUL, "ALTER PIPE " + pipe + " REFRESH ran (on a path that"
-                        + " does not exist, so nothing was queued): the role has OPERATE on the pipe");
+                new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout())
+                        .requestLoad(List.of(probe));
+                return step(
+                        VERIFY_NOTIFY,
+                        Outcome.SUCCESSFUL,
+                        "ALTER PIPE " + pipe + " REFRESH ran (on a path that"
+                                + " does not exist, so nothing was queued): the role has OPERATE on the pipe");
             }
             if (!service.supportsRestApi()) {
-                return step(VERIFY_NOTIFY, Outcome.FAILED, "insertFiles needs key-pair authentication on the connection"
-                        + " service");
+                return step(
+                        VERIFY_NOTIFY,
+                        Outcome.FAILED,
+                        "insertFiles needs key-pair authentication on the connection" + " service");
             }
             restApi(service, pipe).lookUp(List.of(probe), Instant.now().minus(Duration.ofMinutes(1)));
-            return step(VERIFY_NOTIFY, Outcome.SUCCESSFUL, "The Snowpipe REST API accepted the service's key-pair token"
-                    + " for " + pipe + " (checked with a loadHistoryScan, so that nothing is queued; insertFiles also"
-                    + " needs OPERATE on the pipe)");
+            return step(
+                    VERIFY_NOTIFY,
+                    Outcome.SUCCESSFUL,
+                    "The Snowpipe REST API accepted the service's key-pair token"
+                            + " for " + pipe
+                            + " (checked with a loadHistoryScan, so that nothing is queued; insertFiles also"
+                            + " needs OPERATE on the pipe)");
         } catch (final SnowpipeException e) {
-            return step(VERIFY_NOTIFY, Outcome.FAILED, (method == NotificationMethod.REFRESH ? "ALTER PIPE ... REFRESH"
-                    : "The Snowpipe REST API") + " was refused: " + e.getMessage() + ". The role needs OPERATE on pipe "
-                    + pipe + " (GRANT OPERATE ON PIPE " + pipe.toSql() + " TO ROLE ...)");
+            return step(
+                    VERIFY_NOTIFY,
+                    Outcome.FAILED,
+                    (method == NotificationMethod.REFRESH ? "ALTER PIPE ... REFRESH" : "The Snowpipe REST API")
+                            + " was refused: " + e.getMessage() + ". The role needs OPERATE on pipe "
+                            + pipe + " (GRANT OPERATE ON PIPE " + pipe.toSql() + " TO ROLE ...)");
         }
     }
 
-    private static ConfigVerificationResult confirmationStep(final ProcessContext context,
-                                                             final SnowflakeConnectionService service,
-                                                             final QualifiedName pipe, final String database,
-                                                             final String schema) {
-        final LoadConfirmation confirmation = context.getProperty(LOAD_CONFIRMATION).asAllowableValue(LoadConfirmation.class);
+    private static ConfigVerificationResult confirmationStep(
+            final ProcessContext context,
+            final SnowflakeConnectionService service,
+            final QualifiedName pipe,
+            final String database,
+            final String schema) {
+        final LoadConfirmation confirmation =
+                context.getProperty(LOAD_CONFIRMATION).asAllowableValue(LoadConfirmation.class);
         final Instant since = Instant.now().minus(Duration.ofMinutes(1));
         try {
             switch (confirmation) {
@@ -481,38 +576,55 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
                 }
                 case REST_LOAD_HISTORY -> {
                     if (!service.supportsRestApi()) {
-                        return step(VERIFY_CONFIRM, Outcome.FAILED, "loadHistoryScan needs key-pair authentication on"
-                                + " the connection service");
+                        return step(
+                                VERIFY_CONFIRM,
+                                Outcome.FAILED,
+                                "loadHistoryScan needs key-pair authentication on" + " the connection service");
                     }
                     restApi(service, pipe).lookUp(List.of("snowstream-verify"), since);
-                    return step(VERIFY_CONFIRM, Outcome.SUCCESSFUL, "loadHistoryScan answered for " + pipe
-                            + ": the role has MONITOR on the pipe");
+                    return step(
+                            VERIFY_CONFIRM,
+                            Outcome.SUCCESSFUL,
+                            "loadHistoryScan answered for " + pipe + ": the role has MONITOR on the pipe");
                 }
                 default -> {
-                    final QualifiedName table = QualifiedName.parse(database, schema,
-                            context.getProperty(TARGET_TABLE).evaluateAttributeExpressions().getValue());
+                    final QualifiedName table = QualifiedName.parse(
+                            database,
+                            schema,
+                            context.getProperty(TARGET_TABLE)
+                                    .evaluateAttributeExpressions()
+                                    .getValue());
                     new CopyHistory(service::getConnection, table, service.getRequestTimeout())
                             .lookUp(List.of("snowstream-verify"), since);
                     return step(VERIFY_CONFIRM, Outcome.SUCCESSFUL, "COPY_HISTORY answered for table " + table);
                 }
             }
         } catch (final SnowpipeException e) {
-            return step(VERIFY_CONFIRM, Outcome.FAILED, "The load history cannot be read: " + e.getMessage() + ". "
-                    + (confirmation == LoadConfirmation.REST_LOAD_HISTORY
-                    ? "loadHistoryScan needs MONITOR on the pipe (GRANT MONITOR ON PIPE " + pipe.toSql() + " TO ROLE ...)"
-                    : "COPY_HISTORY needs a warehouse on the connection service and SELECT (or MONITOR) on the target"
-                    + " table"));
+            return step(
+                    VERIFY_CONFIRM,
+                    Outcome.FAILED,
+                    "The load history cannot be read: " + e.getMessage() + ". "
+                            + (confirmation == LoadConfirmation.REST_LOAD_HISTORY
+                                    ? "loadHistoryScan needs MONITOR on the pipe (GRANT MONITOR ON PIPE " + pipe.toSql()
+                                            + " TO ROLE ...)"
+                                    : "COPY_HISTORY needs a warehouse on the connection service and SELECT (or MONITOR) on the target"
+                                            + " table"));
         }
     }
 
     private static SnowpipeRestApi restApi(final SnowflakeConnectionService service, final QualifiedName pipe) {
-        return new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe, service::getRestToken,
+        return new SnowpipeRestApi(
+                service.getHttpClient(),
+                service.getAccountUrl(),
+                pipe,
+                service::getRestToken,
                 service.getRequestTimeout());
     }
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) throws ProcessException {
-        final List<FlowFile> flowFiles = session.get(context.getProperty(BATCH_SIZE).asInteger());
+        final List<FlowFile> flowFiles =
+                session.get(context.getProperty(BATCH_SIZE).asInteger());
         if (flowFiles.isEmpty()) {
             context.yield();
             return;
@@ -527,20 +639,33 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             final String bucket = flowFile.getAttribute("s3.bucket");
             final String key = flowFile.getAttribute("s3.key");
             if (bucket == null || key == null) {
-                fail(session, session.putAttribute(flowFile, ERROR_MESSAGE,
-                        "the FlowFile names no S3 object: it needs the s3.bucket and s3.key attributes"));
+                fail(
+                        session,
+                        session.putAttribute(
+                                flowFile,
+                                ERROR_MESSAGE,
+                                "the FlowFile names no S3 object: it needs the s3.bucket and s3.key attributes"));
                 continue;
             }
             final String keyProblem = keyProblem(key);
             if (keyProblem != null) {
-                fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "the s3.key attribute is refused: "
-                        + keyProblem));
+                fail(
+                        session,
+                        session.putAttribute(
+                                flowFile, ERROR_MESSAGE, "the s3.key attribute is refused: " + keyProblem));
                 continue;
             }
-            stageLocation.relativePath(bucket, key).ifPresentOrElse(
-                    path -> toAnnounce.put(flowFile, path),
-                    () -> fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "s3://" + bucket + '/' + key
-                            + " is not under the pipe's stage location " + stageLocation)));
+            stageLocation
+                    .relativePath(bucket, key)
+                    .ifPresentOrElse(
+                            path -> toAnnounce.put(flowFile, path),
+                            () -> fail(
+                                    session,
+                                    session.putAttribute(
+                                            flowFile,
+                                            ERROR_MESSAGE,
+                                            "s3://" + bucket + '/' + key + " is not under the pipe's stage location "
+                                                    + stageLocation)));
         }
         announce(context, session, toAnnounce);
         final int waiting = confirm(context, session, toConfirm);
@@ -550,8 +675,8 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         }
     }
 
-    private void announce(final ProcessContext context, final ProcessSession session,
-                          final Map<FlowFile, String> toAnnounce) {
+    private void announce(
+            final ProcessContext context, final ProcessSession session, final Map<FlowFile, String> toAnnounce) {
         if (toAnnounce.isEmpty()) {
             return;
         }
@@ -570,11 +695,19 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
         session.adjustCounter("Files queued", toAnnounce.size(), false);
         session.adjustCounter("Snowpipe calls", calls, false);
         for (final Map.Entry<FlowFile, String> entry : toAnnounce.entrySet()) {
-            final FlowFile flowFile = session.putAllAttributes(entry.getKey(), Map.of(
-                    PIPE, pipeName, PATH, entry.getValue(), MODE, notificationMethod.name(),
-                    REQUESTED_AT, requestedAt));
-            session.getProvenanceReporter().send(flowFile, transitUri,
-                    notificationMethod.name() + " " + entry.getValue(), millis);
+            final FlowFile flowFile = session.putAllAttributes(
+                    entry.getKey(),
+                    Map.of(
+                            PIPE,
+                            pipeName,
+                            PATH,
+                            entry.getValue(),
+                            MODE,
+                            notificationMethod.name(),
+                            REQUESTED_AT,
+                            requestedAt));
+            session.getProvenanceReporter()
+                    .send(flowFile, transitUri, notificationMethod.name() + " " + entry.getValue(), millis);
             if (loadHistory == null) {
                 session.transfer(flowFile, REL_SUCCESS);
             } else {
@@ -599,8 +732,13 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             final Instant requestedAt = instant(flowFile.getAttribute(REQUESTED_AT));
             final String path = flowFile.getAttribute(PATH);
             if (requestedAt == null || path == null) {
-                fail(session, session.putAttribute(flowFile, ERROR_MESSAGE, "the FlowFile carries a malformed "
-                        + REQUESTED_AT + " or no " + PATH + ": remove " + REQUESTED_AT + " to announce it again"));
+                fail(
+                        session,
+                        session.putAttribute(
+                                flowFile,
+                                ERROR_MESSAGE,
+                                "the FlowFile carries a malformed " + REQUESTED_AT + " or no " + PATH + ": remove "
+                                        + REQUESTED_AT + " to announce it again"));
                 continue;
             }
             byPath.computeIfAbsent(path, ignored -> new ArrayList<>()).add(flowFile);
@@ -618,7 +756,8 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             context.yield();
             return 0;
         }
-        final String eventTimeAttribute = context.getProperty(EVENT_TIME_ATTRIBUTE).getValue();
+        final String eventTimeAttribute =
+                context.getProperty(EVENT_TIME_ATTRIBUTE).getValue();
         final Instant now = Instant.now();
         int waiting = 0;
         for (final Map.Entry<String, List<FlowFile>> pending : byPath.entrySet()) {
@@ -641,14 +780,25 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
             session.transfer(session.penalize(flowFile), REL_RETRY);
             return true;
         }
-        fail(session, session.putAllAttributes(flowFile, Map.of(STATUS, "NOT_CONFIRMED", ERROR_MESSAGE,
-                "Snowpipe did not report the file within " + confirmationTimeout.toSeconds() + " s of the request;"
-                        + " check SYSTEM$PIPE_STATUS and the stage's event notifications")));
+        fail(
+                session,
+                session.putAllAttributes(
+                        flowFile,
+                        Map.of(
+                                STATUS,
+                                "NOT_CONFIRMED",
+                                ERROR_MESSAGE,
+                                "Snowpipe did not report the file within " + confirmationTimeout.toSeconds()
+                                        + " s of the request;"
+                                        + " check SYSTEM$PIPE_STATUS and the stage's event notifications")));
         return false;
     }
 
-    private void routeLoad(final ProcessSession session, final FlowFile flowFile, final FileLoad load,
-                           final String eventTimeAttribute) {
+    private void routeLoad(
+            final ProcessSession session,
+            final FlowFile flowFile,
+            final FileLoad load,
+            final String eventTimeAttribute) {
         final Map<String, String> attributes = new HashMap<>();
         attributes.put(STATUS, load.status().name());
         attributes.put(ROWS_LOADED, String.valueOf(load.rowsLoaded()));

@@ -9,8 +9,7 @@ import org.apache.nifi.components.DescribedValue;
 public interface DescribedChoice extends DescribedValue {
 
     /** The display name and description the UI shows for a choice. */
-    record Label(String displayName, String description) {
-    }
+    record Label(String displayName, String description) {}
 
     Label label();
 

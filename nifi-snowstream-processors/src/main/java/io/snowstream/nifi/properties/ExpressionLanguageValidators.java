@@ -1,9 +1,8 @@
 package io.snowstream.nifi.properties;
 
+import java.util.function.Function;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
-
-import java.util.function.Function;
 
 /**
  * NiFi's standard validators accept any value that contains Expression Language without looking at what it
@@ -12,17 +11,24 @@ import java.util.function.Function;
  */
 public final class ExpressionLanguageValidators {
 
-    private ExpressionLanguageValidators() {
-    }
+    private ExpressionLanguageValidators() {}
 
     /** Applies the validator to the value the property's Expression Language evaluates to (empty when it is missing). */
     public static Validator afterExpressionLanguage(final Validator validator) {
         return (subject, input, context) -> {
-            final String value = context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(input)
-                    ? context.newPropertyValue(input).evaluateAttributeExpressions().getValue() : input;
+            final String value =
+                    context.isExpressionLanguageSupported(subject) && context.isExpressionLanguagePresent(input)
+                            ? context.newPropertyValue(input)
+                                    .evaluateAttributeExpressions()
+                                    .getValue()
+                            : input;
             final ValidationResult result = validator.validate(subject, value == null ? "" : value, context);
-            return new ValidationResult.Builder().subject(subject).input(input).valid(result.isValid())
-                    .explanation(result.getExplanation()).build();
+            return new ValidationResult.Builder()
+                    .subject(subject)
+                    .input(input)
+                    .valid(result.isValid())
+                    .explanation(result.getExplanation())
+                    .build();
         };
     }
 
@@ -33,8 +39,12 @@ public final class ExpressionLanguageValidators {
     public static Validator evaluatedValue(final Function<String, String> problem) {
         return afterExpressionLanguage((subject, value, context) -> {
             final String explanation = problem.apply(value);
-            return new ValidationResult.Builder().subject(subject).input(value).valid(explanation == null)
-                    .explanation(explanation).build();
+            return new ValidationResult.Builder()
+                    .subject(subject)
+                    .input(value)
+                    .valid(explanation == null)
+                    .explanation(explanation)
+                    .build();
         });
     }
 

@@ -1,7 +1,6 @@
 package io.snowstream.nifi.s3;
 
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,14 +38,17 @@ public final class BatchObjectWriter {
         }
         final byte[] header = Arrays.equals(head, HEADER_LINE) ? HEADER_LINE : completeHeaderLine(head, input);
         if (objectHeader == null) {
-            if (header != HEADER_LINE && CustomerCsvFormat.REJECTED_HEADER_LINES.stream().noneMatch(line -> Arrays.equals(line, header))) {
+            if (header != HEADER_LINE
+                    && CustomerCsvFormat.REJECTED_HEADER_LINES.stream()
+                            .noneMatch(line -> Arrays.equals(line, header))) {
                 throw new InvalidInputException("Content does not start with the canonical customer CSV header line"
                         + " (nor with the rejected-records header ValidateCustomerRecord writes)");
             }
             body.write(header);
             objectHeader = header;
         } else if (!Arrays.equals(header, objectHeader)) {
-            throw new InvalidInputException("Content's header line differs from the header of the object it would join");
+            throw new InvalidInputException(
+                    "Content's header line differs from the header of the object it would join");
         }
         byte last = CustomerCsvFormat.LINE_FEED;
         int read;

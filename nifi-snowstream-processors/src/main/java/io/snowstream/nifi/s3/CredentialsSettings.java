@@ -7,8 +7,13 @@ package io.snowstream.nifi.s3;
  *
  * @param roleArn the role to assume with the base credentials, or null to use them directly
  */
-public record CredentialsSettings(Source source, String accessKeyId, String secretAccessKey,
-                                  String roleArn, String externalId, String sessionName) {
+public record CredentialsSettings(
+        Source source,
+        String accessKeyId,
+        String secretAccessKey,
+        String roleArn,
+        String externalId,
+        String sessionName) {
 
     /** Where the base credentials come from. */
     public enum Source {

@@ -3,7 +3,6 @@ package io.snowstream.nifi.s3;
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -27,8 +26,7 @@ public final class CsvStatsScanner {
     private long minEventTime = Long.MAX_VALUE;
     private long maxEventTime = Long.MIN_VALUE;
 
-    private CsvStatsScanner() {
-    }
+    private CsvStatsScanner() {}
 
     /** Scans a whole input, header line first. */
     public static CsvStatsScanner scan(final InputStream input) throws IOException {
@@ -58,7 +56,8 @@ public final class CsvStatsScanner {
         if (record.fieldCount() <= EVENT_TIME_COLUMN) {
             return;
         }
-        final long time = EventTime.parseCanonical(record.buffer(), record.fieldStart(EVENT_TIME_COLUMN), record.fieldLength(EVENT_TIME_COLUMN));
+        final long time = EventTime.parseCanonical(
+                record.buffer(), record.fieldStart(EVENT_TIME_COLUMN), record.fieldLength(EVENT_TIME_COLUMN));
         if (time != EventTime.INVALID) {
             minEventTime = Math.min(minEventTime, time);
             maxEventTime = Math.max(maxEventTime, time);

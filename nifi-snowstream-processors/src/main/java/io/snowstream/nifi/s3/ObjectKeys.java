@@ -12,8 +12,7 @@ public final class ObjectKeys {
     /** S3's own limit on the UTF-8 length of a key. */
     public static final int MAX_KEY_BYTES = 1024;
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /**
      * Returns the key with leading slashes removed; throws {@link InvalidObjectKeyException} when it is empty,
@@ -49,7 +48,8 @@ public final class ObjectKeys {
         for (int i = 0; i < key.length(); i++) {
             final char c = key.charAt(i);
             if (Character.isISOControl(c)) {
-                throw new InvalidObjectKeyException("Object key contains control character U+%04X at index %d".formatted((int) c, i));
+                throw new InvalidObjectKeyException(
+                        "Object key contains control character U+%04X at index %d".formatted((int) c, i));
             }
         }
         if (key.endsWith("/")) {

@@ -9,8 +9,14 @@ import java.util.Map;
  * @param kmsKeyId the KMS key for {@link ServerSideEncryption#SSE_KMS}, or null for the account's default key
  * @param metadata user metadata, sent as {@code x-amz-meta-*} headers
  */
-public record ObjectTarget(String bucket, String key, String contentType, String storageClass,
-                           ServerSideEncryption encryption, String kmsKeyId, Map<String, String> metadata) {
+public record ObjectTarget(
+        String bucket,
+        String key,
+        String contentType,
+        String storageClass,
+        ServerSideEncryption encryption,
+        String kmsKeyId,
+        Map<String, String> metadata) {
 
     public ObjectTarget {
         metadata = Map.copyOf(metadata);

@@ -1,10 +1,5 @@
 package io.snowstream.nifi.s3;
 
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,6 +8,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Retries one S3 request on transient failures (5xx, throttling, timeouts, broken connections) with bounded,
@@ -27,8 +26,14 @@ public final class RetryPolicy {
 
     /** Error codes S3 uses for throttling and timeouts that a later attempt can overcome. */
     private static final Set<String> TRANSIENT_ERROR_CODES = Set.of(
-            "SlowDown", "RequestTimeout", "Throttling", "ThrottlingException", "RequestLimitExceeded",
-            "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed");
+            "SlowDown",
+            "RequestTimeout",
+            "Throttling",
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "InternalError",
+            "ServiceUnavailable",
+            "RequestTimeTooSkewed");
 
     /** Pauses between attempts; replaceable so tests do not wait. */
     @FunctionalInterface
@@ -45,8 +50,12 @@ public final class RetryPolicy {
     private final Sleeper sleeper;
     private final BooleanSupplier keepTrying;
 
-    public RetryPolicy(final int maxAttempts, final Duration initialDelay, final Duration maxDelay, final Sleeper sleeper,
-                       final BooleanSupplier keepTrying) {
+    public RetryPolicy(
+            final int maxAttempts,
+            final Duration initialDelay,
+            final Duration maxDelay,
+            final Sleeper sleeper,
+            final BooleanSupplier keepTrying) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("At least one attempt is needed");
         }
@@ -92,8 +101,9 @@ public final class RetryPolicy {
     private static Sleeper pauseWhile(final BooleanSupplier keepTrying) {
         return millis -> {
             final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            for (long left = millis; left > 0 && keepTrying.getAsBoolean();
-                 left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+            for (long left = millis;
+                    left > 0 && keepTrying.getAsBoolean();
+                    left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
                 Thread.sleep(Math.min(left, STOP_CHECK_MILLIS));
             }
         };
@@ -111,8 +121,12 @@ public final class RetryPolicy {
         if (failure instanceof SdkServiceException service) {
             final int status = service.statusCode();
             final String code = service instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-                    && aws.awsErrorDetails() != null ? aws.awsErrorDetails().errorCode() : null;
-            return status >= 500 || status == 429 || service.isThrottlingException()
+                            && aws.awsErrorDetails() != null
+                    ? aws.awsErrorDetails().errorCode()
+                    : null;
+            return status >= 500
+                    || status == 429
+                    || service.isThrottlingException()
                     || (code != null && TRANSIENT_ERROR_CODES.contains(code));
         }
         if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException) {

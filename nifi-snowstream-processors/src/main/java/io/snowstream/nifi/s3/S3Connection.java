@@ -1,5 +1,10 @@
 package io.snowstream.nifi.s3;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,12 +20,6 @@ import software.amazon.awssdk.services.s3.model.GetUrlRequest;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
-
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.TrustManager;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One S3 client with everything it owns (HTTP connection pool, STS client, credentials refresher), built once per
@@ -43,7 +42,8 @@ public final class S3Connection implements AutoCloseable {
             final SdkHttpClient httpClient = httpClient(settings);
             owned.add(httpClient);
             final Region region = Region.of(settings.region());
-            final AwsCredentialsProvider credentials = credentialsProvider(settings.credentials(), region, httpClient, owned);
+            final AwsCredentialsProvider credentials =
+                    credentialsProvider(settings.credentials(), region, httpClient, owned);
             final S3ClientBuilder builder = S3Client.builder()
                     .region(region)
                     .httpClient(httpClient)
@@ -64,9 +64,8 @@ public final class S3Connection implements AutoCloseable {
 
     /** One HTTP client for S3 and STS alike, so that both go through the same proxy and trust the same CAs. */
     private static SdkHttpClient httpClient(final S3ConnectionSettings settings) {
-        final ApacheHttpClient.Builder builder = ApacheHttpClient.builder()
-                .connectionTimeout(settings.timeout())
-                .socketTimeout(settings.timeout());
+        final ApacheHttpClient.Builder builder =
+                ApacheHttpClient.builder().connectionTimeout(settings.timeout()).socketTimeout(settings.timeout());
         final HttpProxy proxy = settings.proxy();
         if (proxy != null) {
             final ProxyConfiguration.Builder configuration = ProxyConfiguration.builder()
@@ -89,24 +88,32 @@ public final class S3Connection implements AutoCloseable {
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentialsProvider(final CredentialsSettings settings, final Region region,
-                                                              final SdkHttpClient httpClient, final List<AutoCloseable> owned) {
+    private static AwsCredentialsProvider credentialsProvider(
+            final CredentialsSettings settings,
+            final Region region,
+            final SdkHttpClient httpClient,
+            final List<AutoCloseable> owned) {
         final AwsCredentialsProvider base;
         if (settings.source() == CredentialsSettings.Source.STATIC_KEYS) {
-            base = StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+            base = StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
         } else {
-            final DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+            final DefaultCredentialsProvider chain =
+                    DefaultCredentialsProvider.builder().build();
             owned.addFirst(chain);
             base = chain;
         }
         if (!settings.assumesRole()) {
             return base;
         }
-        final StsClient sts = StsClient.builder().region(region).httpClient(httpClient).credentialsProvider(base).build();
+        final StsClient sts = StsClient.builder()
+                .region(region)
+                .httpClient(httpClient)
+                .credentialsProvider(base)
+                .build();
         owned.addFirst(sts);
-        final AssumeRoleRequest.Builder assumeRole = AssumeRoleRequest.builder()
-                .roleArn(settings.roleArn())
-                .roleSessionName(settings.sessionName());
+        final AssumeRoleRequest.Builder assumeRole =
+                AssumeRoleRequest.builder().roleArn(settings.roleArn()).roleSessionName(settings.sessionName());
         if (settings.externalId() != null && !settings.externalId().isBlank()) {
             assumeRole.externalId(settings.externalId());
         }
@@ -124,7 +131,9 @@ public final class S3Connection implements AutoCloseable {
 
     /** The object's HTTP(S) URL as the client addresses it (endpoint override and path style included). */
     public String url(final String bucket, final String key) {
-        return client.utilities().getUrl(GetUrlRequest.builder().bucket(bucket).key(key).build()).toExternalForm();
+        return client.utilities()
+                .getUrl(GetUrlRequest.builder().bucket(bucket).key(key).build())
+                .toExternalForm();
     }
 
     @Override

@@ -12,6 +12,11 @@ import java.time.Duration;
  * @param proxy the proxy between NiFi and S3, or null to connect directly
  * @param tlsTrust the TLS trust and client certificate, or null for the JVM's defaults
  */
-public record S3ConnectionSettings(String region, URI endpointOverride, boolean pathStyleAccess, Duration timeout,
-                                   CredentialsSettings credentials, HttpProxy proxy, TlsTrust tlsTrust) {
-}
+public record S3ConnectionSettings(
+        String region,
+        URI endpointOverride,
+        boolean pathStyleAccess,
+        Duration timeout,
+        CredentialsSettings credentials,
+        HttpProxy proxy,
+        TlsTrust tlsTrust) {}

@@ -1,5 +1,11 @@
 package io.snowstream.nifi.s3;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -11,13 +17,6 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Streams one object to S3 while it is being written, holding at most one buffer in memory. An object that ends
@@ -48,9 +47,11 @@ public final class S3ObjectUpload extends OutputStream {
      * copies what is already buffered; the blocks of sent parts are kept for reuse by the next parts.
      */
     private final List<byte[]> blocks = new ArrayList<>();
+
     private final List<byte[]> spareBlocks = new ArrayList<>();
     /** Where the first unsent byte is in the first block. */
     private int start;
+
     private int buffered;
 
     private String uploadId;
@@ -59,8 +60,12 @@ public final class S3ObjectUpload extends OutputStream {
     private int requests;
     private boolean finished;
 
-    public S3ObjectUpload(final S3Client client, final ObjectTarget target, final RetryPolicy retryPolicy,
-                          final int multipartThreshold, final int partSize) {
+    public S3ObjectUpload(
+            final S3Client client,
+            final ObjectTarget target,
+            final RetryPolicy retryPolicy,
+            final int multipartThreshold,
+            final int partSize) {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("Part size must be at least " + MIN_PART_SIZE + " bytes");
         }
@@ -114,11 +119,14 @@ public final class S3ObjectUpload extends OutputStream {
             sendPart(buffered);
         }
         final CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
-                .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
-                .multipartUpload(CompletedMultipartUpload.builder().parts(completedParts).build())
+                .bucket(target.bucket())
+                .key(target.key())
+                .uploadId(uploadId)
+                .multipartUpload(
+                        CompletedMultipartUpload.builder().parts(completedParts).build())
                 .build();
-        final CompleteMultipartUploadResponse response = send("CompleteMultipartUpload",
-                () -> client.completeMultipartUpload(request));
+        final CompleteMultipartUploadResponse response =
+                send("CompleteMultipartUpload", () -> client.completeMultipartUpload(request));
         return result(response.eTag(), response.versionId());
     }
 
@@ -132,7 +140,10 @@ public final class S3ObjectUpload extends OutputStream {
             return true;
         }
         final AbortMultipartUploadRequest request = AbortMultipartUploadRequest.builder()
-                .bucket(target.bucket()).key(target.key()).uploadId(uploadId).build();
+                .bucket(target.bucket())
+                .key(target.key())
+                .uploadId(uploadId)
+                .build();
         try {
             send("AbortMultipartUpload", () -> client.abortMultipartUpload(request));
             return true;
@@ -153,9 +164,12 @@ public final class S3ObjectUpload extends OutputStream {
 
     private UploadResult putWholeObject() throws S3UploadException {
         final PutObjectRequest.Builder request = PutObjectRequest.builder()
-                .bucket(target.bucket()).key(target.key())
-                .contentType(target.contentType()).contentLength((long) buffered)
-                .storageClass(target.storageClass()).metadata(target.metadata());
+                .bucket(target.bucket())
+                .key(target.key())
+                .contentType(target.contentType())
+                .contentLength((long) buffered)
+                .storageClass(target.storageClass())
+                .metadata(target.metadata());
         encrypt(request::serverSideEncryption, request::ssekmsKeyId);
         final PutObjectRequest built = request.build();
         final RequestBody body = body(buffered);
@@ -165,12 +179,15 @@ public final class S3ObjectUpload extends OutputStream {
 
     private void startMultipart() throws S3UploadException {
         final CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
-                .bucket(target.bucket()).key(target.key())
+                .bucket(target.bucket())
+                .key(target.key())
                 .contentType(target.contentType())
-                .storageClass(target.storageClass()).metadata(target.metadata());
+                .storageClass(target.storageClass())
+                .metadata(target.metadata());
         encrypt(request::serverSideEncryption, request::ssekmsKeyId);
         final CreateMultipartUploadRequest built = request.build();
-        uploadId = send("CreateMultipartUpload", () -> client.createMultipartUpload(built)).uploadId();
+        uploadId = send("CreateMultipartUpload", () -> client.createMultipartUpload(built))
+                .uploadId();
     }
 
     /** Sets the server-side encryption headers of the request that creates the object, whichever request that is. */
@@ -198,15 +215,24 @@ public final class S3ObjectUpload extends OutputStream {
     private void sendPart(final int length) throws S3UploadException {
         final int partNumber = completedParts.size() + 1;
         if (partNumber > MAX_PARTS) {
-            throw new S3UploadException("Object needs more than " + MAX_PARTS + " parts: raise the part size",
-                    S3UploadException.NO_STATUS, "TooManyParts", null);
+            throw new S3UploadException(
+                    "Object needs more than " + MAX_PARTS + " parts: raise the part size",
+                    S3UploadException.NO_STATUS,
+                    "TooManyParts",
+                    null);
         }
         final UploadPartRequest request = UploadPartRequest.builder()
-                .bucket(target.bucket()).key(target.key()).uploadId(uploadId)
-                .partNumber(partNumber).contentLength((long) length).build();
+                .bucket(target.bucket())
+                .key(target.key())
+                .uploadId(uploadId)
+                .partNumber(partNumber)
+                .contentLength((long) length)
+                .build();
         final RequestBody body = body(length);
-        final String eTag = send("UploadPart " + partNumber, () -> client.uploadPart(request, body)).eTag();
-        completedParts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
+        final String eTag = send("UploadPart " + partNumber, () -> client.uploadPart(request, body))
+                .eTag();
+        completedParts.add(
+                CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
         start += length;
         buffered -= length;
         while (start >= BLOCK_SIZE) {
@@ -222,7 +248,8 @@ public final class S3ObjectUpload extends OutputStream {
     private RequestBody body(final int length) {
         final byte[][] unsent = blocks.toArray(byte[][]::new);
         final int first = start;
-        return RequestBody.fromContentProvider(() -> new BlocksInputStream(unsent, first, length), length, target.contentType());
+        return RequestBody.fromContentProvider(
+                () -> new BlocksInputStream(unsent, first, length), length, target.contentType());
     }
 
     /** Reads {@code length} bytes from consecutive blocks, starting at {@code offset} in the first. */
@@ -279,8 +306,11 @@ public final class S3ObjectUpload extends OutputStream {
 
     private UploadResult result(final String eTag, final String versionId) throws S3UploadException {
         if (eTag == null || eTag.isBlank()) {
-            throw new S3UploadException("S3 acknowledged " + target.transitUri() + " without an ETag",
-                    S3UploadException.NO_STATUS, "MissingETag", null);
+            throw new S3UploadException(
+                    "S3 acknowledged " + target.transitUri() + " without an ETag",
+                    S3UploadException.NO_STATUS,
+                    "MissingETag",
+                    null);
         }
         return new UploadResult(eTag, versionId, bytesWritten, uploadId, completedParts.size(), requests);
     }
@@ -298,6 +328,5 @@ public final class S3ObjectUpload extends OutputStream {
      * @param parts the number of parts, 0 for a single PutObject
      * @param requests requests sent to S3 for it, retries included
      */
-    public record UploadResult(String eTag, String versionId, long bytes, String uploadId, int parts, int requests) {
-    }
+    public record UploadResult(String eTag, String versionId, long bytes, String uploadId, int parts, int requests) {}
 }

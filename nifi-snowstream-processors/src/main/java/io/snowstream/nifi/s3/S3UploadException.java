@@ -1,8 +1,7 @@
 package io.snowstream.nifi.s3;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-
 import java.io.IOException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * An upload that did not end in a durably stored object, with what S3 said about it in the vocabulary of NiFi's
@@ -16,7 +15,8 @@ public final class S3UploadException extends IOException {
     private final int statusCode;
     private final String errorCode;
 
-    public S3UploadException(final String message, final int statusCode, final String errorCode, final Throwable cause) {
+    public S3UploadException(
+            final String message, final int statusCode, final String errorCode, final Throwable cause) {
         super(message, cause);
         this.statusCode = statusCode;
         this.errorCode = errorCode;
@@ -25,13 +25,20 @@ public final class S3UploadException extends IOException {
     /** Translates whatever the SDK threw for a request into the S3 vocabulary. */
     public static S3UploadException of(final String operation, final RuntimeException failure) {
         if (failure instanceof AwsServiceException service) {
-            final String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            final String message = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
-                    ? service.getMessage() : service.awsErrorDetails().errorMessage();
+            final String code = service.awsErrorDetails() == null
+                    ? null
+                    : service.awsErrorDetails().errorCode();
+            final String message = service.awsErrorDetails() == null
+                            || service.awsErrorDetails().errorMessage() == null
+                    ? service.getMessage()
+                    : service.awsErrorDetails().errorMessage();
             return new S3UploadException(operation + " failed: " + message, service.statusCode(), code, failure);
         }
-        return new S3UploadException(operation + " failed: " + failure.getMessage(), NO_STATUS,
-                failure.getClass().getSimpleName(), failure);
+        return new S3UploadException(
+                operation + " failed: " + failure.getMessage(),
+                NO_STATUS,
+                failure.getClass().getSimpleName(),
+                failure);
     }
 
     public int statusCode() {

@@ -9,5 +9,4 @@ import javax.net.ssl.X509TrustManager;
  *
  * @param keyManager null when the client presents no certificate
  */
-public record TlsTrust(X509TrustManager trustManager, X509KeyManager keyManager) {
-}
+public record TlsTrust(X509TrustManager trustManager, X509KeyManager keyManager) {}

@@ -12,7 +12,9 @@ public record QualifiedName(SnowflakeIdentifier database, SnowflakeIdentifier sc
     }
 
     public static QualifiedName parse(final String database, final String schema, final String name) {
-        return new QualifiedName(SnowflakeIdentifier.parse(database), SnowflakeIdentifier.parse(schema),
+        return new QualifiedName(
+                SnowflakeIdentifier.parse(database),
+                SnowflakeIdentifier.parse(schema),
                 SnowflakeIdentifier.parse(name));
     }
 

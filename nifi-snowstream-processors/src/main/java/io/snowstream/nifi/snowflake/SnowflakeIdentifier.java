@@ -63,8 +63,8 @@ public final class SnowflakeIdentifier {
      * resolve to itself unquoted.
      */
     public String toCanonical() {
-        final boolean plain = UNQUOTED.matcher(resolvedName).matches()
-                && resolvedName.equals(resolvedName.toUpperCase(Locale.ROOT));
+        final boolean plain =
+                UNQUOTED.matcher(resolvedName).matches() && resolvedName.equals(resolvedName.toUpperCase(Locale.ROOT));
         return plain ? resolvedName : toSql();
     }
 

@@ -3,8 +3,7 @@ package io.snowstream.nifi.snowflake;
 /** Snowflake single-quoted string literals, for the few statements (DDL such as ALTER PIPE) that take no binds. */
 public final class SqlLiteral {
 
-    private SqlLiteral() {
-    }
+    private SqlLiteral() {}
 
     /**
      * Quotes a value so that Snowflake reads back exactly that value: backslash is an escape character inside

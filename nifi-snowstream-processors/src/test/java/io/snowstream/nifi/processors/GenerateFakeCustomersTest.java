@@ -1,6 +1,15 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.nifi.annotation.configuration.DefaultSchedule;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.provenance.ProvenanceEventType;
@@ -10,16 +19,6 @@ import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class GenerateFakeCustomersTest {
 
@@ -50,12 +49,17 @@ class GenerateFakeCustomersTest {
         second.assertAttributeEquals("generate.sequence.last", "499");
         second.assertAttributeEquals("generate.seed", "20261123");
         final long counted = List.of("insert", "update", "delete", "invalid").stream()
-            .mapToLong(kind -> Long.parseLong(second.getAttribute("generate." + kind + ".count"))).sum();
+                .mapToLong(kind -> Long.parseLong(second.getAttribute("generate." + kind + ".count")))
+                .sum();
         assertThat(counted).isEqualTo(250);
-        assertThat(Arrays.stream(lines).skip(1).filter(line -> line.endsWith(",D")).count())
-            .isEqualTo(Long.parseLong(second.getAttribute("generate.delete.count")));
-        assertThat(runner.getProvenanceEvents()).hasSize(2)
-            .allSatisfy(event -> assertThat(event.getEventType()).isEqualTo(ProvenanceEventType.CREATE));
+        assertThat(Arrays.stream(lines)
+                        .skip(1)
+                        .filter(line -> line.endsWith(",D"))
+                        .count())
+                .isEqualTo(Long.parseLong(second.getAttribute("generate.delete.count")));
+        assertThat(runner.getProvenanceEvents())
+                .hasSize(2)
+                .allSatisfy(event -> assertThat(event.getEventType()).isEqualTo(ProvenanceEventType.CREATE));
     }
 
     @Test
@@ -65,7 +69,8 @@ class GenerateFakeCustomersTest {
 
         final TestRunner beforeRestart = seededRunner();
         beforeRestart.run(2);
-        final Map<String, String> storedState = beforeRestart.getStateManager().getState(Scope.CLUSTER).toMap();
+        final Map<String, String> storedState =
+                beforeRestart.getStateManager().getState(Scope.CLUSTER).toMap();
         final TestRunner afterRestart = seededRunner();
         afterRestart.getStateManager().setState(storedState, Scope.CLUSTER);
         afterRestart.run(2);
@@ -85,10 +90,13 @@ class GenerateFakeCustomersTest {
         final TestRunner thisNode = smallBatchRunner();
         thisNode.run(2, false, true);
         final TestRunner otherNode = smallBatchRunner();
-        otherNode.getStateManager().setState(thisNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        otherNode
+                .getStateManager()
+                .setState(thisNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
         otherNode.run(1);
         // this node becomes primary again: it must continue from the cluster state, not from its own memory
-        thisNode.getStateManager().setState(otherNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        thisNode.getStateManager()
+                .setState(otherNode.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
         thisNode.run(1, true, false);
 
         final List<MockFlowFile> onThisNode = thisNode.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
@@ -101,7 +109,8 @@ class GenerateFakeCustomersTest {
         assertThat(records(onThisNode.subList(0, 2))).isEqualTo(stream.subList(0, 20));
         assertThat(records(onOtherNode)).isEqualTo(stream.subList(10_010, 10_020));
         assertThat(records(onThisNode.subList(2, 3))).isEqualTo(stream.subList(10_020, 10_030));
-        assertThat(thisNode.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("10030");
+        assertThat(thisNode.getStateManager().getState(Scope.CLUSTER).get("event.sequence"))
+                .isEqualTo("10030");
     }
 
     @Test
@@ -115,7 +124,8 @@ class GenerateFakeCustomersTest {
         fast.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 2_000);
         // three reservations (one batch, then sized by the rate, then the largest) and the exact position at the stop
         assertThat(stateWrites(fast)).isEqualTo(4);
-        assertThat(fast.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("200000");
+        assertThat(fast.getStateManager().getState(Scope.CLUSTER).get("event.sequence"))
+                .isEqualTo("200000");
     }
 
     @Test
@@ -123,7 +133,9 @@ class GenerateFakeCustomersTest {
         final TestRunner crashed = smallBatchRunner();
         crashed.run(5, false, true);
         final TestRunner restarted = smallBatchRunner();
-        restarted.getStateManager().setState(crashed.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        restarted
+                .getStateManager()
+                .setState(crashed.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
         restarted.run(2);
 
         final List<MockFlowFile> beforeCrash = crashed.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS);
@@ -133,11 +145,17 @@ class GenerateFakeCustomersTest {
         afterCrash.getFirst().assertAttributeEquals("generate.sequence.first", "10010");
         final List<String> stream = records(uninterruptedStream(10_030));
         assertThat(records(beforeCrash)).isEqualTo(stream.subList(0, 50));
-        assertThat(records(afterCrash)).as("what the uninterrupted stream holds at the same sequence numbers").isEqualTo(stream.subList(10_010, 10_030));
+        assertThat(records(afterCrash))
+                .as("what the uninterrupted stream holds at the same sequence numbers")
+                .isEqualTo(stream.subList(10_010, 10_030));
         final List<Long> idsBefore = customerIds(beforeCrash);
-        final long highestIdBefore = idsBefore.stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertThat(customerIds(afterCrash)).filteredOn(id -> !idsBefore.contains(id)).as("ids first seen after the crash").isNotEmpty()
-            .allSatisfy(id -> assertThat(id).isGreaterThan(highestIdBefore));
+        final long highestIdBefore =
+                idsBefore.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(customerIds(afterCrash))
+                .filteredOn(id -> !idsBefore.contains(id))
+                .as("ids first seen after the crash")
+                .isNotEmpty()
+                .allSatisfy(id -> assertThat(id).isGreaterThan(highestIdBefore));
     }
 
     @Test
@@ -147,7 +165,8 @@ class GenerateFakeCustomersTest {
         assertThat(schedule.strategy()).isEqualTo(SchedulingStrategy.TIMER_DRIVEN);
         assertThat(schedule.period()).isEqualTo("10 sec");
         assertThat(GenerateFakeCustomers.RECORDS_PER_FLOWFILE.getDefaultValue()).isEqualTo("10000");
-        // one millisecond of simulated time per event: at 1,000 records a second the simulated clock keeps the wall clock's pace
+        // one millisecond of simulated time per event: at 1,000 records a second the simulated clock keeps the wall
+        // clock's pace
         assertThat(GenerateFakeCustomers.EVENT_TIME_STEP.getDefaultValue()).isEqualTo("1 ms");
     }
 
@@ -163,7 +182,8 @@ class GenerateFakeCustomersTest {
         seeded.run(1, false, true);
         // events 0 to 50 are due at 00:00:50; event 51 would lie in the future
         seeded.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 1);
-        final MockFlowFile due = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst();
+        final MockFlowFile due = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .getFirst();
         due.assertAttributeEquals("record.count", "51");
         assertThat(records(List.of(due)).getLast()).contains(",2026-01-01T00:00:50.000Z,");
 
@@ -173,7 +193,8 @@ class GenerateFakeCustomersTest {
 
         clock.set(Instant.parse("2026-01-01T00:01:10Z"));
         seeded.run(1, true, false);
-        final MockFlowFile caughtUp = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).get(1);
+        final MockFlowFile caughtUp = seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .get(1);
         caughtUp.assertAttributeEquals("generate.sequence.first", "51");
         caughtUp.assertAttributeEquals("generate.sequence.last", "70");
         // the waiting changes when events appear, never what they are
@@ -183,7 +204,7 @@ class GenerateFakeCustomersTest {
         unhurried.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "71");
         unhurried.run(1);
         assertThat(records(seeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)))
-            .isEqualTo(records(unhurried.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)));
+                .isEqualTo(records(unhurried.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)));
     }
 
     @Test
@@ -204,17 +225,24 @@ class GenerateFakeCustomersTest {
         unseeded.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "100");
         final long before = System.currentTimeMillis();
         unseeded.run(1);
-        final String drawnSeed = unseeded.getStateManager().getState(Scope.CLUSTER).get("stream.seed");
+        final String drawnSeed =
+                unseeded.getStateManager().getState(Scope.CLUSTER).get("stream.seed");
 
         final TestRunner restarted = TestRunners.newTestRunner(GenerateFakeCustomers.class);
         restarted.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "100");
-        restarted.getStateManager().setState(unseeded.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        restarted
+                .getStateManager()
+                .setState(unseeded.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
         restarted.run(1);
 
         assertThat(drawnSeed).isNotNull();
-        final MockFlowFile first = unseeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst();
+        final MockFlowFile first = unseeded.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .getFirst();
         first.assertAttributeEquals("generate.seed", drawnSeed);
-        restarted.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst().assertAttributeEquals("generate.seed", drawnSeed);
+        restarted
+                .getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("generate.seed", drawnSeed);
         final String firstRecord = first.getContent().split("\n")[1];
         final String eventTime = firstRecord.split(",")[8];
         assertThat(java.time.Instant.parse(eventTime).toEpochMilli()).isBetween(before, System.currentTimeMillis());
@@ -226,9 +254,12 @@ class GenerateFakeCustomersTest {
         runner.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "100000");
         runner.run(2);
 
-        final Map<String, String> state = runner.getStateManager().getState(Scope.CLUSTER).toMap();
+        final Map<String, String> state =
+                runner.getStateManager().getState(Scope.CLUSTER).toMap();
         final int bytes = state.entrySet().stream()
-            .mapToInt(entry -> entry.getKey().getBytes(StandardCharsets.UTF_8).length + entry.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+                .mapToInt(entry -> entry.getKey().getBytes(StandardCharsets.UTF_8).length
+                        + entry.getValue().getBytes(StandardCharsets.UTF_8).length)
+                .sum();
         assertThat(state.get("customer.tracked.count")).isEqualTo("50000");
         assertThat(bytes).isLessThan(300_000);
     }
@@ -239,7 +270,8 @@ class GenerateFakeCustomersTest {
         runner.setProperty(GenerateFakeCustomers.RECORDS_PER_FLOWFILE, "500");
         runner.run(1);
 
-        final MockFlowFile flowFile = runner.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst();
+        final MockFlowFile flowFile = runner.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .getFirst();
         flowFile.assertAttributeEquals("generate.invalid.count", "500");
         flowFile.assertAttributeEquals("record.count", "500");
     }
@@ -251,9 +283,11 @@ class GenerateFakeCustomersTest {
         runner.run(1);
 
         runner.assertTransferCount(GenerateFakeCustomers.REL_SUCCESS, 0);
-        assertThat(runner.getLogger().getErrorMessages()).singleElement()
-            .satisfies(message -> assertThat(message.getMsg()).contains("clearing the processor's state"));
-        assertThat(runner.getStateManager().getState(Scope.CLUSTER).get("event.sequence")).isEqualTo("12");
+        assertThat(runner.getLogger().getErrorMessages())
+                .singleElement()
+                .satisfies(message -> assertThat(message.getMsg()).contains("clearing the processor's state"));
+        assertThat(runner.getStateManager().getState(Scope.CLUSTER).get("event.sequence"))
+                .isEqualTo("12");
     }
 
     @Test
@@ -345,19 +379,30 @@ class GenerateFakeCustomersTest {
     }
 
     private static long stateWrites(final TestRunner runner) throws IOException {
-        return runner.getStateManager().getState(Scope.CLUSTER).getStateVersion().map(Long::parseLong).orElse(0L);
+        return runner.getStateManager()
+                .getState(Scope.CLUSTER)
+                .getStateVersion()
+                .map(Long::parseLong)
+                .orElse(0L);
     }
 
     /** The records of the FlowFiles in order, headers left out. */
     private static List<String> records(final List<MockFlowFile> flowFiles) {
-        return flowFiles.stream().flatMap(flowFile -> Arrays.stream(flowFile.getContent().split("\n")).skip(1)).toList();
+        return flowFiles.stream()
+                .flatMap(flowFile ->
+                        Arrays.stream(flowFile.getContent().split("\n")).skip(1))
+                .toList();
     }
 
     private static List<Long> customerIds(final List<MockFlowFile> flowFiles) {
-        return records(flowFiles).stream().map(record -> Long.parseLong(record.substring(0, record.indexOf(',')))).toList();
+        return records(flowFiles).stream()
+                .map(record -> Long.parseLong(record.substring(0, record.indexOf(','))))
+                .toList();
     }
 
     private static List<byte[]> contents(final TestRunner runner) {
-        return runner.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).stream().map(MockFlowFile::toByteArray).toList();
+        return runner.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).stream()
+                .map(MockFlowFile::toByteArray)
+                .toList();
     }
 }

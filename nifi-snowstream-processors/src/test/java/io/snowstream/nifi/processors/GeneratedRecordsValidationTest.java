@@ -1,12 +1,12 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.validate.ViolationCode;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The generator and the validator agree on the rules: what the generator means as valid passes the validator
@@ -23,13 +23,19 @@ class GeneratedRecordsValidationTest {
 
         final TestRunner validator = validate(generated);
 
-        final MockFlowFile valid = validator.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
-        final MockFlowFile invalid = validator.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID).getFirst();
+        final MockFlowFile valid = validator
+                .getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                .getFirst();
+        final MockFlowFile invalid = validator
+                .getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID)
+                .getFirst();
         assertThat(invalidGenerated).isBetween(RECORDS / 5L, RECORDS * 3L / 10);
         assertThat(Long.parseLong(invalid.getAttribute("invalid.record.count"))).isEqualTo(invalidGenerated);
         assertThat(Long.parseLong(valid.getAttribute("valid.record.count"))).isEqualTo(RECORDS - invalidGenerated);
         for (final ViolationCode code : ViolationCode.values()) {
-            assertThat(validator.getCounterValue("Records invalid: " + code.name())).as("records rejected for %s", code).isPositive();
+            assertThat(validator.getCounterValue("Records invalid: " + code.name()))
+                    .as("records rejected for %s", code)
+                    .isPositive();
         }
     }
 
@@ -40,7 +46,10 @@ class GeneratedRecordsValidationTest {
         final TestRunner validator = validate(generated);
 
         validator.assertAllFlowFilesTransferred(ValidateCustomerRecord.REL_VALID, 1);
-        validator.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst().assertContentEquals(generated.getContent());
+        validator
+                .getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                .getFirst()
+                .assertContentEquals(generated.getContent());
     }
 
     private static MockFlowFile generate(final String invalidPercentage) {
@@ -49,7 +58,9 @@ class GeneratedRecordsValidationTest {
         generator.setProperty(GenerateFakeCustomers.SEED, "20261124");
         generator.setProperty(GenerateFakeCustomers.INVALID_PERCENTAGE, invalidPercentage);
         generator.run();
-        return generator.getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS).getFirst();
+        return generator
+                .getFlowFilesForRelationship(GenerateFakeCustomers.REL_SUCCESS)
+                .getFirst();
     }
 
     private static TestRunner validate(final MockFlowFile generated) {

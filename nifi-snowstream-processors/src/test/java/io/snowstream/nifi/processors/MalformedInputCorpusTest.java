@@ -1,15 +1,9 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
-import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +20,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs every input of {@code src/test/resources/malformed-inputs} through the processor and checks the route its
@@ -47,12 +46,14 @@ class MalformedInputCorpusTest {
     }
 
     static List<Expectation> corpus() {
-        try (InputStream in = Objects.requireNonNull(MalformedInputCorpusTest.class.getResourceAsStream(CORPUS + EXPECTATIONS))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.isBlank() && !line.startsWith("#"))
-                .map(line -> line.split("\\|", -1))
-                .map(parts -> new Expectation(parts[0].strip(), parts[1].strip(), parts[2].strip()))
-                .toList();
+        try (InputStream in =
+                Objects.requireNonNull(MalformedInputCorpusTest.class.getResourceAsStream(CORPUS + EXPECTATIONS))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .map(line -> line.split("\\|", -1))
+                    .map(parts -> new Expectation(parts[0].strip(), parts[1].strip(), parts[2].strip()))
+                    .toList();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,9 +61,12 @@ class MalformedInputCorpusTest {
 
     @Test
     void theCorpusHasAtLeast25InputsEachWithAnExpectation() throws IOException, URISyntaxException {
-        final Path folder = Path.of(Objects.requireNonNull(getClass().getResource(CORPUS)).toURI());
+        final Path folder =
+                Path.of(Objects.requireNonNull(getClass().getResource(CORPUS)).toURI());
         try (Stream<Path> files = Files.list(folder)) {
-            final List<String> inputs = files.map(path -> path.getFileName().toString()).filter(name -> !name.equals(EXPECTATIONS)).toList();
+            final List<String> inputs = files.map(path -> path.getFileName().toString())
+                    .filter(name -> !name.equals(EXPECTATIONS))
+                    .toList();
             assertThat(corpus()).extracting(Expectation::file).containsExactlyInAnyOrderElementsOf(inputs);
             assertThat(inputs).hasSizeGreaterThanOrEqualTo(25);
         }
@@ -80,49 +84,64 @@ class MalformedInputCorpusTest {
             return;
         }
         final String[] counts = expectation.outcome().split(" ");
-        final List<String> codes = expectation.detail().isEmpty() ? List.of() : Arrays.asList(expectation.detail().split(" "));
-        assertSplit(content, Integer.parseInt(counts[0].substring("valid=".length())), Integer.parseInt(counts[1].substring("invalid=".length())), codes);
+        final List<String> codes = expectation.detail().isEmpty()
+                ? List.of()
+                : Arrays.asList(expectation.detail().split(" "));
+        assertSplit(
+                content,
+                Integer.parseInt(counts[0].substring("valid=".length())),
+                Integer.parseInt(counts[1].substring("invalid=".length())),
+                codes);
     }
 
     @Test
     void aTenMegabyteFieldIsOneInvalidRecordNotAFailure() throws IOException {
         final String header = CustomerCsvFormat.HEADER + "\n";
-        final String good = "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
-        final String huge = "2,Ada,Lovelace,ada@example.com,\"" + "x,".repeat(5 * 1024 * 1024) + "\",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        final String good =
+                "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        final String huge = "2,Ada,Lovelace,ada@example.com,\"" + "x,".repeat(5 * 1024 * 1024)
+                + "\",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
         assertSplit((header + good + huge + good).getBytes(StandardCharsets.US_ASCII), 2, 1, List.of("FIELD_TOO_LONG"));
     }
 
     @Test
     void aRecordOverTheMaximumRecordSizeFailsTheFlowFileUnchanged() throws IOException {
-        final String huge = "2,Ada,Lovelace,ada@example.com," + "x".repeat(17 * 1024 * 1024) + ",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
-        assertFailure((CustomerCsvFormat.HEADER + "\n" + huge).getBytes(StandardCharsets.US_ASCII),
-            "The record starting on line 2 is larger than the Maximum Record Size of 16777216 bytes");
+        final String huge = "2,Ada,Lovelace,ada@example.com," + "x".repeat(17 * 1024 * 1024)
+                + ",Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        assertFailure(
+                (CustomerCsvFormat.HEADER + "\n" + huge).getBytes(StandardCharsets.US_ASCII),
+                "The record starting on line 2 is larger than the Maximum Record Size of 16777216 bytes");
     }
 
     @Test
     void aLineOfAMillionEmptyColumnsIsOneInvalidRecord() throws IOException {
-        final String good = "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+        final String good =
+                "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
         final String millionColumns = ",".repeat(999_999) + "\n";
-        assertSplit((CustomerCsvFormat.HEADER + "\n" + good + millionColumns + good).getBytes(StandardCharsets.US_ASCII),
-            2, 1, List.of("WRONG_FIELD_COUNT"));
+        assertSplit(
+                (CustomerCsvFormat.HEADER + "\n" + good + millionColumns + good).getBytes(StandardCharsets.US_ASCII),
+                2,
+                1,
+                List.of("WRONG_FIELD_COUNT"));
     }
 
     @Test
     void attributesWithControlCharactersPassThroughUntouchedAndDoNotDisturbValidation() {
         final Map<String, String> hostile = Map.of(
-            "filename", "a\u0000b\r\nc.csv",
-            "terminal.escape", "\u001b[31mred\u001b[0m",
-            "record.count", "-1",
-            "event.time.min", "'; DROP TABLE customer; --");
+                "filename", "a\u0000b\r\nc.csv",
+                "terminal.escape", "\u001b[31mred\u001b[0m",
+                "record.count", "-1",
+                "event.time.min", "'; DROP TABLE customer; --");
         final String csv = CustomerCsvFormat.HEADER + "\n"
-            + "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
+                + "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U\n";
         final TestRunner runner = TestRunners.newTestRunner(ValidateCustomerRecord.class);
         runner.enqueue(csv.getBytes(StandardCharsets.US_ASCII), hostile);
 
         runner.run();
 
         runner.assertAllFlowFilesTransferred(ValidateCustomerRecord.REL_VALID, 1);
-        final MockFlowFile valid = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
+        final MockFlowFile valid = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                .getFirst();
         valid.assertAttributeEquals("filename", hostile.get("filename"));
         valid.assertAttributeEquals("terminal.escape", hostile.get("terminal.escape"));
         // the counts and event-time range describe the content, whatever the input claimed
@@ -152,7 +171,8 @@ class MalformedInputCorpusTest {
         final TestRunner runner = TestRunners.newTestRunner(ValidateCustomerRecord.class);
         runner.setProperty(property, value);
 
-        assertThat(ValidationMessages.of(runner)).anySatisfy(message -> assertThat(message).contains(fragment));
+        assertThat(ValidationMessages.of(runner))
+                .anySatisfy(message -> assertThat(message).contains(fragment));
         runner.assertNotValid();
     }
 
@@ -163,7 +183,8 @@ class MalformedInputCorpusTest {
     @Test
     void randomlyDamagedRecordsAreEachAccountedForOnce() throws IOException {
         final Random random = new Random(2026);
-        final String good = "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U";
+        final String good =
+                "1,Ada,Lovelace,ada@example.com,12 Main St,Springfield,IL,United States,2025-06-01T10:00:00.000Z,U";
         final ByteArrayOutputStream csv = new ByteArrayOutputStream();
         csv.writeBytes((CustomerCsvFormat.HEADER + "\n").getBytes(StandardCharsets.US_ASCII));
         final int records = 5000;
@@ -187,29 +208,34 @@ class MalformedInputCorpusTest {
         assertThat(valid + invalid).isEqualTo(records);
         assertThat(valid).isPositive();
         assertThat(invalid).isPositive();
-        final MockFlowFile validOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
+        final MockFlowFile validOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                .getFirst();
         assertThat(parse(validOutput.toByteArray())).hasSize((int) valid + 1);
         assertCanonical(validOutput.toByteArray());
-        final MockFlowFile invalidOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID).getFirst();
+        final MockFlowFile invalidOutput = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID)
+                .getFirst();
         assertThat(parse(invalidOutput.toByteArray())).hasSize((int) invalid + 1);
     }
 
     private static void assertFailure(final byte[] content, final String message) throws IOException {
         final TestRunner runner = run(content);
         runner.assertAllFlowFilesTransferred(ValidateCustomerRecord.REL_FAILURE, 1);
-        final MockFlowFile failed = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_FAILURE).getFirst();
+        final MockFlowFile failed = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_FAILURE)
+                .getFirst();
         failed.assertContentEquals(content);
         assertThat(failed.getAttribute(ValidateCustomerRecord.ERROR_MESSAGE)).contains(message);
         assertThat(failed.isPenalized()).isTrue();
     }
 
-    private static void assertSplit(final byte[] content, final int valid, final int invalid, final List<String> codes) throws IOException {
+    private static void assertSplit(final byte[] content, final int valid, final int invalid, final List<String> codes)
+            throws IOException {
         final TestRunner runner = run(content);
         runner.assertTransferCount(ValidateCustomerRecord.REL_FAILURE, 0);
         runner.assertTransferCount(ValidateCustomerRecord.REL_VALID, valid > 0 ? 1 : 0);
         runner.assertTransferCount(ValidateCustomerRecord.REL_INVALID, invalid > 0 ? 1 : 0);
         if (valid > 0) {
-            final MockFlowFile output = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst();
+            final MockFlowFile output = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                    .getFirst();
             assertCounts(output, valid, valid, invalid);
             final List<List<String>> records = parse(output.toByteArray());
             assertThat(String.join(",", records.getFirst())).isEqualTo(CustomerCsvFormat.HEADER);
@@ -217,7 +243,8 @@ class MalformedInputCorpusTest {
             assertCanonical(output.toByteArray());
         }
         if (invalid > 0) {
-            final MockFlowFile output = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID).getFirst();
+            final MockFlowFile output = runner.getFlowFilesForRelationship(ValidateCustomerRecord.REL_INVALID)
+                    .getFirst();
             assertCounts(output, invalid, valid, invalid);
             final List<List<String>> records = parse(output.toByteArray());
             assertThat(records.getFirst().subList(0, 3)).containsExactly("error_code", "error_detail", "source_line");
@@ -228,7 +255,8 @@ class MalformedInputCorpusTest {
                 assertThat(Long.parseLong(record.get(2))).isGreaterThan(1);
             });
             for (final String code : codes) {
-                assertThat(runner.getCounterValue("Records invalid: " + code)).isEqualTo(codes.stream().filter(code::equals).count());
+                assertThat(runner.getCounterValue("Records invalid: " + code))
+                        .isEqualTo(codes.stream().filter(code::equals).count());
             }
         }
         assertThat(runner.getCounterValue("Records valid")).isEqualTo(valid);
@@ -239,10 +267,13 @@ class MalformedInputCorpusTest {
     private static void assertCanonical(final byte[] validOutput) throws IOException {
         final TestRunner again = run(validOutput);
         again.assertAllFlowFilesTransferred(ValidateCustomerRecord.REL_VALID, 1);
-        again.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID).getFirst().assertContentEquals(validOutput);
+        again.getFlowFilesForRelationship(ValidateCustomerRecord.REL_VALID)
+                .getFirst()
+                .assertContentEquals(validOutput);
     }
 
-    private static void assertCounts(final MockFlowFile output, final int recordsInOutput, final int valid, final int invalid) {
+    private static void assertCounts(
+            final MockFlowFile output, final int recordsInOutput, final int valid, final int invalid) {
         output.assertAttributeEquals(ValidateCustomerRecord.RECORD_COUNT, String.valueOf(recordsInOutput));
         output.assertAttributeEquals(ValidateCustomerRecord.VALID_RECORD_COUNT, String.valueOf(valid));
         output.assertAttributeEquals(ValidateCustomerRecord.INVALID_RECORD_COUNT, String.valueOf(invalid));
@@ -261,7 +292,8 @@ class MalformedInputCorpusTest {
         while (reader.next() == CustomerCsvReader.Status.RECORD) {
             final List<String> fields = new ArrayList<>();
             for (int i = 0; i < reader.fieldCount(); i++) {
-                fields.add(new String(reader.buffer(), reader.fieldStart(i), reader.fieldLength(i), StandardCharsets.UTF_8));
+                fields.add(new String(
+                        reader.buffer(), reader.fieldStart(i), reader.fieldLength(i), StandardCharsets.UTF_8));
             }
             records.add(fields);
         }

@@ -1,7 +1,15 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.s3.S3MockServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
@@ -9,15 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * Hostile input for PutS3Batch against S3Mock: keys a template builds from hostile attributes, Expression Language
@@ -31,7 +30,8 @@ class PutS3BatchHostileInputTest {
     static final S3MockServer S3 = new S3MockServer();
 
     private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static final String RECORD = "1,Ann,Lee,ann@example.com,1 Main St,Springfield,IL,US,2026-11-23T10:15:30.123Z,U\n";
+    private static final String RECORD =
+            "1,Ann,Lee,ann@example.com,1 Main St,Springfield,IL,US,2026-11-23T10:15:30.123Z,U\n";
     private static final byte[] CANONICAL = (CustomerCsvFormat.HEADER + "\n" + RECORD).getBytes(StandardCharsets.UTF_8);
 
     private TestRunner runner;
@@ -72,13 +72,25 @@ class PutS3BatchHostileInputTest {
                 new KeyCase("DEL", template, "a\u007Fb", "control character U+007F"),
                 new KeyCase("C1 control NEL", template, "a\u0085b", "control character U+0085"),
                 new KeyCase("2 KB key", template, "x".repeat(2048), "longer than 1024 bytes"),
-                new KeyCase("600 two-byte characters exceed 1024 UTF-8 bytes", template, "\u00e9".repeat(600),
+                new KeyCase(
+                        "600 two-byte characters exceed 1024 UTF-8 bytes",
+                        template,
+                        "\u00e9".repeat(600),
                         "longer than 1024 bytes"),
-                new KeyCase("whole key from an attribute that is only slashes", "${hostile.path}", "///", "Object key is empty"),
+                new KeyCase(
+                        "whole key from an attribute that is only slashes",
+                        "${hostile.path}",
+                        "///",
+                        "Object key is empty"),
                 new KeyCase("whole key from a missing attribute", "${hostile.path}", null, "Object key is empty"),
                 new KeyCase("key ending with a slash", "${hostile.path}", "customers/folder/", "ends with '/'"),
-                new KeyCase("leading slashes are removed, not refused", "${hostile.path}", "//customers/a.csv.gz", null),
-                new KeyCase("spaces and non-ASCII letters are stored as given", template, "K\u00f6ln caf\u00e9 \u6771\u4eac", null),
+                new KeyCase(
+                        "leading slashes are removed, not refused", "${hostile.path}", "//customers/a.csv.gz", null),
+                new KeyCase(
+                        "spaces and non-ASCII letters are stored as given",
+                        template,
+                        "K\u00f6ln caf\u00e9 \u6771\u4eac",
+                        null),
                 new KeyCase("quotes and SQL stay literal in the key", template, "x'; DROP TABLE customer; --", null),
                 new KeyCase("URL metacharacters are encoded by the SDK", template, "a?b#c%20d&e=f+g", null),
                 new KeyCase("1024 bytes exactly is accepted", "${hostile.path}", "k".repeat(1024), null));
@@ -95,7 +107,8 @@ class PutS3BatchHostileInputTest {
         assertNothingLost(1);
         if (keyCase.refused()) {
             runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-            final MockFlowFile failed = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+            final MockFlowFile failed =
+                    runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
             failed.assertAttributeEquals("s3.errorCode", "InvalidObjectKey");
             assertThat(failed.getAttribute("s3.errorMessage")).contains(keyCase.errorFragment());
             failed.assertContentEquals(CANONICAL);
@@ -104,8 +117,12 @@ class PutS3BatchHostileInputTest {
             return;
         }
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        final String key = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().getAttribute("s3.key");
-        assertThat(S3.objects(bucket)).singleElement().satisfies(object -> assertThat(object.key()).isEqualTo(key));
+        final String key = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .getAttribute("s3.key");
+        assertThat(S3.objects(bucket))
+                .singleElement()
+                .satisfies(object -> assertThat(object.key()).isEqualTo(key));
         assertThat(key).doesNotStartWith("/");
     }
 
@@ -123,32 +140,51 @@ class PutS3BatchHostileInputTest {
         final byte[] crlf = (CustomerCsvFormat.HEADER + "\r\n" + RECORD).getBytes(StandardCharsets.UTF_8);
         final byte[] bom = ("\uFEFF" + CustomerCsvFormat.HEADER + "\n" + RECORD).getBytes(StandardCharsets.UTF_8);
         final byte[] otherCsv = "id,name\n1,x\n".getBytes(StandardCharsets.UTF_8);
-        final byte[] upperHeader = (CustomerCsvFormat.HEADER.toUpperCase() + "\n" + RECORD).getBytes(StandardCharsets.UTF_8);
+        final byte[] upperHeader =
+                (CustomerCsvFormat.HEADER.toUpperCase() + "\n" + RECORD).getBytes(StandardCharsets.UTF_8);
         final byte[] shortHeader = CustomerCsvFormat.HEADER.substring(0, 20).getBytes(StandardCharsets.UTF_8);
         final byte[] headerOnly = (CustomerCsvFormat.HEADER + "\n").getBytes(StandardCharsets.UTF_8);
-        final byte[] noFinalLineFeed = (CustomerCsvFormat.HEADER + "\n" + RECORD.strip()).getBytes(StandardCharsets.UTF_8);
+        final byte[] noFinalLineFeed =
+                (CustomerCsvFormat.HEADER + "\n" + RECORD.strip()).getBytes(StandardCharsets.UTF_8);
         return List.of(
                 new ContentCase("binary (PNG) content", png, Map.of(), "failure", "canonical customer CSV header"),
                 new ContentCase("UTF-16 content", utf16, Map.of(), "failure", "canonical customer CSV header"),
                 new ContentCase("CRLF header line", crlf, Map.of(), "failure", "canonical customer CSV header"),
-                new ContentCase("UTF-8 BOM before the header", bom, Map.of(), "failure", "canonical customer CSV header"),
+                new ContentCase(
+                        "UTF-8 BOM before the header", bom, Map.of(), "failure", "canonical customer CSV header"),
                 new ContentCase("another CSV's header", otherCsv, Map.of(), "failure", "canonical customer CSV header"),
-                new ContentCase("header in capitals", upperHeader, Map.of(), "failure", "canonical customer CSV header"),
+                new ContentCase(
+                        "header in capitals", upperHeader, Map.of(), "failure", "canonical customer CSV header"),
                 new ContentCase("truncated header", shortHeader, Map.of(), "failure", "canonical customer CSV header"),
                 new ContentCase("empty content", new byte[0], Map.of(), "success", "0"),
                 new ContentCase("header only", headerOnly, Map.of(), "success", "0"),
                 new ContentCase("no final line feed", noFinalLineFeed, Map.of(), "success", "1"),
-                new ContentCase("negative record.count is recounted", CANONICAL, Map.of("record.count", "-5"), "success", "1"),
-                new ContentCase("non-numeric record.count is recounted", CANONICAL, Map.of("record.count", "many"), "success", "1"),
-                new ContentCase("record.count beyond a long is recounted", CANONICAL,
-                        Map.of("record.count", "99999999999999999999999"), "success", "1"),
-                new ContentCase("garbage event.time attributes are recounted", CANONICAL,
-                        Map.of("record.count", "1", "event.time.min", "yesterday", "event.time.max", "\u0000"), "success", "1"));
+                new ContentCase(
+                        "negative record.count is recounted", CANONICAL, Map.of("record.count", "-5"), "success", "1"),
+                new ContentCase(
+                        "non-numeric record.count is recounted",
+                        CANONICAL,
+                        Map.of("record.count", "many"),
+                        "success",
+                        "1"),
+                new ContentCase(
+                        "record.count beyond a long is recounted",
+                        CANONICAL,
+                        Map.of("record.count", "99999999999999999999999"),
+                        "success",
+                        "1"),
+                new ContentCase(
+                        "garbage event.time attributes are recounted",
+                        CANONICAL,
+                        Map.of("record.count", "1", "event.time.min", "yesterday", "event.time.max", "\u0000"),
+                        "success",
+                        "1"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("contentCases")
-    void contentThatIsNotCanonicalIsRefusedAndLyingAttributesAreRecounted(final ContentCase contentCase) throws IOException {
+    void contentThatIsNotCanonicalIsRefusedAndLyingAttributesAreRecounted(final ContentCase contentCase)
+            throws IOException {
         runner.enqueue(contentCase.content(), contentCase.attributes());
 
         runWithoutEscapingException();
@@ -156,7 +192,8 @@ class PutS3BatchHostileInputTest {
         assertNothingLost(1);
         if (contentCase.route().equals("failure")) {
             runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-            final MockFlowFile failed = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+            final MockFlowFile failed =
+                    runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
             failed.assertAttributeEquals("s3.errorCode", "InvalidInput");
             assertThat(failed.getAttribute("s3.errorMessage")).contains(contentCase.fragment());
             failed.assertContentEquals(contentCase.content());
@@ -165,7 +202,9 @@ class PutS3BatchHostileInputTest {
             return;
         }
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", contentCase.fragment());
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("record.count", contentCase.fragment());
     }
 
     @ParameterizedTest(name = "bucket {0}")
@@ -178,24 +217,30 @@ class PutS3BatchHostileInputTest {
 
         assertNothingLost(1);
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-        final MockFlowFile failed = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
-        assertThat(failed.getAttribute("s3.errorCode") + ": " + failed.getAttribute("s3.errorMessage")).contains(fragment);
+        final MockFlowFile failed =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        assertThat(failed.getAttribute("s3.errorCode") + ": " + failed.getAttribute("s3.errorMessage"))
+                .contains(fragment);
         assertThat(failed.isPenalized()).isTrue();
     }
 
     static List<Object[]> hostileBuckets() {
         return List.of(
-                new Object[]{"from a missing attribute", null, "Bucket evaluated to an empty name"},
-                new Object[]{"blank", "   ", "Bucket evaluated to an empty name"},
-                new Object[]{"with a slash", "a/../b", "is not a valid bucket name"},
-                new Object[]{"with a control character", "bucket\u0000x", "'bucket\\u0000x' is not a valid bucket name"},
-                new Object[]{"that does not exist", "no-such-bucket-here", "NoSuchBucket"});
+                new Object[] {"from a missing attribute", null, "Bucket evaluated to an empty name"},
+                new Object[] {"blank", "   ", "Bucket evaluated to an empty name"},
+                new Object[] {"with a slash", "a/../b", "is not a valid bucket name"},
+                new Object[] {"with a control character", "bucket\u0000x", "'bucket\\u0000x' is not a valid bucket name"
+                },
+                new Object[] {"that does not exist", "no-such-bucket-here", "NoSuchBucket"});
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("oversizedInputs")
-    void inputsLargerThanTheBatchBoundsAreEachStoredAsAnObjectOfTheirOwn(final String name, final PropertyDescriptor bound,
-                                                                        final String value, final Map<String, String> attributes) {
+    void inputsLargerThanTheBatchBoundsAreEachStoredAsAnObjectOfTheirOwn(
+            final String name,
+            final PropertyDescriptor bound,
+            final String value,
+            final Map<String, String> attributes) {
         runner.setProperty(bound, value);
         runner.enqueue(CANONICAL, attributes);
         runner.enqueue(CANONICAL, attributes);
@@ -210,10 +255,14 @@ class PutS3BatchHostileInputTest {
 
     static List<Object[]> oversizedInputs() {
         return List.of(
-                new Object[]{"each input above Max Batch Size", PutS3Batch.MAX_BATCH_SIZE, "10 B", Map.of()},
-                new Object[]{"each input's record.count above Max Batch Records", PutS3Batch.MAX_BATCH_RECORDS, "5",
-                        Map.of("record.count", "1000000")},
-                new Object[]{"one FlowFile per batch", PutS3Batch.MAX_BATCH_FLOWFILES, "1", Map.of()});
+                new Object[] {"each input above Max Batch Size", PutS3Batch.MAX_BATCH_SIZE, "10 B", Map.of()},
+                new Object[] {
+                    "each input's record.count above Max Batch Records",
+                    PutS3Batch.MAX_BATCH_RECORDS,
+                    "5",
+                    Map.of("record.count", "1000000")
+                },
+                new Object[] {"one FlowFile per batch", PutS3Batch.MAX_BATCH_FLOWFILES, "1", Map.of()});
     }
 
     /** Property values no one should be able to run with: refused at validation with a message naming the problem. */
@@ -223,37 +272,38 @@ class PutS3BatchHostileInputTest {
         final PropertyDescriptor descriptor = runner.getProcessor().getPropertyDescriptor(property);
         runner.setProperty(descriptor, value);
 
-        assertThat(ValidationMessages.of(runner)).anySatisfy(message -> assertThat(message).contains(property).contains(fragment));
+        assertThat(ValidationMessages.of(runner))
+                .anySatisfy(message -> assertThat(message).contains(property).contains(fragment));
     }
 
     static List<Object[]> absurdProperties() {
         return List.of(
-                new Object[]{"Max Batch Size", "-1 MB", "Data Size"},
-                new Object[]{"Max Batch Size", "huge", "Data Size"},
-                new Object[]{"Max Batch Records", "0", "positive"},
-                new Object[]{"Max Batch Records", "-10", "positive"},
-                new Object[]{"Max Batch FlowFiles", "0", "positive"},
-                new Object[]{"Max Batch Age", "-1 sec", "<duration> <TimeUnit>"},
-                new Object[]{"Communications Timeout", "0 sec", "range"},
-                new Object[]{"Communications Timeout", "forever", "<duration> <TimeUnit>"},
-                new Object[]{"Initial Retry Delay", "soon", "<duration> <TimeUnit>"},
-                new Object[]{"Max Request Attempts", "0", "positive"},
-                new Object[]{"Multipart Part Size", "1 MB", "between 5 MB"},
-                new Object[]{"Multipart Part Size", "3 GB", "between 5 MB"},
-                new Object[]{"Multipart Threshold", "3 GB", "at most 2 GB"},
-                new Object[]{"Multipart Threshold", "-5 MB", "Data Size"},
-                new Object[]{"Secret Access Key", "${absent.variable}", "white space"},
-                new Object[]{"Access Key ID", "${absent.variable}", "white space"},
-                new Object[]{"Source Name", "${absent.variable}", "white space"},
-                new Object[]{"Region", "${absent.variable}", "AWS region code"},
-                new Object[]{"Region", "not a region!", "AWS region code"},
-                new Object[]{"Region", "US-EAST-1", "AWS region code"},
-                new Object[]{"Region", "us-east-1/../x", "AWS region code"},
-                new Object[]{"Endpoint Override URL", "not a url", "is not a URL"},
-                new Object[]{"Endpoint Override URL", "ftp://127.0.0.1:21", "http or https"},
-                new Object[]{"Endpoint Override URL", "http://", "URL"},
-                new Object[]{"Endpoint Override URL", "http:///no-host", "must name a host"},
-                new Object[]{"Endpoint Override URL", "file:///etc/passwd", "http or https"});
+                new Object[] {"Max Batch Size", "-1 MB", "Data Size"},
+                new Object[] {"Max Batch Size", "huge", "Data Size"},
+                new Object[] {"Max Batch Records", "0", "positive"},
+                new Object[] {"Max Batch Records", "-10", "positive"},
+                new Object[] {"Max Batch FlowFiles", "0", "positive"},
+                new Object[] {"Max Batch Age", "-1 sec", "<duration> <TimeUnit>"},
+                new Object[] {"Communications Timeout", "0 sec", "range"},
+                new Object[] {"Communications Timeout", "forever", "<duration> <TimeUnit>"},
+                new Object[] {"Initial Retry Delay", "soon", "<duration> <TimeUnit>"},
+                new Object[] {"Max Request Attempts", "0", "positive"},
+                new Object[] {"Multipart Part Size", "1 MB", "between 5 MB"},
+                new Object[] {"Multipart Part Size", "3 GB", "between 5 MB"},
+                new Object[] {"Multipart Threshold", "3 GB", "at most 2 GB"},
+                new Object[] {"Multipart Threshold", "-5 MB", "Data Size"},
+                new Object[] {"Secret Access Key", "${absent.variable}", "white space"},
+                new Object[] {"Access Key ID", "${absent.variable}", "white space"},
+                new Object[] {"Source Name", "${absent.variable}", "white space"},
+                new Object[] {"Region", "${absent.variable}", "AWS region code"},
+                new Object[] {"Region", "not a region!", "AWS region code"},
+                new Object[] {"Region", "US-EAST-1", "AWS region code"},
+                new Object[] {"Region", "us-east-1/../x", "AWS region code"},
+                new Object[] {"Endpoint Override URL", "not a url", "is not a URL"},
+                new Object[] {"Endpoint Override URL", "ftp://127.0.0.1:21", "http or https"},
+                new Object[] {"Endpoint Override URL", "http://", "URL"},
+                new Object[] {"Endpoint Override URL", "http:///no-host", "must name a host"},
+                new Object[] {"Endpoint Override URL", "file:///etc/passwd", "http or https"});
     }
 
     @ParameterizedTest(name = "{0}")
@@ -262,11 +312,14 @@ class PutS3BatchHostileInputTest {
         runner.setProperty(PutS3Batch.MAX_BATCH_SIZE, batchSize);
         runner.setProperty(PutS3Batch.MULTIPART_PART_SIZE, partSize);
 
-        assertThat(ValidationMessages.of(runner)).anySatisfy(message -> assertThat(message).contains("at most 10000 parts"));
+        assertThat(ValidationMessages.of(runner))
+                .anySatisfy(message -> assertThat(message).contains("at most 10000 parts"));
     }
 
     static List<Object[]> tooManyParts() {
-        return List.of(new Object[]{"100 GB in 5 MB parts", "100 GB", "5 MB"}, new Object[]{"1 TB in 16 MB parts", "1 TB", "16 MB"});
+        return List.of(
+                new Object[] {"100 GB in 5 MB parts", "100 GB", "5 MB"},
+                new Object[] {"1 TB in 16 MB parts", "1 TB", "16 MB"});
     }
 
     private void runWithoutEscapingException() {
@@ -281,8 +334,10 @@ class PutS3BatchHostileInputTest {
     /** Every input is in exactly one place: inside a stored object, on failure, or still queued. */
     private void assertNothingLost(final int inputs) {
         final long stored = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).stream()
-                .mapToLong(object -> Long.parseLong(object.getAttribute("batch.flowfile.count"))).sum();
-        final long failed = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).size();
+                .mapToLong(object -> Long.parseLong(object.getAttribute("batch.flowfile.count")))
+                .sum();
+        final long failed =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).size();
         assertThat(stored + failed + runner.getQueueSize().getObjectCount()).isEqualTo(inputs);
     }
 }

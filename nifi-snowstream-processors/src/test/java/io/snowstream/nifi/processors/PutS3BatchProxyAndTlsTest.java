@@ -1,26 +1,11 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.s3.ForwardProxy;
 import io.snowstream.nifi.s3.S3MockServer;
 import io.snowstream.nifi.s3.StaticProxyService;
-import org.apache.nifi.controller.AbstractControllerService;
-import org.apache.nifi.proxy.ProxyConfiguration;
-import org.apache.nifi.reporting.InitializationException;
-import org.apache.nifi.ssl.SSLContextProvider;
-import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.URI;
@@ -32,8 +17,22 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509TrustManager;
+import org.apache.nifi.controller.AbstractControllerService;
+import org.apache.nifi.proxy.ProxyConfiguration;
+import org.apache.nifi.reporting.InitializationException;
+import org.apache.nifi.ssl.SSLContextProvider;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PutS3Batch with NiFi's Proxy Configuration Service and SSL Context Service, against S3Mock (a real S3 API server):
@@ -76,9 +75,13 @@ class PutS3BatchProxyAndTlsTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        final String key = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().getAttribute("s3.key");
+        final String key = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .getAttribute("s3.key");
         assertThat(S3.content(bucket, key)).isNotEmpty();
-        assertThat(proxy.challenges()).as("the client first met the 407 challenge").isPositive();
+        assertThat(proxy.challenges())
+                .as("the client first met the 407 challenge")
+                .isPositive();
         assertThat(proxy.forwardedRequestLines())
                 .anyMatch(line -> line.startsWith("PUT " + S3.endpoint() + "/" + bucket + "/" + key + " "));
     }
@@ -91,7 +94,8 @@ class PutS3BatchProxyAndTlsTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-        final MockFlowFile input = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        final MockFlowFile input =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
         assertThat(input.getAttribute("s3.errorMessage")).contains("407").doesNotContain("not-the-password");
         assertThat(proxy.forwardedRequestLines()).isEmpty();
         assertThat(S3.objects(bucket)).isEmpty();
@@ -107,10 +111,12 @@ class PutS3BatchProxyAndTlsTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         assertThat(object.getAttribute("s3.url")).startsWith("https://localhost:");
         assertThat(S3.content(bucket, object.getAttribute("s3.key"))).isNotEmpty();
-        assertThat(proxy.forwardedRequestLines()).contains("CONNECT localhost:" + S3.httpsEndpoint().getPort() + " HTTP/1.1");
+        assertThat(proxy.forwardedRequestLines())
+                .contains("CONNECT localhost:" + S3.httpsEndpoint().getPort() + " HTTP/1.1");
     }
 
     @Test
@@ -121,7 +127,9 @@ class PutS3BatchProxyAndTlsTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-        assertThat(runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst().getAttribute("s3.errorMessage"))
+        assertThat(runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE)
+                        .getFirst()
+                        .getAttribute("s3.errorMessage"))
                 .containsIgnoringCase("certification path");
         assertThat(S3.objects(bucket)).isEmpty();
     }
@@ -156,8 +164,10 @@ class PutS3BatchProxyAndTlsTest {
     }
 
     private void enqueueOneRecord() {
-        runner.enqueue((CustomerCsvFormat.HEADER + "\n1,Ada,Lovelace,ada@example.com,1 Main St,London,England,"
-                + "United Kingdom,2026-11-23T10:15:30.123Z,U\n").getBytes(StandardCharsets.UTF_8),
+        runner.enqueue(
+                (CustomerCsvFormat.HEADER + "\n1,Ada,Lovelace,ada@example.com,1 Main St,London,England,"
+                                + "United Kingdom,2026-11-23T10:15:30.123Z,U\n")
+                        .getBytes(StandardCharsets.UTF_8),
                 Map.of("record.count", "1"));
     }
 
@@ -169,7 +179,8 @@ class PutS3BatchProxyAndTlsTest {
         final SSLContext anything = SSLContext.getInstance("TLS");
         anything.init(null, new TrustManager[] {new AcceptingTrustManager()}, null);
         final Certificate[] chain;
-        try (SSLSocket socket = (SSLSocket) anything.getSocketFactory().createSocket(server.getHost(), server.getPort())) {
+        try (SSLSocket socket =
+                (SSLSocket) anything.getSocketFactory().createSocket(server.getHost(), server.getPort())) {
             socket.startHandshake();
             chain = socket.getSession().getPeerCertificates();
         }
@@ -184,12 +195,10 @@ class PutS3BatchProxyAndTlsTest {
     /** Only to read the server's certificate once; never handed to the processor. */
     private static final class AcceptingTrustManager implements X509TrustManager {
         @Override
-        public void checkClientTrusted(final X509Certificate[] chain, final String authType) {
-        }
+        public void checkClientTrusted(final X509Certificate[] chain, final String authType) {}
 
         @Override
-        public void checkServerTrusted(final X509Certificate[] chain, final String authType) {
-        }
+        public void checkServerTrusted(final X509Certificate[] chain, final String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
@@ -198,7 +207,8 @@ class PutS3BatchProxyAndTlsTest {
     }
 
     /** NiFi's SSL Context Service interface with a trust store only, as for a store behind a private CA. */
-    private static final class TrustOnlySslContextProvider extends AbstractControllerService implements SSLContextProvider {
+    private static final class TrustOnlySslContextProvider extends AbstractControllerService
+            implements SSLContextProvider {
         private final X509TrustManager trustManager;
 
         TrustOnlySslContextProvider(final X509TrustManager trustManager) {

@@ -10,8 +10,7 @@ import org.apache.nifi.util.TestRunners;
  */
 public final class PutS3BatchRunners {
 
-    private PutS3BatchRunners() {
-    }
+    private PutS3BatchRunners() {}
 
     /** A PutS3Batch runner writing to {@code bucket} on {@code s3}. */
     public static TestRunner against(final S3MockServer s3, final String bucket) {

@@ -1,9 +1,26 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
@@ -21,24 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class PutS3BatchTest {
 
@@ -84,7 +83,8 @@ class PutS3BatchTest {
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
         assertThat(runner.getQueueSize().getObjectCount()).isZero();
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         final String key = object.getAttribute("s3.key");
         assertThat(key).matches("customers/\\d{4}/\\d{2}/\\d{2}/\\d{2}/customers-\\d{17}-.+-[0-9a-f-]{36}\\.csv\\.gz");
         object.assertAttributeEquals("s3.bucket", bucket);
@@ -106,8 +106,11 @@ class PutS3BatchTest {
         assertThat(recordsOf(gunzip(S3.content(bucket, key)))).containsExactlyElementsOf(expected);
 
         final List<ProvenanceEventRecord> sends = runner.getProvenanceEvents().stream()
-                .filter(event -> event.getEventType() == ProvenanceEventType.SEND).toList();
-        assertThat(sends).singleElement().satisfies(send -> assertThat(send.getTransitUri()).isEqualTo("s3://" + bucket + "/" + key));
+                .filter(event -> event.getEventType() == ProvenanceEventType.SEND)
+                .toList();
+        assertThat(sends)
+                .singleElement()
+                .satisfies(send -> assertThat(send.getTransitUri()).isEqualTo("s3://" + bucket + "/" + key));
         assertThat(runner.getCounterValue("Objects stored")).isEqualTo(1);
         assertThat(runner.getCounterValue("Records stored")).isEqualTo(9);
     }
@@ -119,11 +122,13 @@ class PutS3BatchTest {
 
         runner.run();
 
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         object.assertAttributeEquals("record.count", "5");
         object.assertAttributeEquals("event.time.min", eventTime(0));
         object.assertAttributeEquals("event.time.max", eventTime(4));
-        final HeadObjectResponse head = S3.client().headObject(request -> request.bucket(bucket).key(object.getAttribute("s3.key")));
+        final HeadObjectResponse head =
+                S3.client().headObject(request -> request.bucket(bucket).key(object.getAttribute("s3.key")));
         assertThat(head.metadata()).containsEntry("record-count", "5");
     }
 
@@ -144,7 +149,9 @@ class PutS3BatchTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "4");
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("record.count", "4");
         assertThat(runner.getQueueSize().getObjectCount()).isZero();
     }
 
@@ -160,7 +167,9 @@ class PutS3BatchTest {
         runner.run(1, true, false);
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "10");
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("record.count", "10");
     }
 
     @Test
@@ -209,19 +218,25 @@ class PutS3BatchTest {
             final List<String> lines = records(20_000);
             final byte[] content = csv(lines);
             runner.enqueue(content, Map.of("record.count", "20000"));
-            expected.write(content, CustomerCsvFormat.HEADER_LINE.length, content.length - CustomerCsvFormat.HEADER_LINE.length);
+            expected.write(
+                    content,
+                    CustomerCsvFormat.HEADER_LINE.length,
+                    content.length - CustomerCsvFormat.HEADER_LINE.length);
             bytes += content.length;
         }
 
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         object.assertAttributeExists("s3.uploadId");
         assertThat(object.getAttribute("s3.key")).endsWith(".csv");
         final byte[] stored = S3.content(bucket, object.getAttribute("s3.key"));
         assertThat(stored.length).isGreaterThanOrEqualTo(20 * 1024 * 1024);
-        assertThat(Arrays.equals(stored, expected.toByteArray())).as("stored object equals the concatenated inputs").isTrue();
+        assertThat(Arrays.equals(stored, expected.toByteArray()))
+                .as("stored object equals the concatenated inputs")
+                .isTrue();
         assertThat(S3.openMultipartUploads(bucket)).isEmpty();
     }
 
@@ -234,12 +249,15 @@ class PutS3BatchTest {
 
         runner.run();
 
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         object.assertAttributeEquals("s3.sseAlgorithm", "AES256");
-        final HeadObjectResponse head = S3.client().headObject(request -> request.bucket(bucket).key(object.getAttribute("s3.key")));
+        final HeadObjectResponse head =
+                S3.client().headObject(request -> request.bucket(bucket).key(object.getAttribute("s3.key")));
         assertThat(head.serverSideEncryptionAsString()).isEqualTo("AES256");
         assertThat(head.storageClassAsString()).isEqualTo("STANDARD_IA");
-        assertThat(head.metadata()).containsEntry("record-count", "3")
+        assertThat(head.metadata())
+                .containsEntry("record-count", "3")
                 .containsEntry("first-event-time", eventTime(0))
                 .containsEntry("last-event-time", eventTime(2))
                 .containsEntry("source", "test-pipeline");
@@ -272,7 +290,8 @@ class PutS3BatchTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-        final MockFlowFile input = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        final MockFlowFile input =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
         input.assertAttributeEquals("s3.statusCode", "403");
         input.assertAttributeEquals("s3.errorCode", "InvalidAccessKeyId");
         assertThat(input.getAttribute("s3.errorMessage")).doesNotContain(S3MockServer.SECRET_ACCESS_KEY);
@@ -284,8 +303,13 @@ class PutS3BatchTest {
         useProxyWithSmallParts();
         proxy.fail(FaultInjectingProxy.Request::isPartUpload, 2, 500, "InternalError");
         proxy.reset(FaultInjectingProxy.Request::isPartUpload, 1);
-        proxy.fail(request -> request.method().equals("POST") && request.query() != null && request.query().contains("uploadId="),
-                1, 503, "SlowDown");
+        proxy.fail(
+                request -> request.method().equals("POST")
+                        && request.query() != null
+                        && request.query().contains("uploadId="),
+                1,
+                503,
+                "SlowDown");
         final byte[] expected = enqueueMegabytes(12);
 
         runner.run();
@@ -293,8 +317,11 @@ class PutS3BatchTest {
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
         assertThat(proxy.injectedFailures()).hasSize(4);
         final List<S3Object> objects = S3.objects(bucket);
-        assertThat(objects).singleElement().satisfies(stored -> assertThat(stored.size()).isEqualTo(expected.length));
-        assertThat(Arrays.equals(S3.content(bucket, objects.getFirst().key()), expected)).isTrue();
+        assertThat(objects)
+                .singleElement()
+                .satisfies(stored -> assertThat(stored.size()).isEqualTo(expected.length));
+        assertThat(Arrays.equals(S3.content(bucket, objects.getFirst().key()), expected))
+                .isTrue();
         assertThat(S3.openMultipartUploads(bucket)).isEmpty();
     }
 
@@ -302,7 +329,8 @@ class PutS3BatchTest {
     void serverFailingForLongerThanTheRetriesLosesNothingAndLeavesNoUploadOpen() {
         useProxyWithSmallParts();
         runner.setProperty(PutS3Batch.MAX_ATTEMPTS, "3");
-        proxy.fail(request -> request.isPartUpload() && request.query().contains("partNumber=2"), 3, 500, "InternalError");
+        proxy.fail(
+                request -> request.isPartUpload() && request.query().contains("partNumber=2"), 3, 500, "InternalError");
         final byte[] expected = enqueueMegabytes(12);
 
         runner.run();
@@ -321,7 +349,9 @@ class PutS3BatchTest {
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
         assertThat(S3.objects(bucket)).singleElement();
-        assertThat(Arrays.equals(S3.content(bucket, S3.objects(bucket).getFirst().key()), expected)).isTrue();
+        assertThat(Arrays.equals(
+                        S3.content(bucket, S3.objects(bucket).getFirst().key()), expected))
+                .isTrue();
     }
 
     @Test
@@ -332,7 +362,8 @@ class PutS3BatchTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_FAILURE, 1);
-        final MockFlowFile input = runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        final MockFlowFile input =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
         input.assertAttributeEquals("s3.errorCode", "InvalidObjectKey");
         assertThat(input.getAttribute("s3.errorMessage")).contains("'..'");
         assertThat(S3.objects(bucket)).isEmpty();
@@ -347,10 +378,16 @@ class PutS3BatchTest {
         runner.run();
 
         runner.assertTransferCount(PutS3Batch.REL_FAILURE, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst().assertAttributeEquals("s3.errorCode", "InvalidInput");
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE)
+                .getFirst()
+                .assertAttributeEquals("s3.errorCode", "InvalidInput");
         runner.assertTransferCount(PutS3Batch.REL_SUCCESS, 1);
-        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "5");
-        assertThat(recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())))).hasSize(1 + 5);
+        runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("record.count", "5");
+        assertThat(recordsOf(
+                        gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key()))))
+                .hasSize(1 + 5);
         assertThat(runner.getQueueSize().getObjectCount()).isZero();
     }
 
@@ -368,13 +405,18 @@ class PutS3BatchTest {
 
         final MockProcessSession session = sessions.triggerSession();
         session.assertTransferCount(PutS3Batch.REL_FAILURE, 1);
-        final MockFlowFile unreadable = session.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
+        final MockFlowFile unreadable =
+                session.getFlowFilesForRelationship(PutS3Batch.REL_FAILURE).getFirst();
         unreadable.assertAttributeEquals("s3.errorCode", "ContentNotReadable");
         unreadable.assertAttributeEquals("record.count", "1");
         assertThat(unreadable.isPenalized()).isTrue();
         session.assertTransferCount(PutS3Batch.REL_SUCCESS, 1);
-        session.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst().assertAttributeEquals("record.count", "5");
-        assertThat(recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())))).hasSize(1 + 5);
+        session.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS)
+                .getFirst()
+                .assertAttributeEquals("record.count", "5");
+        assertThat(recordsOf(
+                        gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key()))))
+                .hasSize(1 + 5);
     }
 
     @Test
@@ -428,12 +470,17 @@ class PutS3BatchTest {
         runner.run(1, true, false);
 
         runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
-        final MockFlowFile object = runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
+        final MockFlowFile object =
+                runner.getFlowFilesForRelationship(PutS3Batch.REL_SUCCESS).getFirst();
         object.assertAttributeEquals("record.count", "10");
         object.assertAttributeEquals("batch.flowfile.count", "3");
-        final List<String> stored = recordsOf(gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())));
-        assertThat(stored.subList(1, stored.size())).extracting(line -> line.substring(0, line.indexOf(',')))
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(id -> "c-" + id).toList());
+        final List<String> stored = recordsOf(
+                gunzip(S3.content(bucket, S3.objects(bucket).getFirst().key())));
+        assertThat(stored.subList(1, stored.size()))
+                .extracting(line -> line.substring(0, line.indexOf(',')))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 10)
+                        .mapToObj(id -> "c-" + id)
+                        .toList());
     }
 
     @Test
@@ -545,10 +592,12 @@ class PutS3BatchTest {
         proxy.fail(request -> request.method().equals("HEAD"), 1, 403, "AccessDenied");
         final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
 
-        final List<ConfigVerificationResult> denied = processor.verify(runner.getProcessContext(),
-                new MockComponentLog("verify", processor), Map.of());
+        final List<ConfigVerificationResult> denied =
+                processor.verify(runner.getProcessContext(), new MockComponentLog("verify", processor), Map.of());
 
-        assertThat(denied).filteredOn(result -> result.getOutcome() == Outcome.FAILED).singleElement()
+        assertThat(denied)
+                .filteredOn(result -> result.getOutcome() == Outcome.FAILED)
+                .singleElement()
                 .satisfies(result -> assertThat(result.getExplanation())
                         .contains("HTTP 403")
                         .contains("s3:ListBucket on arn:aws:s3:::" + bucket)
@@ -557,11 +606,14 @@ class PutS3BatchTest {
 
     @Test
     void offersOnlyStorageClassesSnowpipeCanReadEachDescribed() {
-        final PropertyDescriptor storageClass = runner.getProcessor().getPropertyDescriptor(PutS3Batch.STORAGE_CLASS.getName());
+        final PropertyDescriptor storageClass =
+                runner.getProcessor().getPropertyDescriptor(PutS3Batch.STORAGE_CLASS.getName());
 
-        assertThat(storageClass.getAllowableValues()).extracting(AllowableValue::getValue).containsExactly(
-                "STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR");
-        assertThat(storageClass.getAllowableValues()).allSatisfy(value -> assertThat(value.getDescription()).hasSizeGreaterThan(40));
+        assertThat(storageClass.getAllowableValues())
+                .extracting(AllowableValue::getValue)
+                .containsExactly("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR");
+        assertThat(storageClass.getAllowableValues())
+                .allSatisfy(value -> assertThat(value.getDescription()).hasSizeGreaterThan(40));
         runner.setProperty(PutS3Batch.STORAGE_CLASS, "GLACIER");
         runner.assertNotValid();
         runner.setProperty(PutS3Batch.STORAGE_CLASS, "DEEP_ARCHIVE");
@@ -591,18 +643,26 @@ class PutS3BatchTest {
         for (int i = 0; i < 4; i++) {
             final byte[] content = csv(records(recordsPerInput));
             runner.enqueue(content, Map.of("record.count", Integer.toString(recordsPerInput)));
-            expected.write(content, CustomerCsvFormat.HEADER_LINE.length, content.length - CustomerCsvFormat.HEADER_LINE.length);
+            expected.write(
+                    content,
+                    CustomerCsvFormat.HEADER_LINE.length,
+                    content.length - CustomerCsvFormat.HEADER_LINE.length);
         }
         return expected.toByteArray();
     }
 
     /** Enqueues the records with the attributes ValidateCustomerRecord writes. */
     private void enqueueWithAttributes(final List<String> lines) {
-        final List<String> times = lines.stream().map(line -> line.split(",US,")[1].substring(0, EventTime.LENGTH)).sorted().toList();
-        runner.enqueue(csv(lines), Map.of(
-                "record.count", Integer.toString(lines.size()),
-                "event.time.min", times.getFirst(),
-                "event.time.max", times.getLast()));
+        final List<String> times = lines.stream()
+                .map(line -> line.split(",US,")[1].substring(0, EventTime.LENGTH))
+                .sorted()
+                .toList();
+        runner.enqueue(
+                csv(lines),
+                Map.of(
+                        "record.count", Integer.toString(lines.size()),
+                        "event.time.min", times.getFirst(),
+                        "event.time.max", times.getLast()));
     }
 
     /** Records with fields that need quoting (a comma, a quote, a line feed), each with its own event time. */
@@ -610,8 +670,9 @@ class PutS3BatchTest {
         final List<String> lines = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             final int id = nextRecordId++;
-            lines.add("c-" + id + ",Ann,\"O\"\"Neil\",ann" + id + "@example.com,\"1 Main St,\nApt 2\",Springfield,IL,US,"
-                    + eventTime(id) + "," + (id % 7 == 0 ? "D" : "U"));
+            lines.add(
+                    "c-" + id + ",Ann,\"O\"\"Neil\",ann" + id + "@example.com,\"1 Main St,\nApt 2\",Springfield,IL,US,"
+                            + eventTime(id) + "," + (id % 7 == 0 ? "D" : "U"));
         }
         return lines;
     }

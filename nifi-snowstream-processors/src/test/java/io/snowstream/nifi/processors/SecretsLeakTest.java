@@ -1,5 +1,8 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
@@ -7,6 +10,18 @@ import io.snowstream.nifi.secrets.LogCapture;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.reporting.InitializationException;
@@ -20,22 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.lang.reflect.Field;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Full runs with distinctive fake secrets configured, including the failing ones (403 from S3, 5xx until retries
@@ -53,9 +52,11 @@ class SecretsLeakTest {
     private static final String AWS_ACCESS_KEY_ID = "AKIASNOWSTREAMLEAK01";
     /** Split so the repository scan does not take this fake for a committed key. */
     private static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG+" + "bPxRfiCYLEAKTEST42";
+
     private static final String SNOWFLAKE_PASSWORD = "Sn0wflake-P@ssw0rd-LEAK-4242";
     private static final String WRONG_PASSPHRASE = "Wr0ng-Passphrase-LEAK-7731";
-    private static final String RECORD = "1,Ann,Lee,ann@example.com,1 Main St,Springfield,IL,US,2026-11-23T10:15:30.123Z,U\n";
+    private static final String RECORD =
+            "1,Ann,Lee,ann@example.com,1 Main St,Springfield,IL,US,2026-11-23T10:15:30.123Z,U\n";
     private static final byte[] CSV = (CustomerCsvFormat.HEADER + "\n" + RECORD).getBytes(StandardCharsets.UTF_8);
     private static final String BUCKET = "snowstream-landing";
 
@@ -76,14 +77,16 @@ class SecretsLeakTest {
     void putS3BatchRunsSucceedingAndFailingLeakNoAwsSecret() {
         final List<String> seen = new ArrayList<>();
         try (LogCapture capture = LogCapture.open()) {
-            runPutS3Batch(seen, runner -> { });
+            runPutS3Batch(seen, runner -> {});
             runPutS3Batch(seen, runner -> {
                 proxy.requireAccessKeyId("the-real-key");
-                runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
+                runner.setProperty(
+                        PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
             });
             runPutS3Batch(seen, runner -> {
                 proxy.fail(request -> request.isObjectWrite(), 10, 500, "InternalError");
-                runner.setProperty(PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
+                runner.setProperty(
+                        PutS3Batch.ENDPOINT_OVERRIDE, proxy.endpoint().toString());
             });
             runPutS3Batch(seen, runner -> runner.setProperty(PutS3Batch.OBJECT_KEY, "../${filename}"));
             runPutS3Batch(seen, runner -> runner.setProperty(PutS3Batch.BUCKET, "no-such-bucket"));
@@ -92,7 +95,8 @@ class SecretsLeakTest {
 
         assertThat(seen).as("failure attributes were collected").anyMatch(text -> text.contains("s3.statusCode=403"));
         assertThat(seen).as("retries were exhausted").anyMatch(text -> text.contains("s3.errorCode=InternalError"));
-        assertThat(seen).as("the AWS SDK's own debug logging was captured")
+        assertThat(seen)
+                .as("the AWS SDK's own debug logging was captured")
                 .anyMatch(text -> text.startsWith("slf4j DEBUG software.amazon"));
         assertNoSecretIn(seen, Stream.of(AWS_SECRET).toList(), List.of());
     }
@@ -109,8 +113,10 @@ class SecretsLeakTest {
 
         final PutS3Batch processor = (PutS3Batch) runner.getProcessor();
         final MockComponentLog verificationLog = new MockComponentLog("verify", processor);
-        for (final ConfigVerificationResult result : processor.verify(runner.getProcessContext(), verificationLog, Map.of())) {
-            seen.add("verification: " + result.getVerificationStepName() + " " + result.getOutcome() + " " + result.getExplanation());
+        for (final ConfigVerificationResult result :
+                processor.verify(runner.getProcessContext(), verificationLog, Map.of())) {
+            seen.add("verification: " + result.getVerificationStepName() + " " + result.getOutcome() + " "
+                    + result.getExplanation());
         }
         collect(seen, runner, runner.getLogger(), verificationLog);
         collectFlowFiles(seen, runner, PutS3Batch.REL_SUCCESS.getName(), PutS3Batch.REL_FAILURE.getName());
@@ -121,17 +127,38 @@ class SecretsLeakTest {
             throws IOException, InitializationException {
         final List<String> seen = new ArrayList<>();
         final List<String> tokens = new ArrayList<>();
-        final Path encryptedKeyFile = Files.writeString(directory.resolve("rsa_key.p8"), TestKeys.encryptedPrivateKeyPem());
+        final Path encryptedKeyFile =
+                Files.writeString(directory.resolve("rsa_key.p8"), TestKeys.encryptedPrivateKeyPem());
         try (LogCapture capture = LogCapture.open()) {
-            runTrigger(seen, tokens, "REFRESH", "NONE", false, (runner, service) ->
-                    runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
-            runTrigger(seen, tokens, "INSERT_FILES", "REST_LOAD_HISTORY", false, (runner, service) ->
-                    runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
-            runTrigger(seen, tokens, "REFRESH", "NONE", true, (runner, service) ->
-                    runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
+            runTrigger(
+                    seen,
+                    tokens,
+                    "REFRESH",
+                    "NONE",
+                    false,
+                    (runner, service) -> runner.setProperty(
+                            service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
+            runTrigger(
+                    seen,
+                    tokens,
+                    "INSERT_FILES",
+                    "REST_LOAD_HISTORY",
+                    false,
+                    (runner, service) -> runner.setProperty(
+                            service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
+            runTrigger(
+                    seen,
+                    tokens,
+                    "REFRESH",
+                    "NONE",
+                    true,
+                    (runner, service) -> runner.setProperty(
+                            service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.privateKeyPem()));
             runTrigger(seen, tokens, "REFRESH", "NONE", false, (runner, service) -> {
-                runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, encryptedKeyFile.toString());
-                runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE, TestKeys.PASSPHRASE);
+                runner.setProperty(
+                        service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, encryptedKeyFile.toString());
+                runner.setProperty(
+                        service, StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE, TestKeys.PASSPHRASE);
             });
             runTrigger(seen, tokens, "REFRESH", "NONE", false, (runner, service) -> {
                 runner.setProperty(service, StandardSnowflakeConnectionService.AUTHENTICATION_METHOD, "PASSWORD");
@@ -145,19 +172,24 @@ class SecretsLeakTest {
             seen.addAll(capture.lines());
         }
 
-        assertThat(seen).as("a refused login reached the attributes").anyMatch(text -> text.contains("snowpipe.error.code=390100"));
+        assertThat(seen)
+                .as("a refused login reached the attributes")
+                .anyMatch(text -> text.contains("snowpipe.error.code=390100"));
         assertThat(seen).as("the wrong passphrase was reported").anyMatch(text -> text.contains("wrong passphrase"));
         assertThat(tokens).as("the REST API was called with key-pair JWTs").isNotEmpty();
-        assertThat(seen).as("the Snowflake driver's own logging was captured")
+        assertThat(seen)
+                .as("the Snowflake driver's own logging was captured")
                 .anyMatch(text -> text.startsWith("jul") && text.contains("net.snowflake"));
-        final List<String> secrets = new ArrayList<>(List.of(SNOWFLAKE_PASSWORD, WRONG_PASSPHRASE, TestKeys.PASSPHRASE));
+        final List<String> secrets =
+                new ArrayList<>(List.of(SNOWFLAKE_PASSWORD, WRONG_PASSPHRASE, TestKeys.PASSPHRASE));
         secrets.addAll(tokens);
         assertNoSecretIn(seen, secrets, List.of(TestKeys.privateKeyPem(), TestKeys.encryptedPrivateKeyPem()));
     }
 
     @Test
     void theCheckCatchesEachEncodingOfASecret() {
-        final String pemLine = TestKeys.privateKeyPem().lines().skip(3).findFirst().orElseThrow();
+        final String pemLine =
+                TestKeys.privateKeyPem().lines().skip(3).findFirst().orElseThrow();
         final List<String> leaks = List.of(
                 "raw " + AWS_SECRET,
                 "base64 " + Base64.getEncoder().encodeToString(AWS_SECRET.getBytes(StandardCharsets.UTF_8)),
@@ -168,7 +200,8 @@ class SecretsLeakTest {
             final List<String> seen = new ArrayList<>(padding);
             seen.add(leak);
             assertThatThrownBy(() -> assertNoSecretIn(seen, List.of(AWS_SECRET), List.of(TestKeys.privateKeyPem())))
-                    .as(leak).isInstanceOf(AssertionError.class);
+                    .as(leak)
+                    .isInstanceOf(AssertionError.class);
         }
     }
 
@@ -176,8 +209,13 @@ class SecretsLeakTest {
         void configure(TestRunner runner, StandardSnowflakeConnectionService service);
     }
 
-    private void runTrigger(final List<String> seen, final List<String> tokens, final String notification,
-                            final String confirmation, final boolean refuseLogins, final ServiceSetup setup)
+    private void runTrigger(
+            final List<String> seen,
+            final List<String> tokens,
+            final String notification,
+            final String confirmation,
+            final boolean refuseLogins,
+            final ServiceSetup setup)
             throws IOException, InitializationException {
         final SnowflakeStub stub = SnowflakeStub.start("testacct", "loader", TestKeys.publicKey());
         try {
@@ -200,9 +238,14 @@ class SecretsLeakTest {
             runner.run();
 
             collect(seen, runner, runner.getLogger(), runner.getControllerServiceLogger("snowflake"));
-            collectFlowFiles(seen, runner, TriggerSnowpipeRefresh.REL_SUCCESS.getName(),
-                    TriggerSnowpipeRefresh.REL_RETRY.getName(), TriggerSnowpipeRefresh.REL_FAILURE.getName());
-            stub.restRequests().forEach(request -> tokens.add(request.authorization().replaceFirst("^Bearer ", "")));
+            collectFlowFiles(
+                    seen,
+                    runner,
+                    TriggerSnowpipeRefresh.REL_SUCCESS.getName(),
+                    TriggerSnowpipeRefresh.REL_RETRY.getName(),
+                    TriggerSnowpipeRefresh.REL_FAILURE.getName());
+            stub.restRequests()
+                    .forEach(request -> tokens.add(request.authorization().replaceFirst("^Bearer ", "")));
             runner.disableControllerService(service);
         } finally {
             stub.close();
@@ -224,17 +267,26 @@ class SecretsLeakTest {
 
     private static void collect(final List<String> seen, final TestRunner runner, final MockComponentLog... logs) {
         for (final MockComponentLog log : logs) {
-            Stream.of(log.getTraceMessages(), log.getDebugMessages(), log.getInfoMessages(), log.getWarnMessages(),
-                    log.getErrorMessages()).flatMap(List::stream).map(SecretsLeakTest::describe).forEach(seen::add);
+            Stream.of(
+                            log.getTraceMessages(),
+                            log.getDebugMessages(),
+                            log.getInfoMessages(),
+                            log.getWarnMessages(),
+                            log.getErrorMessages())
+                    .flatMap(List::stream)
+                    .map(SecretsLeakTest::describe)
+                    .forEach(seen::add);
         }
         for (final ProvenanceEventRecord event : runner.getProvenanceEvents()) {
             seen.add("provenance: " + event.getEventType() + " " + event.getTransitUri() + " " + event.getDetails()
-                    + " " + event.getAttributes() + " " + event.getPreviousAttributes() + " " + event.getUpdatedAttributes());
+                    + " " + event.getAttributes() + " " + event.getPreviousAttributes() + " "
+                    + event.getUpdatedAttributes());
         }
         seen.addAll(counterNames(runner));
     }
 
-    private static void collectFlowFiles(final List<String> seen, final TestRunner runner, final String... relationships) {
+    private static void collectFlowFiles(
+            final List<String> seen, final TestRunner runner, final String... relationships) {
         for (final String relationship : relationships) {
             for (final MockFlowFile flowFile : runner.getFlowFilesForRelationship(relationship)) {
                 seen.add("attributes on " + relationship + ": " + flowFile.getAttributes());
@@ -247,7 +299,8 @@ class SecretsLeakTest {
         final StringBuilder text = new StringBuilder("component log: ").append(message.getMsg());
         if (message.getArgs() != null) {
             for (final Object argument : message.getArgs()) {
-                text.append(" | ").append(argument instanceof Throwable failure ? LogCapture.stackTrace(failure) : argument);
+                text.append(" | ")
+                        .append(argument instanceof Throwable failure ? LogCapture.stackTrace(failure) : argument);
             }
         }
         if (message.getThrowable() != null) {
@@ -264,7 +317,8 @@ class SecretsLeakTest {
             final Object state = sharedState.get(runner);
             final Field counters = state.getClass().getDeclaredField("counterMap");
             counters.setAccessible(true);
-            return ((Map<?, ?>) counters.get(state)).keySet().stream().map(name -> "counter: " + name).toList();
+            return ((Map<?, ?>) counters.get(state))
+                    .keySet().stream().map(name -> "counter: " + name).toList();
         } catch (final ReflectiveOperationException e) {
             throw new IllegalStateException("nifi-mock's internals changed: update counterNames()", e);
         }
@@ -284,13 +338,17 @@ class SecretsLeakTest {
             forbidden.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
         }
         for (final String pem : pems) {
-            pem.lines().filter(line -> !line.startsWith("-----") && line.length() >= 16).forEach(forbidden::add);
+            pem.lines()
+                    .filter(line -> !line.startsWith("-----") && line.length() >= 16)
+                    .forEach(forbidden::add);
             forbidden.add(Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)));
         }
         assertThat(seen).hasSizeGreaterThan(10);
         for (final String text : seen) {
             for (final String secret : forbidden) {
-                assertThat(text).as("a captured text holds a secret (or its encoding)").doesNotContain(secret);
+                assertThat(text)
+                        .as("a captured text holds a secret (or its encoding)")
+                        .doesNotContain(secret);
             }
         }
     }

@@ -14,8 +14,7 @@ import org.apache.nifi.util.TestRunners;
  */
 final class SnowpipeRunners {
 
-    private SnowpipeRunners() {
-    }
+    private SnowpipeRunners() {}
 
     static TestRunner against(final SnowflakeStub stub, final String bucket) throws InitializationException {
         final TestRunner runner = TestRunners.newTestRunner(TriggerSnowpipeRefresh.class);

@@ -3,12 +3,11 @@ package io.snowstream.nifi.processors;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import java.io.IOException;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.io.IOException;
 
 /**
  * The set-up every stub-backed TriggerSnowpipeRefresh test shares: a fresh loopback Snowflake stub that knows the

@@ -1,5 +1,7 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
@@ -7,6 +9,11 @@ import io.snowstream.nifi.snowflake.stub.SnowflakeStub.Endpoint;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.provenance.ProvenanceEventRecord;
 import org.apache.nifi.provenance.ProvenanceEventType;
@@ -15,14 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.StreamSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The processor with the real Snowflake JDBC driver and JDK HTTP client against the loopback stub, which verifies
  * every key-pair JWT.
@@ -30,9 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
     private static final String FOLDER = "customers/2026/11/23/10/";
-    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(new Column("FILE_NAME", "text"),
-            new Column("STATUS", "text"), new Column("ROW_COUNT", "fixed"), new Column("ROW_PARSED", "fixed"),
-            new Column("LAST_LOAD_TIME", "timestamp_ltz"), new Column("FIRST_ERROR_MESSAGE", "text"));
+    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(
+            new Column("FILE_NAME", "text"),
+            new Column("STATUS", "text"),
+            new Column("ROW_COUNT", "fixed"),
+            new Column("ROW_PARSED", "fixed"),
+            new Column("LAST_LOAD_TIME", "timestamp_ltz"),
+            new Column("FIRST_ERROR_MESSAGE", "text"));
 
     @BeforeEach
     void loadThroughTheLoaderRoleAndWarehouse() {
@@ -46,15 +49,16 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
     private void enqueueObjects(final String... keys) {
         for (final String key : keys) {
-            runner.enqueue(new byte[0], Map.of("s3.bucket", BUCKET, "s3.key", key,
-                    "event.time.min", "2026-11-23T10:00:00.000Z"));
+            runner.enqueue(
+                    new byte[0],
+                    Map.of("s3.bucket", BUCKET, "s3.key", key, "event.time.min", "2026-11-23T10:00:00.000Z"));
         }
     }
 
     /** Feeds the retry relationship back, as the flow's loop connection does. */
     private void loopRetryBack() {
-        final List<MockFlowFile> pending = new ArrayList<>(runner.getFlowFilesForRelationship(
-                TriggerSnowpipeRefresh.REL_RETRY));
+        final List<MockFlowFile> pending =
+                new ArrayList<>(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY));
         runner.clearTransferState();
         runner.clearProvenanceEvents();
         pending.forEach(flowFile -> runner.enqueue(flowFile.getData(), flowFile.getAttributes()));
@@ -71,21 +75,28 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_SUCCESS, 3);
-            assertThat(stub.statements()).extracting(SnowflakeStub.Statement::sql).containsExactly(
-                    "ALTER PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\" REFRESH PREFIX = '2026/11/23/10/'");
+            assertThat(stub.statements())
+                    .extracting(SnowflakeStub.Statement::sql)
+                    .containsExactly(
+                            "ALTER PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\" REFRESH PREFIX = '2026/11/23/10/'");
             assertThat(stub.logins()).isEqualTo(1);
             assertThat(runner.getCounterValue("Snowpipe calls")).isEqualTo(1);
             assertThat(runner.getCounterValue("Files queued")).isEqualTo(3);
-            final MockFlowFile first = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS).getFirst();
+            final MockFlowFile first = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS)
+                    .getFirst();
             first.assertAttributeEquals("snowpipe.path", "2026/11/23/10/a.csv.gz");
             first.assertAttributeEquals("snowpipe.pipe", "ANALYTICS.RAW.CUSTOMER_PIPE");
             first.assertAttributeEquals("snowpipe.mode", "REFRESH");
-            assertThat(Instant.parse(first.getAttribute("snowpipe.requested.at"))).isBeforeOrEqualTo(Instant.now());
-            assertThat(runner.getProvenanceEvents()).hasSize(3).allSatisfy(event ->
-                    assertThat(event.getEventType()).isEqualTo(ProvenanceEventType.SEND));
-            assertThat(runner.getProvenanceEvents()).extracting(ProvenanceEventRecord::getTransitUri)
+            assertThat(Instant.parse(first.getAttribute("snowpipe.requested.at")))
+                    .isBeforeOrEqualTo(Instant.now());
+            assertThat(runner.getProvenanceEvents())
+                    .hasSize(3)
+                    .allSatisfy(event -> assertThat(event.getEventType()).isEqualTo(ProvenanceEventType.SEND));
+            assertThat(runner.getProvenanceEvents())
+                    .extracting(ProvenanceEventRecord::getTransitUri)
                     .containsOnly("snowflake://testacct/ANALYTICS.RAW.CUSTOMER_PIPE");
-            assertThat(runner.getProvenanceEvents()).extracting(ProvenanceEventRecord::getDetails)
+            assertThat(runner.getProvenanceEvents())
+                    .extracting(ProvenanceEventRecord::getDetails)
                     .contains("REFRESH 2026/11/23/10/a.csv.gz");
             assertThat(runner.getCounterValue("Files queued")).isEqualTo(3);
         }
@@ -112,11 +123,13 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_SUCCESS, 1);
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile outside = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst();
+            final MockFlowFile outside = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst();
             assertThat(outside.getAttribute("snowpipe.error.message"))
                     .contains("s3://snowstream-landing/elsewhere/outside.csv.gz")
                     .contains("not under the pipe's stage location s3://snowstream-landing/customers/");
-            assertThat(stub.statements()).extracting(SnowflakeStub.Statement::sql)
+            assertThat(stub.statements())
+                    .extracting(SnowflakeStub.Statement::sql)
                     .containsExactly("ALTER PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\" REFRESH PREFIX = "
                             + "'2026/11/23/10/inside.csv.gz'");
         }
@@ -129,8 +142,9 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_SUCCESS, 1);
-            assertThat(stub.statements().getFirst().sql()).isEqualTo("ALTER PIPE \"ANALYTICS\".\"RAW\"."
-                    + "\"CUSTOMER_PIPE\" REFRESH PREFIX = 'x''; DROP TABLE customer; --\\\\''.csv'");
+            assertThat(stub.statements().getFirst().sql())
+                    .isEqualTo("ALTER PIPE \"ANALYTICS\".\"RAW\"."
+                            + "\"CUSTOMER_PIPE\" REFRESH PREFIX = 'x''; DROP TABLE customer; --\\\\''.csv'");
         }
 
         @Test
@@ -159,15 +173,20 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
         @Test
         void routesAMissingPipeToFailureWithSnowflakesError() {
-            stub.onSql("^ALTER PIPE", SqlResult.error("002003", "02000",
-                    "SQL compilation error:\nPipe 'ANALYTICS.RAW.CUSTOMER_PIPE' does not exist or not authorized."));
+            stub.onSql(
+                    "^ALTER PIPE",
+                    SqlResult.error(
+                            "002003",
+                            "02000",
+                            "SQL compilation error:\nPipe 'ANALYTICS.RAW.CUSTOMER_PIPE' does not exist or not authorized."));
             enableService();
             enqueueObjects(FOLDER + "a.csv.gz");
 
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst();
+            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst();
             failed.assertAttributeEquals("snowpipe.error.code", "002003");
             failed.assertAttributeEquals("snowpipe.error.sqlstate", "02000");
             assertThat(failed.getAttribute("snowpipe.error.message")).contains("does not exist or not authorized");
@@ -185,7 +204,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst();
+            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst();
             failed.assertAttributeEquals("snowpipe.error.code", "390100");
             failed.assertAttributeEquals("snowpipe.error.sqlstate", "08001");
             assertNoSecretIn(failed);
@@ -201,14 +221,16 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
         @Test
         void aKeySnowflakeDoesNotKnowIsRefused() {
-            runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.unknownPrivateKeyPem());
+            runner.setProperty(
+                    service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.unknownPrivateKeyPem());
             enableService();
             enqueueObjects(FOLDER + "a.csv.gz");
 
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "390144");
             assertThat(stub.statements()).isEmpty();
         }
@@ -223,7 +245,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 2);
             assertThat(runner.getPenalizedFlowFiles()).hasSize(2);
-            final MockFlowFile retried = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst();
+            final MockFlowFile retried = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst();
             retried.assertAttributeExists("snowpipe.error.code");
             retried.assertAttributeNotExists("snowpipe.requested.at");
             // Max HTTP Retries = 1 lets the driver (3.22) send the statement 3 times, not the 8 of its default
@@ -239,7 +262,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst()
                     .assertAttributeExists("snowpipe.error.message");
             assertThat(stub.statements()).isEmpty();
         }
@@ -252,8 +276,10 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
-                    .getAttribute("snowpipe.error.message")).contains("s3.bucket and s3.key");
+            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                            .getFirst()
+                            .getAttribute("snowpipe.error.message"))
+                    .contains("s3.bucket and s3.key");
             assertThat(stub.statements()).isEmpty();
         }
 
@@ -282,18 +308,34 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
         @Test
         void waitsOnRetryThenRoutesEachFileByItsOutcome() {
-            enqueueObjects(FOLDER + "loaded.csv.gz", FOLDER + "failed.csv.gz", FOLDER + "partial.csv.gz",
+            enqueueObjects(
+                    FOLDER + "loaded.csv.gz",
+                    FOLDER + "failed.csv.gz",
+                    FOLDER + "partial.csv.gz",
                     FOLDER + "pending.csv.gz");
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 4);
             assertThat(runner.getPenalizedFlowFiles()).hasSize(4);
 
-            stub.onSql("COPY_HISTORY", SqlResult.rows(COPY_HISTORY_COLUMNS,
-                    List.of("2026/11/23/10/loaded.csv.gz", "Loaded", 10, 10, "1795428060.500000000", ""),
-                    List.of("2026/11/23/10/failed.csv.gz", "Load failed", 0, 3, "1795428061.000000000",
-                            "Numeric value 'abc' is not recognized"),
-                    List.of("2026/11/23/10/partial.csv.gz", "Partially loaded", 8, 10, "1795428062.000000000",
-                            "End of record reached while expected to parse column")));
+            stub.onSql(
+                    "COPY_HISTORY",
+                    SqlResult.rows(
+                            COPY_HISTORY_COLUMNS,
+                            List.of("2026/11/23/10/loaded.csv.gz", "Loaded", 10, 10, "1795428060.500000000", ""),
+                            List.of(
+                                    "2026/11/23/10/failed.csv.gz",
+                                    "Load failed",
+                                    0,
+                                    3,
+                                    "1795428061.000000000",
+                                    "Numeric value 'abc' is not recognized"),
+                            List.of(
+                                    "2026/11/23/10/partial.csv.gz",
+                                    "Partially loaded",
+                                    8,
+                                    10,
+                                    "1795428062.000000000",
+                                    "End of record reached while expected to parse column")));
             loopRetryBack();
             stub.clearRecords();
             runner.run();
@@ -301,7 +343,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_SUCCESS, 1);
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_FAILURE, 2);
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_RETRY, 1);
-            final MockFlowFile loaded = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS).getFirst();
+            final MockFlowFile loaded = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS)
+                    .getFirst();
             loaded.assertAttributeEquals("snowpipe.status", "LOADED");
             loaded.assertAttributeEquals("snowpipe.rows.loaded", "10");
             loaded.assertAttributeEquals("snowpipe.load.time", "2026-11-23T10:01:00.500Z");
@@ -309,20 +352,25 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE))
                     .extracting(flowFile -> flowFile.getAttribute("snowpipe.status"))
                     .containsExactlyInAnyOrder("LOAD_FAILED", "PARTIALLY_LOADED");
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst()
                     .assertAttributeEquals("snowpipe.path", "2026/11/23/10/pending.csv.gz");
 
             assertThat(stub.statements()).hasSize(1);
             final SnowflakeStub.Statement query = stub.statements().getFirst();
-            assertThat(query.sql()).isEqualTo("SELECT FILE_NAME, STATUS, ROW_COUNT, ROW_PARSED, LAST_LOAD_TIME,"
-                    + " FIRST_ERROR_MESSAGE FROM TABLE(\"ANALYTICS\".INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => ?,"
-                    + " START_TIME => TO_TIMESTAMP_LTZ(?))) WHERE FILE_NAME IN (SELECT VALUE::STRING FROM"
-                    + " TABLE(FLATTEN(INPUT => PARSE_JSON(?))))");
+            assertThat(query.sql())
+                    .isEqualTo("SELECT FILE_NAME, STATUS, ROW_COUNT, ROW_PARSED, LAST_LOAD_TIME,"
+                            + " FIRST_ERROR_MESSAGE FROM TABLE(\"ANALYTICS\".INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => ?,"
+                            + " START_TIME => TO_TIMESTAMP_LTZ(?))) WHERE FILE_NAME IN (SELECT VALUE::STRING FROM"
+                            + " TABLE(FLATTEN(INPUT => PARSE_JSON(?))))");
             assertThat(query.bindings().getFirst()).isEqualTo("ANALYTICS.RAW.CUSTOMER_RAW");
-            assertThat(query.bindings().get(2)).contains("\"2026/11/23/10/pending.csv.gz\"")
+            assertThat(query.bindings().get(2))
+                    .contains("\"2026/11/23/10/pending.csv.gz\"")
                     .contains("\"2026/11/23/10/loaded.csv.gz\"");
             assertThat(runner.getCounterValue("Files loaded")).isEqualTo(1);
-            assertThat(runner.isYieldCalled()).as("it had files to announce, then loads to route").isFalse();
+            assertThat(runner.isYieldCalled())
+                    .as("it had files to announce, then loads to route")
+                    .isFalse();
             // no notification again for files already announced
             assertThat(stub.statements()).noneMatch(statement -> statement.sql().startsWith("ALTER PIPE"));
         }
@@ -330,14 +378,23 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
         @Test
         void givesUpOnAFileNotConfirmedWithinTheTimeout() {
             runner.setProperty(TriggerSnowpipeRefresh.CONFIRMATION_TIMEOUT, "10 min");
-            runner.enqueue(new byte[0], Map.of("s3.bucket", BUCKET, "s3.key", FOLDER + "late.csv.gz",
-                    "snowpipe.path", "2026/11/23/10/late.csv.gz",
-                    "snowpipe.requested.at", Instant.now().minusSeconds(601).toString()));
+            runner.enqueue(
+                    new byte[0],
+                    Map.of(
+                            "s3.bucket",
+                            BUCKET,
+                            "s3.key",
+                            FOLDER + "late.csv.gz",
+                            "snowpipe.path",
+                            "2026/11/23/10/late.csv.gz",
+                            "snowpipe.requested.at",
+                            Instant.now().minusSeconds(601).toString()));
 
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile late = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst();
+            final MockFlowFile late = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst();
             late.assertAttributeEquals("snowpipe.status", "NOT_CONFIRMED");
             assertThat(late.getAttribute("snowpipe.error.message")).contains("600 s");
         }
@@ -346,13 +403,15 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
         void aTransientLoadHistoryErrorKeepsTheFilePending() {
             stub.failNext(Endpoint.QUERY, Integer.MAX_VALUE, 503);
             final String requestedAt = Instant.now().minusSeconds(30).toString();
-            runner.enqueue(new byte[0], Map.of("snowpipe.path", "2026/11/23/10/a.csv.gz",
-                    "snowpipe.requested.at", requestedAt));
+            runner.enqueue(
+                    new byte[0],
+                    Map.of("snowpipe.path", "2026/11/23/10/a.csv.gz", "snowpipe.requested.at", requestedAt));
 
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
-            final MockFlowFile pending = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst();
+            final MockFlowFile pending = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst();
             pending.assertAttributeEquals("snowpipe.requested.at", requestedAt);
             pending.assertAttributeExists("snowpipe.error.code");
         }
@@ -384,7 +443,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             assertThat(insert.authorization()).startsWith("Bearer ");
             assertThat(paths(insert.body())).containsExactly("2026/11/23/10/a.csv.gz", "2026/11/23/10/b.csv.gz");
             assertThat(stub.logins()).isZero();
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst()
                     .assertAttributeEquals("snowpipe.mode", "INSERT_FILES");
         }
 
@@ -393,7 +453,12 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             enqueueObjects(FOLDER + "a.csv.gz", FOLDER + "b.csv.gz");
             runner.run();
             stub.addLoadHistory("2026/11/23/10/a.csv.gz", "LOADED", 10, 10, "2026-11-23T10:00:30.000Z", null);
-            stub.addLoadHistory("2026/11/23/10/b.csv.gz", "LOAD_FAILED", 0, 2, "2026-11-23T10:00:31.000Z",
+            stub.addLoadHistory(
+                    "2026/11/23/10/b.csv.gz",
+                    "LOAD_FAILED",
+                    0,
+                    2,
+                    "2026-11-23T10:00:31.000Z",
                     "Field delimiter ',' found while expecting record delimiter '\\n'");
             loopRetryBack();
             stub.clearRecords();
@@ -402,15 +467,19 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_SUCCESS, 1);
             runner.assertTransferCount(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile loaded = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS).getFirst();
+            final MockFlowFile loaded = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_SUCCESS)
+                    .getFirst();
             loaded.assertAttributeEquals("snowpipe.latency.millis", "30000");
             loaded.assertAttributeEquals("snowpipe.rows.loaded", "10");
-            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
-                    .getAttribute("snowpipe.error.message")).startsWith("Field delimiter");
+            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                            .getFirst()
+                            .getAttribute("snowpipe.error.message"))
+                    .startsWith("Field delimiter");
             assertThat(stub.restRequests()).singleElement().satisfies(scan -> {
                 assertThat(scan.method()).isEqualTo("GET");
                 assertThat(scan.path()).endsWith("/loadHistoryScan");
-                assertThat(Instant.parse(scan.query().get("startTimeInclusive"))).isBefore(Instant.now());
+                assertThat(Instant.parse(scan.query().get("startTimeInclusive")))
+                        .isBefore(Instant.now());
             });
         }
 
@@ -424,7 +493,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 2);
-            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)).allMatch(MockFlowFile::isPenalized);
+            assertThat(runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY))
+                    .allMatch(MockFlowFile::isPenalized);
             assertThat(runner.isYieldCalled()).isTrue();
         }
 
@@ -434,10 +504,12 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             enqueueObjects(FOLDER + "a.csv.gz");
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "390404");
             // the give-up is the error; a failure that will be retried only a warning
-            assertThat(runner.getLogger().getErrorMessages()).singleElement()
+            assertThat(runner.getLogger().getErrorMessages())
+                    .singleElement()
                     .satisfies(error -> assertThat(error.getMsg()).contains("routed to failure"));
 
             runner.clearTransferState();
@@ -445,7 +517,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             enqueueObjects(FOLDER + "b.csv.gz");
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst()
                     .assertAttributeEquals("snowpipe.error.code", "503");
             assertThat(runner.getLogger().getErrorMessages()).hasSize(1);
             assertThat(runner.getLogger().getWarnMessages())
@@ -456,21 +529,24 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
             enqueueObjects(FOLDER + "b.csv.gz");
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_RETRY, 1);
-            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY).getFirst()
+            runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_RETRY)
+                    .getFirst()
                     .assertAttributeNotExists("snowpipe.requested.at");
         }
 
         @Test
         void aTokenFromAnUnknownKeyIsRefused() {
             runner.disableControllerService(service);
-            runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.unknownPrivateKeyPem());
+            runner.setProperty(
+                    service, StandardSnowflakeConnectionService.PRIVATE_KEY, TestKeys.unknownPrivateKeyPem());
             enableService();
             enqueueObjects(FOLDER + "a.csv.gz");
 
             runner.run();
 
             runner.assertAllFlowFilesTransferred(TriggerSnowpipeRefresh.REL_FAILURE, 1);
-            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE).getFirst();
+            final MockFlowFile failed = runner.getFlowFilesForRelationship(TriggerSnowpipeRefresh.REL_FAILURE)
+                    .getFirst();
             failed.assertAttributeEquals("snowpipe.error.code", "390144");
             assertNoSecretIn(failed);
         }
@@ -487,7 +563,8 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
         private static List<String> paths(final JsonNode body) {
             return StreamSupport.stream(body.path("files").spliterator(), false)
-                    .map(file -> file.path("path").asText()).toList();
+                    .map(file -> file.path("path").asText())
+                    .toList();
         }
     }
 
@@ -503,7 +580,10 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
     @Test
     void penalizesFor30SecondsByDefaultTheIntervalAtWhichWaitingLoadsAreLookedUp() {
-        assertThat(TriggerSnowpipeRefresh.class.getAnnotation(DefaultSettings.class).penaltyDuration()).isEqualTo("30 sec");
+        assertThat(TriggerSnowpipeRefresh.class
+                        .getAnnotation(DefaultSettings.class)
+                        .penaltyDuration())
+                .isEqualTo("30 sec");
     }
 
     @Test
@@ -520,8 +600,10 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
     }
 
     private static void assertNoSecretIn(final MockFlowFile flowFile) {
-        final String keyBody = TestKeys.privateKeyPem().lines().skip(1).findFirst().orElseThrow();
-        assertThat(flowFile.getAttributes().values()).noneMatch(value -> value.contains(keyBody)
-                || value.contains("PRIVATE KEY") || value.contains("s3cret"));
+        final String keyBody =
+                TestKeys.privateKeyPem().lines().skip(1).findFirst().orElseThrow();
+        assertThat(flowFile.getAttributes().values())
+                .noneMatch(
+                        value -> value.contains(keyBody) || value.contains("PRIVATE KEY") || value.contains("s3cret"));
     }
 }

@@ -1,18 +1,17 @@
 package io.snowstream.nifi.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TriggerSnowpipeRefresh's Verify against the loopback Snowflake stub with the real driver (emulated: the stub
@@ -36,14 +35,19 @@ class TriggerSnowpipeRefreshVerifyTest extends SnowpipeStubFixture {
 
         final Map<String, ConfigVerificationResult> steps = verify();
 
-        assertThat(steps.values()).extracting(ConfigVerificationResult::getOutcome).containsOnly(Outcome.SUCCESSFUL);
+        assertThat(steps.values())
+                .extracting(ConfigVerificationResult::getOutcome)
+                .containsOnly(Outcome.SUCCESSFUL);
         assertThat(steps.get("Find the pipe").getExplanation()).contains("ANALYTICS.RAW.CUSTOMER_STAGE");
         assertThat(steps.get("Match the stage location").getExplanation()).contains("s3://" + BUCKET + "/customers/");
         assertThat(steps.get("Announce files").getExplanation()).contains("OPERATE");
         assertThat(steps.get("Read the load history").getExplanation()).contains("MONITOR");
-        assertThat(stub.statements()).extracting(SnowflakeStub.Statement::sql)
-                .contains("DESC PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\"", "DESC STAGE ANALYTICS.RAW.CUSTOMER_STAGE")
-                .anyMatch(sql -> sql.matches("ALTER PIPE .* REFRESH PREFIX = 'snowstream-verify-[0-9a-f-]{36}/none\\.csv\\.gz'"));
+        assertThat(stub.statements())
+                .extracting(SnowflakeStub.Statement::sql)
+                .contains(
+                        "DESC PIPE \"ANALYTICS\".\"RAW\".\"CUSTOMER_PIPE\"", "DESC STAGE ANALYTICS.RAW.CUSTOMER_STAGE")
+                .anyMatch(sql -> sql.matches(
+                        "ALTER PIPE .* REFRESH PREFIX = 'snowstream-verify-[0-9a-f-]{36}/none\\.csv\\.gz'"));
         assertThat(stub.restRequests()).noneMatch(request -> request.path().endsWith("/insertFiles"));
     }
 
@@ -60,15 +64,24 @@ class TriggerSnowpipeRefreshVerifyTest extends SnowpipeStubFixture {
 
     @Test
     void aPipeTheRoleCannotSeeExplainsTheGrantsAndTheRefusedRefreshNamesOperate() {
-        stub.onSql("DESC PIPE", SqlResult.error("002003", "02000",
-                "SQL compilation error:\nPipe 'ANALYTICS.RAW.CUSTOMER_PIPE' does not exist or not authorized."));
-        stub.onSql("ALTER PIPE", SqlResult.error("003001", "42501",
-                "SQL access control error:\nInsufficient privileges to operate on pipe 'CUSTOMER_PIPE'"));
+        stub.onSql(
+                "DESC PIPE",
+                SqlResult.error(
+                        "002003",
+                        "02000",
+                        "SQL compilation error:\nPipe 'ANALYTICS.RAW.CUSTOMER_PIPE' does not exist or not authorized."));
+        stub.onSql(
+                "ALTER PIPE",
+                SqlResult.error(
+                        "003001",
+                        "42501",
+                        "SQL access control error:\nInsufficient privileges to operate on pipe 'CUSTOMER_PIPE'"));
 
         final Map<String, ConfigVerificationResult> steps = verify();
 
         assertThat(steps.get("Find the pipe").getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(steps.get("Find the pipe").getExplanation()).contains("does not exist or not authorized")
+        assertThat(steps.get("Find the pipe").getExplanation())
+                .contains("does not exist or not authorized")
                 .contains("USAGE on database analytics and schema raw");
         assertThat(steps.get("Match the stage location").getOutcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(steps.get("Announce files").getOutcome()).isEqualTo(Outcome.FAILED);
@@ -85,7 +98,9 @@ class TriggerSnowpipeRefreshVerifyTest extends SnowpipeStubFixture {
 
         assertThat(steps.get("Announce files").getOutcome()).isEqualTo(Outcome.SUCCESSFUL);
         assertThat(steps.get("Announce files").getExplanation()).contains("loadHistoryScan");
-        assertThat(stub.restRequests()).isNotEmpty().noneMatch(request -> request.path().endsWith("/insertFiles"));
+        assertThat(stub.restRequests())
+                .isNotEmpty()
+                .noneMatch(request -> request.path().endsWith("/insertFiles"));
         assertThat(stub.statements()).noneMatch(statement -> statement.sql().startsWith("ALTER PIPE"));
     }
 
@@ -96,13 +111,22 @@ class TriggerSnowpipeRefreshVerifyTest extends SnowpipeStubFixture {
     }
 
     private void describePipe(final String definition) {
-        stub.onSql("DESC PIPE", SqlResult.rows(List.of(new Column("name", "text"), new Column("definition", "text")),
-                List.of("CUSTOMER_PIPE", definition)));
+        stub.onSql(
+                "DESC PIPE",
+                SqlResult.rows(
+                        List.of(new Column("name", "text"), new Column("definition", "text")),
+                        List.of("CUSTOMER_PIPE", definition)));
     }
 
     private void describeStage(final String url) {
-        stub.onSql("DESC STAGE", SqlResult.rows(List.of(new Column("parent_property", "text"),
-                        new Column("property", "text"), new Column("property_value", "text")),
-                List.of("STAGE_LOCATION", "URL", url), List.of("STAGE_LOCATION", "AWS_ROLE", "")));
+        stub.onSql(
+                "DESC STAGE",
+                SqlResult.rows(
+                        List.of(
+                                new Column("parent_property", "text"),
+                                new Column("property", "text"),
+                                new Column("property_value", "text")),
+                        List.of("STAGE_LOCATION", "URL", url),
+                        List.of("STAGE_LOCATION", "AWS_ROLE", "")));
     }
 }

@@ -1,5 +1,10 @@
 package io.snowstream.nifi.processors;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.ProcessSessionFactory;
@@ -7,12 +12,6 @@ import org.apache.nifi.processor.exception.MissingFlowFileException;
 import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.SharedSessionState;
 import org.apache.nifi.util.TestRunner;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Sessions over a runner's queue in which the content of the FlowFile with one id (nifi-mock numbers enqueued
@@ -58,17 +57,19 @@ final class UnreadableContentSessions implements ProcessSessionFactory {
                     throw new MissingFlowFileException("Unable to find content for FlowFile", null);
                 }
                 final InputStream content = super.read(flowFile);
-                return flowFile.getId() != unreadableId ? content : new InputStream() {
-                    @Override
-                    public int read() throws IOException {
-                        throw new IOException("content repository: checksum mismatch");
-                    }
+                return flowFile.getId() != unreadableId
+                        ? content
+                        : new InputStream() {
+                            @Override
+                            public int read() throws IOException {
+                                throw new IOException("content repository: checksum mismatch");
+                            }
 
-                    @Override
-                    public void close() throws IOException {
-                        content.close();
-                    }
-                };
+                            @Override
+                            public void close() throws IOException {
+                                content.close();
+                            }
+                        };
             }
         };
         created.add(session);

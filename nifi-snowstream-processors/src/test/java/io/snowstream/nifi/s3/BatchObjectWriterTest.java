@@ -1,16 +1,15 @@
 package io.snowstream.nifi.s3;
 
-import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BatchObjectWriterTest {
 
@@ -67,7 +66,8 @@ class BatchObjectWriterTest {
         writer.append(input(rejectedHeader + "MALFORMED_EMAIL,bad,2,a\n"));
         writer.append(input(rejectedHeader + "UNKNOWN_OP,bad,7,b\n"));
 
-        assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo(rejectedHeader + "MALFORMED_EMAIL,bad,2,a\nUNKNOWN_OP,bad,7,b\n");
+        assertThat(body.toString(StandardCharsets.UTF_8))
+                .isEqualTo(rejectedHeader + "MALFORMED_EMAIL,bad,2,a\nUNKNOWN_OP,bad,7,b\n");
     }
 
     @Test
@@ -87,7 +87,8 @@ class BatchObjectWriterTest {
     void refusesAFirstLineWithoutLineEndOrOfUnboundedLength() {
         final BatchObjectWriter writer = new BatchObjectWriter(new ByteArrayOutputStream());
 
-        assertThatThrownBy(() -> writer.append(input("error_code,error_detail,source_line," + CustomerCsvFormat.HEADER)))
+        assertThatThrownBy(
+                        () -> writer.append(input("error_code,error_detail,source_line," + CustomerCsvFormat.HEADER)))
                 .isInstanceOf(BatchObjectWriter.InvalidInputException.class);
         assertThatThrownBy(() -> writer.append(input("x".repeat(100_000) + "\n")))
                 .isInstanceOf(BatchObjectWriter.InvalidInputException.class);

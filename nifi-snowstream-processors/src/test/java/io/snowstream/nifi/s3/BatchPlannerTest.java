@@ -1,13 +1,12 @@
 package io.snowstream.nifi.s3;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static io.snowstream.nifi.s3.BatchPlanner.Verdict.CLOSE;
 import static io.snowstream.nifi.s3.BatchPlanner.Verdict.TAKE;
 import static io.snowstream.nifi.s3.BatchPlanner.Verdict.TAKE_AND_CLOSE;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class BatchPlannerTest {
 
@@ -44,7 +43,8 @@ class BatchPlannerTest {
 
     @Test
     void flowFileBoundCapsTheBatch() {
-        final BatchPlanner planner = new BatchPlanner(new BatchBounds(Long.MAX_VALUE, Long.MAX_VALUE, 2, Duration.ofHours(1)));
+        final BatchPlanner planner =
+                new BatchPlanner(new BatchBounds(Long.MAX_VALUE, Long.MAX_VALUE, 2, Duration.ofHours(1)));
 
         assertThat(planner.offer(1, 1, NOW)).isEqualTo(TAKE);
         assertThat(planner.offer(1, 1, NOW)).isEqualTo(TAKE_AND_CLOSE);

@@ -1,22 +1,21 @@
 package io.snowstream.nifi.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.validate.CustomerFileValidator;
 import io.snowstream.nifi.customer.validate.ValidationOutcome;
 import io.snowstream.nifi.customer.validate.ValidationSettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CsvStatsScannerTest {
 
@@ -51,7 +50,8 @@ class CsvStatsScannerTest {
 
     @Test
     void ignoresEventTimesThatAreNotCanonical() throws IOException {
-        final CsvStatsScanner scanner = scan(CustomerCsvFormat.HEADER + "\n1,,,,,,,,yesterday,U\n2,,,,,,,,2026-11-23T10:15:31.000Z,U\n");
+        final CsvStatsScanner scanner =
+                scan(CustomerCsvFormat.HEADER + "\n1,,,,,,,,yesterday,U\n2,,,,,,,,2026-11-23T10:15:31.000Z,U\n");
 
         assertThat(scanner.records()).isEqualTo(2);
         assertThat(scanner.minEventTime()).isEqualTo(scanner.maxEventTime());
@@ -61,13 +61,20 @@ class CsvStatsScannerTest {
     static List<Object[]> trickyRecords() {
         final String time = ",2026-11-23T10:15:31.000Z,U";
         return List.of(
-            new Object[]{"embedded quotes, comma and line feed", "1,Ann,\"O\"\"Neil, Jr\",a@x.io,\"1 Main St\nApt 2\",S,IL,US" + time},
-            new Object[]{"CRLF inside quotes and as line end", "2,Bob,Li,b@x.io,\"2 Elm\r\nSt\",Paris,IdF,FR" + time + "\r\n"},
-            new Object[]{"a quote inside an unquoted field", "3,Ann,O\"Neil,a@x.io,1 Main St,S,IL,US" + time},
-            new Object[]{"two quotes inside an unquoted field", "4,Ann,O\"Ne\"il,a@x.io,\"1 Main\nSt\",S,IL,US" + time},
-            new Object[]{"text after a closing quote", "5,\"Ann\"e,Li,a@x.io,1 Main St,S,IL,US" + time},
-            new Object[]{"a lone CR as line end", "6,Ann,Li,a@x.io,1 Main St,S,IL,US" + time + "\r"},
-            new Object[]{"a quoted field of one doubled quote", "7,\"\"\"\",Li,a@x.io,1 Main St,S,IL,US" + time});
+                new Object[] {
+                    "embedded quotes, comma and line feed",
+                    "1,Ann,\"O\"\"Neil, Jr\",a@x.io,\"1 Main St\nApt 2\",S,IL,US" + time
+                },
+                new Object[] {
+                    "CRLF inside quotes and as line end", "2,Bob,Li,b@x.io,\"2 Elm\r\nSt\",Paris,IdF,FR" + time + "\r\n"
+                },
+                new Object[] {"a quote inside an unquoted field", "3,Ann,O\"Neil,a@x.io,1 Main St,S,IL,US" + time},
+                new Object[] {
+                    "two quotes inside an unquoted field", "4,Ann,O\"Ne\"il,a@x.io,\"1 Main\nSt\",S,IL,US" + time
+                },
+                new Object[] {"text after a closing quote", "5,\"Ann\"e,Li,a@x.io,1 Main St,S,IL,US" + time},
+                new Object[] {"a lone CR as line end", "6,Ann,Li,a@x.io,1 Main St,S,IL,US" + time + "\r"},
+                new Object[] {"a quoted field of one doubled quote", "7,\"\"\"\",Li,a@x.io,1 Main St,S,IL,US" + time});
     }
 
     @ParameterizedTest(name = "{0}")
@@ -78,8 +85,13 @@ class CsvStatsScannerTest {
         final String csv = CustomerCsvFormat.HEADER + "\n" + record + lineEnd + " \t\n\n" + record + lineEnd;
 
         final CsvStatsScanner scanner = scan(csv);
-        final ValidationOutcome validated = new CustomerFileValidator(ValidationSettings.defaults()).validate(input(csv),
-            OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), 0, EventTime.parseCanonical("2026-11-24T00:00:00.000Z"));
+        final ValidationOutcome validated = new CustomerFileValidator(ValidationSettings.defaults())
+                .validate(
+                        input(csv),
+                        OutputStream.nullOutputStream(),
+                        OutputStream.nullOutputStream(),
+                        0,
+                        EventTime.parseCanonical("2026-11-24T00:00:00.000Z"));
 
         assertThat(readerRecords(csv)).isEqualTo(2);
         assertThat(scanner.records()).isEqualTo(2);
@@ -89,8 +101,10 @@ class CsvStatsScannerTest {
 
     @Test
     void countsARecordLargerThanItsBufferAsOneAndReadsOn() throws IOException {
-        final String huge = "1,\"" + "x\n".repeat(CsvStatsScanner.MAX_RECORD_BYTES / 2 + 1) + "\",L,a@x.io,s,c,st,co,2026-01-01T00:00:00.000Z,U\n";
-        final CsvStatsScanner scanner = scan(CustomerCsvFormat.HEADER + "\n" + huge + "2,,,,,,,,2026-11-23T10:15:31.000Z,D\n");
+        final String huge = "1,\"" + "x\n".repeat(CsvStatsScanner.MAX_RECORD_BYTES / 2 + 1)
+                + "\",L,a@x.io,s,c,st,co,2026-01-01T00:00:00.000Z,U\n";
+        final CsvStatsScanner scanner =
+                scan(CustomerCsvFormat.HEADER + "\n" + huge + "2,,,,,,,,2026-11-23T10:15:31.000Z,D\n");
 
         assertThat(scanner.records()).isEqualTo(2);
         assertThat(scanner.minEventTime()).isEqualTo(scanner.maxEventTime());
@@ -98,7 +112,8 @@ class CsvStatsScannerTest {
 
     @Test
     void countsARecordWhoseQuoteNeverClosesAsOne() throws IOException {
-        final CsvStatsScanner scanner = scan(CustomerCsvFormat.HEADER + "\n2,,,,,,,,2026-11-23T10:15:31.000Z,D\n3,\"open\n4,,,,,,,,x,D\n");
+        final CsvStatsScanner scanner =
+                scan(CustomerCsvFormat.HEADER + "\n2,,,,,,,,2026-11-23T10:15:31.000Z,D\n3,\"open\n4,,,,,,,,x,D\n");
 
         assertThat(scanner.records()).isEqualTo(2);
     }

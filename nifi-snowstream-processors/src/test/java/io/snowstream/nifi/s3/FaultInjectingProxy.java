@@ -2,7 +2,6 @@ package io.snowstream.nifi.s3;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -46,29 +45,46 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
-    private record Fault(Predicate<Request> matches, AtomicInteger remaining, int status, String errorCode) {
-    }
+    private record Fault(Predicate<Request> matches, AtomicInteger remaining, int status, String errorCode) {}
 
     /** What {@link #failRandomly} does to a request it picks. */
-    public enum RandomFault { HTTP_500, HTTP_503_SLOW_DOWN, CONNECTION_RESET, SLOW_RESPONSE }
-
-    private record RandomFaults(Predicate<Request> matches, double share, Duration slowDelay, Random random) {
+    public enum RandomFault {
+        HTTP_500,
+        HTTP_503_SLOW_DOWN,
+        CONNECTION_RESET,
+        SLOW_RESPONSE
     }
 
-    private record Crash(Predicate<Request> matches, boolean afterForwarding) {
-    }
+    private record RandomFaults(Predicate<Request> matches, double share, Duration slowDelay, Random random) {}
+
+    private record Crash(Predicate<Request> matches, boolean afterForwarding) {}
 
     /** Status of a fault that answers nothing and drops the connection instead. */
     private static final int CONNECTION_RESET = 0;
 
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "date", "from", "via", "warning", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "date",
+            "from",
+            "via",
+            "warning",
+            "transfer-encoding",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection");
 
     private final URI target;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final HttpClient forwarder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient forwarder = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Request> injected = new CopyOnWriteArrayList<>();
     private volatile String requiredAccessKeyId;
@@ -108,7 +124,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * answers 500 InternalError, answers 503 SlowDown, drops the connection unanswered, or forwards it only after
      * {@code slowDelay}. Applies after the counted faults.
      */
-    public void failRandomly(final Predicate<Request> matches, final double share, final Duration slowDelay, final long seed) {
+    public void failRandomly(
+            final Predicate<Request> matches, final double share, final Duration slowDelay, final long seed) {
         randomFaults = new RandomFaults(matches, share, slowDelay, new Random(seed));
     }
 
@@ -157,7 +174,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            final Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+            final Request request = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery());
             if (crashed.getCount() == 0) {
                 holdUntilClosed();
@@ -172,9 +191,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
             }
             final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             final String accessKey = requiredAccessKeyId;
-            if (accessKey != null && (authorization == null || !authorization.contains("Credential=" + accessKey + "/"))) {
+            if (accessKey != null
+                    && (authorization == null || !authorization.contains("Credential=" + accessKey + "/"))) {
                 injected.add(request);
-                answerError(exchange, 403, "InvalidAccessKeyId",
+                answerError(
+                        exchange,
+                        403,
+                        "InvalidAccessKeyId",
                         "The AWS Access Key Id you provided does not exist in our records.");
                 return;
             }
@@ -240,9 +263,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         final String pathAndQuery = request.path() + (request.query() == null ? "" : "?" + request.query());
         final HttpRequest.Builder builder = HttpRequest.newBuilder(target.resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
-                .method(request.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        for (final Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+                .method(
+                        request.method(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (final Map.Entry<String, List<String>> header :
+                exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 header.getValue().forEach(value -> builder.header(header.getKey(), value));
             }
@@ -250,7 +277,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return forwarder.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private void answer(final HttpExchange exchange, final Request request, final HttpResponse<byte[]> response) throws IOException {
+    private void answer(final HttpExchange exchange, final Request request, final HttpResponse<byte[]> response)
+            throws IOException {
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                 exchange.getResponseHeaders().put(name, values);
@@ -264,10 +292,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
-    private static void answerError(final HttpExchange exchange, final int status, final String code, final String message)
-            throws IOException {
-        final byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
-                + "</Message><RequestId>injected</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+    private static void answerError(
+            final HttpExchange exchange, final int status, final String code, final String message) throws IOException {
+        final byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
+                        + message + "</Message><RequestId>injected</RequestId></Error>")
+                .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml");
         exchange.sendResponseHeaders(status, xml.length);
         exchange.getResponseBody().write(xml);

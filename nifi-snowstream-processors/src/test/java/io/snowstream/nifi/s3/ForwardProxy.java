@@ -37,8 +37,10 @@ public final class ForwardProxy implements AutoCloseable {
 
     /** A proxy that needs no credentials when {@code user} is null. */
     public ForwardProxy(final String user, final String password) throws IOException {
-        this.requiredAuthorization = user == null ? null : "Basic " + Base64.getEncoder()
-                .encodeToString((user + ':' + password).getBytes(StandardCharsets.UTF_8));
+        this.requiredAuthorization = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ':' + password).getBytes(StandardCharsets.UTF_8));
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
     }
@@ -83,7 +85,8 @@ public final class ForwardProxy implements AutoCloseable {
             if (requiredAuthorization != null && !requiredAuthorization.equals(header(head, "proxy-authorization"))) {
                 // the connection ends with the challenge: a body the client may still send is never read
                 out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
-                        + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 challenges.incrementAndGet();
                 return;
@@ -101,7 +104,10 @@ public final class ForwardProxy implements AutoCloseable {
                 final URI target = URI.create(requestLine[1]);
                 try (Socket upstream = loopback(target.getHost(), target.getPort())) {
                     // origin servers accept the absolute form, so the head is passed on as it came
-                    pipe(client, upstream, (String.join("\r\n", head) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    pipe(
+                            client,
+                            upstream,
+                            (String.join("\r\n", head) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 }
             }
         } catch (final IOException e) {
@@ -163,7 +169,8 @@ public final class ForwardProxy implements AutoCloseable {
     private static String header(final List<String> head, final String name) {
         for (final String line : head.subList(1, head.size())) {
             final int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
                 return line.substring(colon + 1).trim();
             }
         }

@@ -1,11 +1,11 @@
 package io.snowstream.nifi.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectKeysTest {
 
@@ -21,8 +21,19 @@ class ObjectKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/", "customers/../a.csv", "../a.csv", "customers/./a.csv", "customers//a.csv",
-            "customers/", "customers/a\u0000.csv", "customers/a\n.csv", "customers/\u007f.csv"})
+    @ValueSource(
+            strings = {
+                "",
+                "/",
+                "customers/../a.csv",
+                "../a.csv",
+                "customers/./a.csv",
+                "customers//a.csv",
+                "customers/",
+                "customers/a\u0000.csv",
+                "customers/a\n.csv",
+                "customers/\u007f.csv"
+            })
     void refusesUnsafeKeys(final String key) {
         assertThatThrownBy(() -> ObjectKeys.sanitize(key)).isInstanceOf(ObjectKeys.InvalidObjectKeyException.class);
     }
@@ -37,7 +48,8 @@ class ObjectKeysTest {
     @Test
     void requireSafeRefusesALeadingSlashInsteadOfRemovingIt() {
         assertThatThrownBy(() -> ObjectKeys.requireSafe("/customers/a.csv"))
-            .isInstanceOf(ObjectKeys.InvalidObjectKeyException.class).hasMessageContaining("starts with '/'");
+                .isInstanceOf(ObjectKeys.InvalidObjectKeyException.class)
+                .hasMessageContaining("starts with '/'");
         assertThat(ObjectKeys.requireSafe("customers/a.csv")).isEqualTo("customers/a.csv");
     }
 

@@ -1,9 +1,7 @@
 package io.snowstream.nifi.s3;
 
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -11,14 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class RetryPolicyTest {
 
     private final List<Long> pauses = new ArrayList<>();
-    private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add, () -> true);
+    private final RetryPolicy policy =
+            new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add, () -> true);
 
     @Test
     void retriesTransientFailuresUntilTheRequestSucceeds() {
@@ -41,9 +41,10 @@ class RetryPolicyTest {
         final AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> policy.execute(() -> {
-            calls.incrementAndGet();
-            throw s3Error(500, "InternalError");
-        })).isInstanceOf(S3Exception.class);
+                    calls.incrementAndGet();
+                    throw s3Error(500, "InternalError");
+                }))
+                .isInstanceOf(S3Exception.class);
 
         assertThat(calls).hasValue(4);
         assertThat(pauses).hasSize(3);
@@ -57,9 +58,10 @@ class RetryPolicyTest {
         final AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> policy.execute(() -> {
-            calls.incrementAndGet();
-            throw s3Error(404, "NoSuchBucket");
-        })).isInstanceOf(S3Exception.class);
+                    calls.incrementAndGet();
+                    throw s3Error(404, "NoSuchBucket");
+                }))
+                .isInstanceOf(S3Exception.class);
 
         assertThat(calls).hasValue(1);
         assertThat(pauses).isEmpty();
@@ -69,15 +71,21 @@ class RetryPolicyTest {
     void stopsRetryingOnceRetryingIsNoLongerWanted() {
         final AtomicBoolean wanted = new AtomicBoolean(true);
         final AtomicInteger calls = new AtomicInteger();
-        final RetryPolicy stoppable = new RetryPolicy(100, Duration.ofMillis(100), Duration.ofMillis(300), pause -> {
-            pauses.add(pause);
-            wanted.set(false);
-        }, wanted::get);
+        final RetryPolicy stoppable = new RetryPolicy(
+                100,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                pause -> {
+                    pauses.add(pause);
+                    wanted.set(false);
+                },
+                wanted::get);
 
         assertThatThrownBy(() -> stoppable.execute(() -> {
-            calls.incrementAndGet();
-            throw s3Error(503, "SlowDown");
-        })).isInstanceOf(S3Exception.class);
+                    calls.incrementAndGet();
+                    throw s3Error(503, "SlowDown");
+                }))
+                .isInstanceOf(S3Exception.class);
 
         assertThat(calls).hasValue(1);
         assertThat(pauses).hasSize(1);
@@ -91,11 +99,12 @@ class RetryPolicyTest {
         final Thread stopper = Thread.ofVirtual().unstarted(() -> wanted.set(false));
 
         assertThatThrownBy(() -> stoppable.execute(() -> {
-            if (calls.incrementAndGet() == 1) {
-                stopper.start();
-            }
-            throw s3Error(500, "InternalError");
-        })).isInstanceOf(S3Exception.class);
+                    if (calls.incrementAndGet() == 1) {
+                        stopper.start();
+                    }
+                    throw s3Error(500, "InternalError");
+                }))
+                .isInstanceOf(S3Exception.class);
 
         // a day-long pause that returned at all was cut short by the stop; the request was not tried again
         assertThat(calls).hasValue(1);
@@ -107,12 +116,19 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.isTransient(s3Error(429, "TooManyRequests"))).isTrue();
         assertThat(RetryPolicy.isTransient(s3Error(400, "RequestTimeout"))).isTrue();
         assertThat(RetryPolicy.isTransient(s3Error(403, "AccessDenied"))).isFalse();
-        assertThat(RetryPolicy.isTransient(SdkClientException.create("reset", new IOException("Connection reset")))).isTrue();
-        assertThat(RetryPolicy.isTransient(SdkClientException.create("Unable to load credentials"))).isFalse();
+        assertThat(RetryPolicy.isTransient(SdkClientException.create("reset", new IOException("Connection reset"))))
+                .isTrue();
+        assertThat(RetryPolicy.isTransient(SdkClientException.create("Unable to load credentials")))
+                .isFalse();
     }
 
     private static S3Exception s3Error(final int status, final String code) {
-        return (S3Exception) S3Exception.builder().statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
+        return (S3Exception) S3Exception.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage(code)
+                        .build())
+                .build();
     }
 }

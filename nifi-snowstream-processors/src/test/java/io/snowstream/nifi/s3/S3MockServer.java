@@ -1,16 +1,5 @@
 package io.snowstream.nifi.s3;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,6 +17,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Runs Adobe S3Mock, a real S3 REST implementation, as a child JVM for the test class that registers this extension
@@ -64,10 +63,15 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
         }
         storeRoot = Files.createTempDirectory("s3mock");
         final Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
-        process = new ProcessBuilder(javaBin.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "--server.port=0",
-                "--com.adobe.testing.s3mock.httpPort=0",
-                "--com.adobe.testing.s3mock.store.root=" + storeRoot)
+        process = new ProcessBuilder(
+                        javaBin.toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=0",
+                        "--com.adobe.testing.s3mock.httpPort=0",
+                        "--com.adobe.testing.s3mock.store.root=" + storeRoot)
                 .redirectErrorStream(true)
                 .start();
         final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
@@ -78,18 +82,21 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
             port = httpPort.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (final Exception e) {
             process.destroyForcibly();
-            throw new IllegalStateException("S3Mock did not start; its last output:\n" + String.join("\n", recentOutput), e);
+            throw new IllegalStateException(
+                    "S3Mock did not start; its last output:\n" + String.join("\n", recentOutput), e);
         }
         client = S3Client.builder()
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
                 .build();
     }
 
     private void drain(final CompletableFuture<Integer> httpPort) {
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader output =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = output.readLine()) != null) {
                 synchronized (recentOutput) {
@@ -126,7 +133,8 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
         }
         if (storeRoot != null && Files.exists(storeRoot)) {
             try (Stream<Path> files = Files.walk(storeRoot)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -150,11 +158,13 @@ public final class S3MockServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     public List<S3Object> objects(final String bucket) {
-        return client.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().stream().toList();
+        return client.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().stream()
+                .toList();
     }
 
     public byte[] content(final String bucket, final String key) {
-        return client.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+        return client.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                .asByteArray();
     }
 
     /** Multipart uploads started and neither completed nor aborted. */

@@ -1,14 +1,13 @@
 package io.snowstream.nifi.s3;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class S3ObjectUploadTest {
 
@@ -97,8 +96,8 @@ class S3ObjectUploadTest {
     }
 
     private S3ObjectUpload upload(final String key, final int threshold, final int partSize) {
-        final ObjectTarget target = new ObjectTarget(BUCKET, key, "text/csv", "STANDARD", ServerSideEncryption.NONE,
-                null, Map.of("record-count", "0"));
+        final ObjectTarget target = new ObjectTarget(
+                BUCKET, key, "text/csv", "STANDARD", ServerSideEncryption.NONE, null, Map.of("record-count", "0"));
         return new S3ObjectUpload(S3.client(), target, retryPolicy, threshold, partSize);
     }
 

@@ -1,10 +1,9 @@
 package io.snowstream.nifi.s3;
 
+import java.net.Proxy;
 import org.apache.nifi.controller.AbstractControllerService;
 import org.apache.nifi.proxy.ProxyConfiguration;
 import org.apache.nifi.proxy.ProxyConfigurationService;
-
-import java.net.Proxy;
 
 /** NiFi's Proxy Configuration Service interface, answering one fixed configuration. */
 public final class StaticProxyService extends AbstractControllerService implements ProxyConfigurationService {

@@ -1,5 +1,7 @@
 package io.snowstream.nifi.secrets;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -11,9 +13,6 @@ import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.helpers.NOPMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SLF4J binding of the test JVM (registered in META-INF/services): silent, except while a {@link LogCapture} is
@@ -53,8 +52,7 @@ public final class CapturingSlf4jProvider implements SLF4JServiceProvider {
     }
 
     @Override
-    public void initialize() {
-    }
+    public void initialize() {}
 
     private static final class CapturingLogger extends AbstractLogger {
 
@@ -68,10 +66,15 @@ public final class CapturingSlf4jProvider implements SLF4JServiceProvider {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(final Level level, final Marker marker, final String messagePattern,
-                                                   final Object[] arguments, final Throwable throwable) {
-            LogCapture.record("slf4j " + level + " " + name + ": "
-                    + MessageFormatter.basicArrayFormat(messagePattern, arguments), throwable);
+        protected void handleNormalizedLoggingCall(
+                final Level level,
+                final Marker marker,
+                final String messagePattern,
+                final Object[] arguments,
+                final Throwable throwable) {
+            LogCapture.record(
+                    "slf4j " + level + " " + name + ": " + MessageFormatter.basicArrayFormat(messagePattern, arguments),
+                    throwable);
         }
 
         @Override

@@ -24,7 +24,8 @@ public final class LogCapture implements AutoCloseable {
     private static volatile boolean open;
 
     /** JUL loggers whose level is lowered while capturing, so their debug output is seen too. */
-    private static final List<String> VERBOSE_JUL_LOGGERS = List.of("", "net.snowflake", "software.amazon", "com.zaxxer");
+    private static final List<String> VERBOSE_JUL_LOGGERS =
+            List.of("", "net.snowflake", "software.amazon", "com.zaxxer");
 
     private final List<Level> previousLevels = new ArrayList<>();
     private final Handler handler = new Handler() {
@@ -32,24 +33,23 @@ public final class LogCapture implements AutoCloseable {
 
         @Override
         public void publish(final LogRecord logRecord) {
-            record("jul " + logRecord.getLevel() + " " + logRecord.getLoggerName() + ": " + formatter.formatMessage(logRecord),
+            record(
+                    "jul " + logRecord.getLevel() + " " + logRecord.getLoggerName() + ": "
+                            + formatter.formatMessage(logRecord),
                     logRecord.getThrown());
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final PrintStream previousOut = System.out;
     private final PrintStream previousErr = System.err;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     public static LogCapture open() {
         final LogCapture capture = new LogCapture();

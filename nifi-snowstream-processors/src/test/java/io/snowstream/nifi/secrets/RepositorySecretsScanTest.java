@@ -1,6 +1,6 @@
 package io.snowstream.nifi.secrets;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Scans every text file of the repository (flows, docs, sql, deploy, .env.example, sources and test resources) for
@@ -26,6 +25,7 @@ class RepositorySecretsScanTest {
 
     /** Build output, VCS data and the Maven wrapper's download are not the repository's text. */
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", "wrapper", ".idea");
+
     private static final long MAX_TEXT_FILE_BYTES = 4L * 1024 * 1024;
 
     record Rule(String name, Pattern pattern, boolean allowedInTestResources, Set<String> extensions) {
@@ -36,21 +36,36 @@ class RepositorySecretsScanTest {
     }
 
     static final List<Rule> RULES = List.of(
-            new Rule("AWS secret access key",
+            new Rule(
+                    "AWS secret access key",
                     Pattern.compile("(?i)(aws_?secret(_?access)?(_?key)?|secret_?access_?key)[^\\n]{0,24}?"
-                            + "(?<![A-Za-z0-9/+])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"), false, Set.of()),
-            new Rule("private key block",
-                    Pattern.compile("-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=:\\-,\\s]{0,200}?"
-                            + "[A-Za-z0-9+/=]{40,}"), true, Set.of()),
-            new Rule("password assigned in SQL",
-                    Pattern.compile("(?i)\\bPASSWORD\\s*=\\s*(?:'[^']+'|\"[^\"]+\"|\\$\\$[^$]+\\$\\$)"), false,
+                            + "(?<![A-Za-z0-9/+])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"),
+                    false,
+                    Set.of()),
+            new Rule(
+                    "private key block",
+                    Pattern.compile(
+                            "-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=:\\-,\\s]{0,200}?"
+                                    + "[A-Za-z0-9+/=]{40,}"),
+                    true,
+                    Set.of()),
+            new Rule(
+                    "password assigned in SQL",
+                    Pattern.compile("(?i)\\bPASSWORD\\s*=\\s*(?:'[^']+'|\"[^\"]+\"|\\$\\$[^$]+\\$\\$)"),
+                    false,
                     Set.of(".sql", ".md")),
-            new Rule("sensitive property with a value in a flow definition",
-                    Pattern.compile("\"(Secret Access Key|Access Key ID|Password|Private Key|Private Key Passphrase)\"\\s*:\\s*\""
-                            + "(?![#$]\\{)[^\"]+\""), false, Set.of(".json", ".xml", ".yml", ".yaml")),
-            new Rule("sensitive parameter with a value in a flow definition",
+            new Rule(
+                    "sensitive property with a value in a flow definition",
+                    Pattern.compile(
+                            "\"(Secret Access Key|Access Key ID|Password|Private Key|Private Key Passphrase)\"\\s*:\\s*\""
+                                    + "(?![#$]\\{)[^\"]+\""),
+                    false,
+                    Set.of(".json", ".xml", ".yml", ".yaml")),
+            new Rule(
+                    "sensitive parameter with a value in a flow definition",
                     Pattern.compile("\\{[^{}]*\"sensitive\"\\s*:\\s*true[^{}]*\"value\"\\s*:\\s*\"[^\"]+\"[^{}]*}"
-                            + "|\\{[^{}]*\"value\"\\s*:\\s*\"[^\"]+\"[^{}]*\"sensitive\"\\s*:\\s*true[^{}]*}"), false,
+                            + "|\\{[^{}]*\"value\"\\s*:\\s*\"[^\"]+\"[^{}]*\"sensitive\"\\s*:\\s*true[^{}]*}"),
+                    false,
                     Set.of(".json")));
 
     @Test
@@ -70,8 +85,11 @@ class RepositorySecretsScanTest {
                     });
         }
 
-        assertThat(scanned).as("the scan read the repository").anyMatch(file -> file.endsWith(".env.example"))
-                .anyMatch(file -> file.toString().endsWith(".sql")).hasSizeGreaterThan(100);
+        assertThat(scanned)
+                .as("the scan read the repository")
+                .anyMatch(file -> file.endsWith(".env.example"))
+                .anyMatch(file -> file.toString().endsWith(".sql"))
+                .hasSizeGreaterThan(100);
         assertThat(findings).isEmpty();
     }
 
@@ -86,17 +104,22 @@ class RepositorySecretsScanTest {
         findings.addAll(scan(Path.of("sql/01.sql"), "CREATE USER loader PASSWORD" + " = 'hunter2-but-longer';"));
         findings.addAll(scan(Path.of("flows/flow.json"), "{\"Password\"" + ": \"hunter2\"}"));
 
-        findings.addAll(scan(Path.of("flows/parameters.json"),
+        findings.addAll(scan(
+                Path.of("flows/parameters.json"),
                 "{\"name\": \"snowflake.password\", \"sensitive\"" + ": true, \"value\": \"hunter2\"}"));
-        findings.addAll(scan(Path.of("flows/parameters.json"),
-                "{\"value\": \"hunter2\", \"sensitive\"" + ": true}"));
+        findings.addAll(scan(Path.of("flows/parameters.json"), "{\"value\": \"hunter2\", \"sensitive\"" + ": true}"));
 
         assertThat(findings).hasSize(7);
-        assertThat(scan(Path.of("flows/parameters.json"),
-                "{\"name\": \"snowflake.password\", \"sensitive\"" + ": true, \"value\": null}")).isEmpty();
-        assertThat(scan(Path.of("nifi-snowstream-processors/src/test/resources/snowflake/k.p8"),
-                "-----BEGIN PRIVATE" + " KEY-----\n" + keyBody + "\n")).isEmpty();
-        assertThat(scan(Path.of("flows/flow.json"), "{\"Password\"" + ": \"#{snowflake.password}\"}")).isEmpty();
+        assertThat(scan(
+                        Path.of("flows/parameters.json"),
+                        "{\"name\": \"snowflake.password\", \"sensitive\"" + ": true, \"value\": null}"))
+                .isEmpty();
+        assertThat(scan(
+                        Path.of("nifi-snowstream-processors/src/test/resources/snowflake/k.p8"),
+                        "-----BEGIN PRIVATE" + " KEY-----\n" + keyBody + "\n"))
+                .isEmpty();
+        assertThat(scan(Path.of("flows/flow.json"), "{\"Password\"" + ": \"#{snowflake.password}\"}"))
+                .isEmpty();
     }
 
     static List<String> scan(final Path relativePath, final String text) {
@@ -108,7 +131,11 @@ class RepositorySecretsScanTest {
             }
             final Matcher matcher = rule.pattern().matcher(text);
             while (matcher.find()) {
-                final int line = (int) text.substring(0, matcher.start()).chars().filter(c -> c == '\n').count() + 1;
+                final int line = (int) text.substring(0, matcher.start())
+                                .chars()
+                                .filter(c -> c == '\n')
+                                .count()
+                        + 1;
                 findings.add(rule.name() + " in " + relativePath + ":" + line);
             }
         }

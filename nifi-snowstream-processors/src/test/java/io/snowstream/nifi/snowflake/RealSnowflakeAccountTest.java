@@ -1,24 +1,23 @@
 package io.snowstream.nifi.snowflake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.snowstream.nifi.snowflake.pipe.RefreshNotifier;
 import io.snowstream.nifi.snowflake.pipe.SnowpipeRestApi;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
-import org.apache.nifi.util.NoOpProcessor;
-import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.apache.nifi.util.NoOpProcessor;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Against a real account, with the grants the docs list (USAGE on database and schema, OPERATE and MONITOR on the
@@ -38,7 +37,8 @@ class RealSnowflakeAccountTest {
         final String user = System.getenv("SNOWFLAKE_USER");
         final String keyFile = System.getenv("SNOWFLAKE_PRIVATE_KEY_FILE");
         final String pipeName = System.getenv("SNOWFLAKE_PIPE");
-        assumeTrue(account != null && user != null && keyFile != null && pipeName != null,
+        assumeTrue(
+                account != null && user != null && keyFile != null && pipeName != null,
                 "set SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY_FILE and SNOWFLAKE_PIPE to run against"
                         + " a real account");
         final String[] parts = pipeName.split("\\.");
@@ -51,7 +51,9 @@ class RealSnowflakeAccountTest {
         runner.setProperty(service, StandardSnowflakeConnectionService.USER, user);
         runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, keyFile);
         if (System.getenv("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE") != null) {
-            runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE,
+            runner.setProperty(
+                    service,
+                    StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE,
                     System.getenv("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"));
         }
         if (System.getenv("SNOWFLAKE_ROLE") != null) {
@@ -70,7 +72,7 @@ class RealSnowflakeAccountTest {
     @Test
     void theRoleCanSeeRefreshAndMonitorThePipe() throws Exception {
         try (Connection connection = service.getConnection();
-             PreparedStatement status = connection.prepareStatement("SELECT SYSTEM$PIPE_STATUS(?)")) {
+                PreparedStatement status = connection.prepareStatement("SELECT SYSTEM$PIPE_STATUS(?)")) {
             status.setString(1, pipe.toCanonical());
             try (ResultSet rows = status.executeQuery()) {
                 assertThat(rows.next()).isTrue();
@@ -79,10 +81,17 @@ class RealSnowflakeAccountTest {
         }
 
         final RefreshNotifier refresh = new RefreshNotifier(service::getConnection, pipe, service.getRequestTimeout());
-        assertThat(refresh.requestLoad(List.of("snowstream-probe-" + UUID.randomUUID() + "/none.csv"))).isEqualTo(1);
+        assertThat(refresh.requestLoad(List.of("snowstream-probe-" + UUID.randomUUID() + "/none.csv")))
+                .isEqualTo(1);
 
-        final SnowpipeRestApi rest = new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(), pipe,
-                service::getRestToken, service.getRequestTimeout());
-        assertThat(rest.lookUp(List.of("snowstream-probe-none.csv"), Instant.now().minusSeconds(3600))).isEmpty();
+        final SnowpipeRestApi rest = new SnowpipeRestApi(
+                service.getHttpClient(),
+                service.getAccountUrl(),
+                pipe,
+                service::getRestToken,
+                service.getRequestTimeout());
+        assertThat(rest.lookUp(
+                        List.of("snowstream-probe-none.csv"), Instant.now().minusSeconds(3600)))
+                .isEmpty();
     }
 }

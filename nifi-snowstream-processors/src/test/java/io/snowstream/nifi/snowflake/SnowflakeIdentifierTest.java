@@ -1,25 +1,28 @@
 package io.snowstream.nifi.snowflake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class SnowflakeIdentifierTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "customer_pipe|CUSTOMER_PIPE|\"CUSTOMER_PIPE\"|CUSTOMER_PIPE",
-            "_x$1|_X$1|\"_X$1\"|_X$1",
-            "\"Customer Pipe\"|Customer Pipe|\"Customer Pipe\"|\"Customer Pipe\"",
-            "\"say \"\"hi\"\"\"|say \"hi\"|\"say \"\"hi\"\"\"|\"say \"\"hi\"\"\"",
-            "\"UPPER\"|UPPER|\"UPPER\"|UPPER",
-            "\"lower\"|lower|\"lower\"|\"lower\""})
-    void resolvesAndRendersLikeSnowflake(final String written, final String resolved, final String sql,
-                                         final String canonical) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "customer_pipe|CUSTOMER_PIPE|\"CUSTOMER_PIPE\"|CUSTOMER_PIPE",
+                "_x$1|_X$1|\"_X$1\"|_X$1",
+                "\"Customer Pipe\"|Customer Pipe|\"Customer Pipe\"|\"Customer Pipe\"",
+                "\"say \"\"hi\"\"\"|say \"hi\"|\"say \"\"hi\"\"\"|\"say \"\"hi\"\"\"",
+                "\"UPPER\"|UPPER|\"UPPER\"|UPPER",
+                "\"lower\"|lower|\"lower\"|\"lower\""
+            })
+    void resolvesAndRendersLikeSnowflake(
+            final String written, final String resolved, final String sql, final String canonical) {
         final SnowflakeIdentifier identifier = SnowflakeIdentifier.parse(written);
         assertThat(identifier.resolvedName()).isEqualTo(resolved);
         assertThat(identifier.toSql()).isEqualTo(sql);
@@ -27,8 +30,20 @@ class SnowflakeIdentifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "1pipe", "pipe name", "db.pipe", "pipe;drop", "pipe'", "\"\"", "\"a\"b\"",
-            "\"unterminated", "pipe--", "\"line\nbreak\""})
+    @ValueSource(
+            strings = {
+                "",
+                "1pipe",
+                "pipe name",
+                "db.pipe",
+                "pipe;drop",
+                "pipe'",
+                "\"\"",
+                "\"a\"b\"",
+                "\"unterminated",
+                "pipe--",
+                "\"line\nbreak\""
+            })
     void rejectsWhatIsNotAnIdentifier(final String text) {
         assertThatIllegalArgumentException().isThrownBy(() -> SnowflakeIdentifier.parse(text));
     }
@@ -47,11 +62,15 @@ class SnowflakeIdentifierTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "plain/path.csv|'plain/path.csv'",
-            "it's|'it''s'",
-            "back\\slash|'back\\\\slash'",
-            "\\'; DROP TABLE x; --|'\\\\''; DROP TABLE x; --'"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "plain/path.csv|'plain/path.csv'",
+                "it's|'it''s'",
+                "back\\slash|'back\\\\slash'",
+                "\\'; DROP TABLE x; --|'\\\\''; DROP TABLE x; --'"
+            })
     void literalsReadBackAsTheValue(final String value, final String literal) {
         assertThat(SqlLiteral.quote(value)).isEqualTo(literal);
     }

@@ -1,5 +1,14 @@
 package io.snowstream.nifi.flows.definition;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.nifi.components.ConfigurableComponent;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flow.Bundle;
@@ -25,16 +34,6 @@ import org.apache.nifi.flow.VersionedPropertyDescriptor;
 import org.apache.nifi.registry.flow.RegisteredFlowSnapshot;
 import org.apache.nifi.registry.flow.RegisteredFlowSnapshotMetadata;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
-
 /**
  * Builds the flow definition {@code flows/snowstream/customer-stream-to-snowflake.json} from NiFi's model classes:
  * one process group "Customer stream to Snowflake" wiring the bundle's four processors and its Snowflake connection
@@ -51,6 +50,7 @@ public final class CustomerStreamFlow {
      * registry import do the same, so each way of deploying finds the group the others made.
      */
     public static final String GROUP_NAME = FLOW_NAME;
+
     public static final String PARAMETER_CONTEXT = "Customer stream to Snowflake";
 
     public static final String BUNDLE_GROUP = "io.snowstream";
@@ -76,6 +76,7 @@ public final class CustomerStreamFlow {
 
     /** NiFi's own retry of a failed FlowFile: three more attempts, each penalized longer, up to ten minutes. */
     private static final int RETRY_COUNT = 3;
+
     private static final String BACKOFF = "PENALIZE_FLOWFILE";
     private static final String MAX_BACKOFF = "10 mins";
 
@@ -92,6 +93,7 @@ public final class CustomerStreamFlow {
     private final String bundleVersion;
     /** The id NiFi's Git flow registry clients give the top-level group when they store a flow: no diff on commit. */
     private final String groupId = "flow-contents-group";
+
     private final Map<String, VersionedProcessor> processors = new LinkedHashMap<>();
     private final Set<VersionedConnection> connections = new LinkedHashSet<>();
     private final Set<VersionedPort> outputPorts = new LinkedHashSet<>();
@@ -108,39 +110,94 @@ public final class CustomerStreamFlow {
     /** The parameters of the flow's context, in the order the README lists them. */
     public static List<VersionedParameter> parameters() {
         return List.of(
-                parameter("s3.bucket", BUCKET, "Bucket both PutS3Batch processors write to (docker compose: S3_BUCKET)."),
-                parameter("s3.prefix", "customers/", "Key prefix of the customer objects Snowpipe loads; the stage location's path. Ends with /."),
-                parameter("s3.quarantine.prefix", "quarantine/", "Key prefix of the rejected records; outside the stage, so Snowpipe never loads them. Ends with /."),
+                parameter(
+                        "s3.bucket", BUCKET, "Bucket both PutS3Batch processors write to (docker compose: S3_BUCKET)."),
+                parameter(
+                        "s3.prefix",
+                        "customers/",
+                        "Key prefix of the customer objects Snowpipe loads; the stage location's path. Ends with /."),
+                parameter(
+                        "s3.quarantine.prefix",
+                        "quarantine/",
+                        "Key prefix of the rejected records; outside the stage, so Snowpipe never loads them. Ends with /."),
                 parameter("s3.region", "us-east-1", "AWS region of the bucket (docker compose: S3_REGION)."),
-                parameter("s3.endpoint", null, "S3-compatible endpoint, e.g. MinIO's URL; no value for AWS S3 (docker compose sets its MinIO, S3_ENDPOINT)."),
-                parameter("s3.path.style.access", "false", "false for AWS S3; true for MinIO and most S3-compatible stores (docker compose sets it)."),
-                parameter("s3.batch.max.age", "1 min", "Longest a record waits in PutS3Batch before its object is written: the latency bound."),
-                parameter("s3.batch.max.records", "1000000", "Most records per object; with Max Batch Age, sets the object size."),
-                parameter("generator.records.per.flowfile", "1000", "Records per generated FlowFile; the generator runs once a second."),
-                parameter("generator.invalid.percentage", "0.5", "Share of generated records that break a validation rule, to exercise the quarantine."),
-                parameter("snowflake.account", null, "Account identifier, <organization>-<account name> (e.g. myorg-myaccount). Required."),
-                parameter("snowflake.account.url", null, "Only for PrivateLink or a proxy: the URL the account answers on. Leave without value otherwise."),
-                parameter("snowflake.user", null, "The Snowflake service user NiFi logs in as, with the public key registered (e.g. SNOWSTREAM_NIFI). Required."),
-                parameter("snowflake.role", "SNOWSTREAM_LOADER", "Role with OPERATE and MONITOR on the pipe (sql/01_roles.sql, sql/05_pipe.sql)."),
+                parameter(
+                        "s3.endpoint",
+                        null,
+                        "S3-compatible endpoint, e.g. MinIO's URL; no value for AWS S3 (docker compose sets its MinIO, S3_ENDPOINT)."),
+                parameter(
+                        "s3.path.style.access",
+                        "false",
+                        "false for AWS S3; true for MinIO and most S3-compatible stores (docker compose sets it)."),
+                parameter(
+                        "s3.batch.max.age",
+                        "1 min",
+                        "Longest a record waits in PutS3Batch before its object is written: the latency bound."),
+                parameter(
+                        "s3.batch.max.records",
+                        "1000000",
+                        "Most records per object; with Max Batch Age, sets the object size."),
+                parameter(
+                        "generator.records.per.flowfile",
+                        "1000",
+                        "Records per generated FlowFile; the generator runs once a second."),
+                parameter(
+                        "generator.invalid.percentage",
+                        "0.5",
+                        "Share of generated records that break a validation rule, to exercise the quarantine."),
+                parameter(
+                        "snowflake.account",
+                        null,
+                        "Account identifier, <organization>-<account name> (e.g. myorg-myaccount). Required."),
+                parameter(
+                        "snowflake.account.url",
+                        null,
+                        "Only for PrivateLink or a proxy: the URL the account answers on. Leave without value otherwise."),
+                parameter(
+                        "snowflake.user",
+                        null,
+                        "The Snowflake service user NiFi logs in as, with the public key registered (e.g. SNOWSTREAM_NIFI). Required."),
+                parameter(
+                        "snowflake.role",
+                        "SNOWSTREAM_LOADER",
+                        "Role with OPERATE and MONITOR on the pipe (sql/01_roles.sql, sql/05_pipe.sql)."),
                 parameter("snowflake.database", "SNOWSTREAM", "Database of the pipe (sql/snowstream.env: database)."),
                 parameter("snowflake.schema", "CUSTOMERS", "Schema of the pipe (sql/snowstream.env: schema)."),
                 parameter("snowflake.pipe", "customer_pipe", "The pipe sql/05_pipe.sql creates."),
-                parameter("snowflake.stage.location", "s3://" + BUCKET + "/customers/", "URL of customer_stage (sql/snowstream.env: bucket_url): s3://<s3.bucket>/<s3.prefix>."),
-                sensitiveParameter("snowflake.private.key", "PKCS#8 PEM private key of the Snowflake user (unencrypted; the text between and including the BEGIN/END lines). Required."));
+                parameter(
+                        "snowflake.stage.location",
+                        "s3://" + BUCKET + "/customers/",
+                        "URL of customer_stage (sql/snowstream.env: bucket_url): s3://<s3.bucket>/<s3.prefix>."),
+                sensitiveParameter(
+                        "snowflake.private.key",
+                        "PKCS#8 PEM private key of the Snowflake user (unencrypted; the text between and including the BEGIN/END lines). Required."));
     }
 
     private RegisteredFlowSnapshot build() {
-        final VersionedProcessor generate = processor(GENERATE, GENERATOR_TYPE, 0, 0, Map.of(
-                "Records per FlowFile", "#{generator.records.per.flowfile}",
-                "Invalid Percentage", "#{generator.invalid.percentage}"));
+        final VersionedProcessor generate = processor(
+                GENERATE,
+                GENERATOR_TYPE,
+                0,
+                0,
+                Map.of(
+                        "Records per FlowFile", "#{generator.records.per.flowfile}",
+                        "Invalid Percentage", "#{generator.invalid.percentage}"));
         generate.setSchedulingPeriod("1 sec");
         generate.setExecutionNode("PRIMARY");
 
         final VersionedProcessor validate = processor(VALIDATE, VALIDATOR_TYPE, 0, 250, Map.of());
 
-        final VersionedProcessor putBatches = processor(PUT_BATCHES, PUT_S3_BATCH_TYPE, 0, 500,
+        final VersionedProcessor putBatches = processor(
+                PUT_BATCHES,
+                PUT_S3_BATCH_TYPE,
+                0,
+                500,
                 s3Properties("#{s3.prefix}" + KEY_AFTER_PREFIX.formatted("customers")));
-        final VersionedProcessor putQuarantine = processor(PUT_QUARANTINE, PUT_S3_BATCH_TYPE, 700, 500,
+        final VersionedProcessor putQuarantine = processor(
+                PUT_QUARANTINE,
+                PUT_S3_BATCH_TYPE,
+                700,
+                500,
                 s3Properties("#{s3.quarantine.prefix}" + KEY_AFTER_PREFIX.formatted("rejected")));
         for (final VersionedProcessor put : List.of(putBatches, putQuarantine)) {
             retry(put, "failure");
@@ -148,14 +205,19 @@ public final class CustomerStreamFlow {
         putQuarantine.setAutoTerminatedRelationships(new TreeSet<>(Set.of("success")));
 
         final VersionedControllerService snowflake = snowflakeConnection();
-        final VersionedProcessor trigger = processor(TRIGGER_SNOWPIPE, TRIGGER_TYPE, 0, 750, Map.of(
-                "Snowflake Connection Service", snowflake.getIdentifier(),
-                "Database", "#{snowflake.database}",
-                "Schema", "#{snowflake.schema}",
-                "Pipe", "#{snowflake.pipe}",
-                "Stage Location", "#{snowflake.stage.location}",
-                "Notification Method", "INSERT_FILES",
-                "Load Confirmation", "REST_LOAD_HISTORY"));
+        final VersionedProcessor trigger = processor(
+                TRIGGER_SNOWPIPE,
+                TRIGGER_TYPE,
+                0,
+                750,
+                Map.of(
+                        "Snowflake Connection Service", snowflake.getIdentifier(),
+                        "Database", "#{snowflake.database}",
+                        "Schema", "#{snowflake.schema}",
+                        "Pipe", "#{snowflake.pipe}",
+                        "Stage Location", "#{snowflake.stage.location}",
+                        "Notification Method", "INSERT_FILES",
+                        "Load Confirmation", "REST_LOAD_HISTORY"));
         // the penalty of a FlowFile on the retry loop is how often its load is looked up
         trigger.setPenaltyDuration("30 sec");
         // loaded: the FlowFile's work is done (provenance and the Files loaded counter keep the record)
@@ -243,8 +305,8 @@ public final class CustomerStreamFlow {
 
     /** What an operator reads on the canvas: the set-up steps, and why the failure ports show as invalid. */
     private Set<VersionedLabel> labels() {
-        return new LinkedHashSet<>(List.of(
-                label("set-up", 440, -20, 470, 230, """
+        return new LinkedHashSet<>(
+                List.of(label("set-up", 440, -20, 470, 230, """
                         Set up
                         1. Parameters (right-click the canvas, Parameters): snowflake.account,
                            snowflake.user, snowflake.private.key; for S3 check s3.bucket,
@@ -254,8 +316,7 @@ public final class CustomerStreamFlow {
                         3. Enable "Trigger Snowpipe" (right-click, Enable).
                         4. Start the group.
                         Until 1-3 are done, objects wait in S3 and in front of Trigger Snowpipe.
-                        Details: flows/README.md of nifi-snowstream."""),
-                label("failure ports", 1000, 760, 430, 130, """
+                        Details: flows/README.md of nifi-snowstream."""), label("failure ports", 1000, 760, 430, 130, """
                         Failures wait at the three output ports, never dropped.
                         NiFi shows each port as invalid:
                         "Port has no outgoing connections"
@@ -264,8 +325,13 @@ public final class CustomerStreamFlow {
                         the FlowFiles stay queued in front of the port.""")));
     }
 
-    private VersionedLabel label(final String key, final double x, final double y, final double width, final double height,
-                                 final String text) {
+    private VersionedLabel label(
+            final String key,
+            final double x,
+            final double y,
+            final double width,
+            final double height,
+            final String text) {
         final VersionedLabel label = new VersionedLabel();
         label.setIdentifier(id("label/" + key));
         label.setGroupIdentifier(groupId);
@@ -281,13 +347,16 @@ public final class CustomerStreamFlow {
     private VersionedControllerService snowflakeConnection() {
         final VersionedControllerService service = new VersionedControllerService();
         describe(service, SNOWFLAKE_CONNECTION, ComponentType.CONTROLLER_SERVICE, -500, 750);
-        configure(service, SERVICE_TYPE, Map.of(
-                "Account Identifier", "#{snowflake.account}",
-                "Account URL", "#{snowflake.account.url}",
-                "User", "#{snowflake.user}",
-                "Role", "#{snowflake.role}",
-                "Authentication Method", "KEY_PAIR",
-                "Private Key", "#{snowflake.private.key}"));
+        configure(
+                service,
+                SERVICE_TYPE,
+                Map.of(
+                        "Account Identifier", "#{snowflake.account}",
+                        "Account URL", "#{snowflake.account.url}",
+                        "User", "#{snowflake.user}",
+                        "Role", "#{snowflake.role}",
+                        "Authentication Method", "KEY_PAIR",
+                        "Private Key", "#{snowflake.private.key}"));
         final ControllerServiceAPI api = new ControllerServiceAPI();
         api.setType(SERVICE_API_TYPE);
         api.setBundle(bundle());
@@ -297,8 +366,12 @@ public final class CustomerStreamFlow {
         return service;
     }
 
-    private VersionedProcessor processor(final String name, final String type, final double x, final double y,
-                                         final Map<String, String> properties) {
+    private VersionedProcessor processor(
+            final String name,
+            final String type,
+            final double x,
+            final double y,
+            final Map<String, String> properties) {
         final VersionedProcessor processor = new VersionedProcessor();
         describe(processor, name, ComponentType.PROCESSOR, x, y);
         configure(processor, type, properties);
@@ -337,11 +410,15 @@ public final class CustomerStreamFlow {
     }
 
     /** A connection that keeps its FlowFiles on the node that queued them, unless the caller balances it. */
-    private VersionedConnection connect(final VersionedComponent source, final Set<String> relationships,
-                                        final VersionedComponent destination, final long objectThreshold,
-                                        final String dataSizeThreshold) {
+    private VersionedConnection connect(
+            final VersionedComponent source,
+            final Set<String> relationships,
+            final VersionedComponent destination,
+            final long objectThreshold,
+            final String dataSizeThreshold) {
         final VersionedConnection connection = new VersionedConnection();
-        final String name = source.getName() + " " + String.join(",", new TreeSet<>(relationships)) + " to " + destination.getName();
+        final String name = source.getName() + " " + String.join(",", new TreeSet<>(relationships)) + " to "
+                + destination.getName();
         connection.setIdentifier(id("connection/" + name));
         connection.setGroupIdentifier(groupId);
         connection.setName("");
@@ -362,8 +439,12 @@ public final class CustomerStreamFlow {
         if (source == destination) {
             // a loop needs bends to be drawn beside its processor; its label (at the second bend) clear of the
             // processor's statistics
-            bends.add(new Position(source.getPosition().getX() + LOOP_OFFSET, source.getPosition().getY() + 20));
-            bends.add(new Position(source.getPosition().getX() + LOOP_OFFSET, source.getPosition().getY() + 90));
+            bends.add(new Position(
+                    source.getPosition().getX() + LOOP_OFFSET,
+                    source.getPosition().getY() + 20));
+            bends.add(new Position(
+                    source.getPosition().getX() + LOOP_OFFSET,
+                    source.getPosition().getY() + 90));
         }
         connection.setBends(bends);
         connections.add(connection);
@@ -375,13 +456,19 @@ public final class CustomerStreamFlow {
         endpoint.setId(component.getIdentifier());
         endpoint.setGroupId(groupId);
         endpoint.setName(component.getName());
-        endpoint.setType(component.getComponentType() == ComponentType.OUTPUT_PORT
-                ? ConnectableComponentType.OUTPUT_PORT : ConnectableComponentType.PROCESSOR);
+        endpoint.setType(
+                component.getComponentType() == ComponentType.OUTPUT_PORT
+                        ? ConnectableComponentType.OUTPUT_PORT
+                        : ConnectableComponentType.PROCESSOR);
         return endpoint;
     }
 
-    private void describe(final VersionedComponent component, final String name, final ComponentType type,
-                          final double x, final double y) {
+    private void describe(
+            final VersionedComponent component,
+            final String name,
+            final ComponentType type,
+            final double x,
+            final double y) {
         component.setIdentifier(id(type + "/" + name));
         component.setGroupIdentifier(groupId);
         component.setName(name);
@@ -393,7 +480,8 @@ public final class CustomerStreamFlow {
      * Sets the type, bundle and properties, with the descriptors NiFi writes beside them, read from the component
      * class itself: a property the component does not support fails the build of the flow.
      */
-    private void configure(final VersionedConfigurableExtension extension, final String type, final Map<String, String> properties) {
+    private void configure(
+            final VersionedConfigurableExtension extension, final String type, final Map<String, String> properties) {
         extension.setType(type);
         extension.setBundle(bundle());
         final ConfigurableComponent component = instantiate(type);
@@ -421,7 +509,8 @@ public final class CustomerStreamFlow {
 
     static ConfigurableComponent instantiate(final String type) {
         try {
-            return (ConfigurableComponent) Class.forName(type).getDeclaredConstructor().newInstance();
+            return (ConfigurableComponent)
+                    Class.forName(type).getDeclaredConstructor().newInstance();
         } catch (final ReflectiveOperationException e) {
             throw new IllegalArgumentException("cannot instantiate " + type, e);
         }
@@ -445,6 +534,7 @@ public final class CustomerStreamFlow {
 
     /** Stable component ids: the same name always gives the same UUID. */
     private static String id(final String name) {
-        return UUID.nameUUIDFromBytes((FLOW_NAME + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((FLOW_NAME + "/" + name).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.nifi.registry.flow.RegisteredFlowSnapshot;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.nifi.registry.flow.RegisteredFlowSnapshot;
 
 /**
  * Reads and writes flow definitions in the form this repository keeps them: NiFi's model classes serialized by
@@ -32,16 +31,15 @@ import java.util.TreeMap;
 public final class FlowJson {
 
     /** Arrays of strings that the model holds as sets: their order carries no meaning. */
-    private static final Set<String> STRING_SETS = Set.of("autoTerminatedRelationships", "retriedRelationships",
-            "selectedRelationships");
+    private static final Set<String> STRING_SETS =
+            Set.of("autoTerminatedRelationships", "retriedRelationships", "selectedRelationships");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private FlowJson() {
-    }
+    private FlowJson() {}
 
     public static RegisteredFlowSnapshot read(final Path file) {
         try {
@@ -67,9 +65,9 @@ public final class FlowJson {
     /** Any JSON tree with sorted keys and sorted sets, two-space indented, ending with a line feed. */
     public static String write(final JsonNode tree) {
         final DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator(""))
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator(""))
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n"));
         try {
@@ -82,7 +80,8 @@ public final class FlowJson {
     private static JsonNode normalized(final JsonNode node, final String fieldName) {
         if (node.isObject()) {
             final TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            node.properties().forEach(field -> sorted.put(field.getKey(), normalized(field.getValue(), field.getKey())));
+            node.properties()
+                    .forEach(field -> sorted.put(field.getKey(), normalized(field.getValue(), field.getKey())));
             final ObjectNode object = MAPPER.createObjectNode();
             sorted.forEach(object::set);
             return object;
@@ -93,9 +92,12 @@ public final class FlowJson {
             if (STRING_SETS.contains(fieldName)) {
                 elements.sort(Comparator.comparing(JsonNode::asText));
             } else if (!elements.isEmpty() && elements.stream().allMatch(element -> element.has("identifier"))) {
-                elements.sort(Comparator.comparing(element -> element.get("identifier").asText()));
-            } else if (!elements.isEmpty() && elements.stream().allMatch(element -> element.isObject() && element.has("name"))) {
-                elements.sort(Comparator.comparing(element -> element.get("name").asText()));
+                elements.sort(Comparator.comparing(
+                        element -> element.get("identifier").asText()));
+            } else if (!elements.isEmpty()
+                    && elements.stream().allMatch(element -> element.isObject() && element.has("name"))) {
+                elements.sort(
+                        Comparator.comparing(element -> element.get("name").asText()));
             }
             final ArrayNode array = MAPPER.createArrayNode();
             elements.forEach(array::add);

@@ -1,5 +1,20 @@
 package io.snowstream.nifi.flows.run;
 
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.nifi.annotation.behavior.TriggerWhenEmpty;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.controller.ControllerService;
@@ -22,22 +37,6 @@ import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.MockSessionFactory;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
-
-import java.lang.reflect.Field;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs a flow definition in this JVM, without a NiFi server: each processor of the file becomes a nifi-mock
@@ -66,7 +65,8 @@ public final class InProcessFlow implements AutoCloseable {
     private static final Field BEING_PROCESSED = field(MockProcessSession.class, "beingProcessed");
     private static final Field CAPTURING_LOGGER = field(MockComponentLog.class, "logger");
     private static final List<Field> LOG_MESSAGES = Stream.of("trace", "debug", "info", "warn", "error")
-            .map(level -> field(CAPTURING_LOGGER.getType(), level + "Messages")).toList();
+            .map(level -> field(CAPTURING_LOGGER.getType(), level + "Messages"))
+            .toList();
 
     /** Sees every FlowFile a processor routes, right after the processor's trigger returned. */
     @FunctionalInterface
@@ -74,8 +74,8 @@ public final class InProcessFlow implements AutoCloseable {
         void transferred(String processor, String relationship, List<MockFlowFile> flowFiles, long atMillis);
     }
 
-    private record Connection(String destinationProcessor, String destinationPort, long objectThreshold, double byteThreshold) {
-    }
+    private record Connection(
+            String destinationProcessor, String destinationPort, long objectThreshold, double byteThreshold) {}
 
     private static final class Node {
         private final String name;
@@ -89,14 +89,18 @@ public final class InProcessFlow implements AutoCloseable {
         private boolean scheduled;
         private long longestTriggerNanos;
 
-        private Node(final String name, final TestRunner runner, final boolean source, final VersionedProcessor definition) {
+        private Node(
+                final String name, final TestRunner runner, final boolean source, final VersionedProcessor definition) {
             this.name = name;
             this.runner = runner;
             this.source = source;
             this.triggerWhenEmpty = runner.getProcessor().getClass().isAnnotationPresent(TriggerWhenEmpty.class);
-            this.retried = definition.getRetriedRelationships() == null ? Set.of() : definition.getRetriedRelationships();
+            this.retried =
+                    definition.getRetriedRelationships() == null ? Set.of() : definition.getRetriedRelationships();
             this.retryCount = definition.getRetryCount() == null ? 0 : definition.getRetryCount();
-            this.autoTerminated = definition.getAutoTerminatedRelationships() == null ? Set.of() : definition.getAutoTerminatedRelationships();
+            this.autoTerminated = definition.getAutoTerminatedRelationships() == null
+                    ? Set.of()
+                    : definition.getAutoTerminatedRelationships();
         }
     }
 
@@ -105,8 +109,7 @@ public final class InProcessFlow implements AutoCloseable {
     private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> closers = new ArrayList<>();
 
-    private InProcessFlow() {
-    }
+    private InProcessFlow() {}
 
     /** A private field of nifi-mock that a long run must empty (see {@link #forgetSessionsAndLogMessages}). */
     private static Field field(final Class<?> owner, final String name) {
@@ -115,8 +118,9 @@ public final class InProcessFlow implements AutoCloseable {
             field.setAccessible(true);
             return field;
         } catch (final NoSuchFieldException e) {
-            throw new IllegalStateException("this nifi-mock has no " + owner.getSimpleName() + "." + name
-                    + ": InProcessFlow needs updating", e);
+            throw new IllegalStateException(
+                    "this nifi-mock has no " + owner.getSimpleName() + "." + name + ": InProcessFlow needs updating",
+                    e);
         }
     }
 
@@ -129,7 +133,9 @@ public final class InProcessFlow implements AutoCloseable {
         final VersionedProcessGroup group = snapshot.getFlowContents();
         final Map<String, String> parameters = new HashMap<>();
         if (group.getParameterContextName() != null) {
-            for (final VersionedParameter parameter : snapshot.getParameterContexts().get(group.getParameterContextName()).getParameters()) {
+            for (final VersionedParameter parameter : snapshot.getParameterContexts()
+                    .get(group.getParameterContextName())
+                    .getParameters()) {
                 parameters.put(parameter.getName(), parameter.getValue());
             }
         }
@@ -144,14 +150,23 @@ public final class InProcessFlow implements AutoCloseable {
         final Map<String, String> namesById = new HashMap<>();
         final Set<String> destinations = new HashSet<>();
         group.getConnections().forEach(connection -> {
-            if (!connection.getSource().getId().equals(connection.getDestination().getId())) {
+            if (!connection
+                    .getSource()
+                    .getId()
+                    .equals(connection.getDestination().getId())) {
                 destinations.add(connection.getDestination().getId());
             }
         });
         for (final VersionedProcessor definition : sortedByPosition(group)) {
             final TestRunner runner = TestRunners.newTestRunner(instantiate(definition.getType(), Processor.class));
             flow.configure(runner, definition, group, parameters);
-            flow.nodes.put(definition.getName(), new Node(definition.getName(), runner, !destinations.contains(definition.getIdentifier()), definition));
+            flow.nodes.put(
+                    definition.getName(),
+                    new Node(
+                            definition.getName(),
+                            runner,
+                            !destinations.contains(definition.getIdentifier()),
+                            definition));
             namesById.put(definition.getIdentifier(), definition.getName());
         }
         for (final VersionedPort port : group.getOutputPorts()) {
@@ -159,14 +174,19 @@ public final class InProcessFlow implements AutoCloseable {
             namesById.put(port.getIdentifier(), port.getName());
         }
         for (final VersionedConnection connection : group.getConnections()) {
-            final Node source = flow.nodes.get(namesById.get(connection.getSource().getId()));
+            final Node source =
+                    flow.nodes.get(namesById.get(connection.getSource().getId()));
             final boolean toPort = connection.getDestination().getType() == ConnectableComponentType.OUTPUT_PORT;
             final String destination = namesById.get(connection.getDestination().getId());
-            final Connection edge = new Connection(toPort ? null : destination, toPort ? destination : null,
+            final Connection edge = new Connection(
+                    toPort ? null : destination,
+                    toPort ? destination : null,
                     connection.getBackPressureObjectThreshold(),
                     DataUnit.parseDataSize(connection.getBackPressureDataSizeThreshold(), DataUnit.B));
             for (final String relationship : connection.getSelectedRelationships()) {
-                source.outgoing.computeIfAbsent(relationship, ignored -> new ArrayList<>()).add(edge);
+                source.outgoing
+                        .computeIfAbsent(relationship, ignored -> new ArrayList<>())
+                        .add(edge);
             }
         }
         return flow;
@@ -181,19 +201,26 @@ public final class InProcessFlow implements AutoCloseable {
         return processors;
     }
 
-    private void configure(final TestRunner runner, final VersionedProcessor definition, final VersionedProcessGroup group,
-                           final Map<String, String> parameters) {
+    private void configure(
+            final TestRunner runner,
+            final VersionedProcessor definition,
+            final VersionedProcessGroup group,
+            final Map<String, String> parameters) {
         final Processor processor = (Processor) runner.getProcessor();
         definition.getProperties().forEach((name, rawValue) -> {
-            final PropertyDescriptor descriptor = supported(processor.getPropertyDescriptors(), name, definition.getName());
+            final PropertyDescriptor descriptor =
+                    supported(processor.getPropertyDescriptors(), name, definition.getName());
             final String value = resolve(rawValue, parameters);
             if (value == null) {
                 return;
             }
-            final VersionedControllerService service = descriptor.getControllerServiceDefinition() == null ? null
-                    : group.getControllerServices().stream().filter(candidate -> candidate.getIdentifier().equals(value))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException(definition.getName() + " '" + name
-                            + "' names no controller service of the group"));
+            final VersionedControllerService service = descriptor.getControllerServiceDefinition() == null
+                    ? null
+                    : group.getControllerServices().stream()
+                            .filter(candidate -> candidate.getIdentifier().equals(value))
+                            .findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException(
+                                    definition.getName() + " '" + name + "' names no controller service of the group"));
             if (service != null) {
                 addService(runner, service, parameters);
             }
@@ -201,7 +228,10 @@ public final class InProcessFlow implements AutoCloseable {
         });
     }
 
-    private void addService(final TestRunner runner, final VersionedControllerService definition, final Map<String, String> parameters) {
+    private void addService(
+            final TestRunner runner,
+            final VersionedControllerService definition,
+            final Map<String, String> parameters) {
         final ControllerService service = instantiate(definition.getType(), ControllerService.class);
         final Map<String, String> properties = new LinkedHashMap<>();
         definition.getProperties().forEach((name, rawValue) -> {
@@ -220,8 +250,11 @@ public final class InProcessFlow implements AutoCloseable {
         closers.add(() -> runner.disableControllerService(service));
     }
 
-    private static PropertyDescriptor supported(final List<PropertyDescriptor> descriptors, final String name, final String component) {
-        return descriptors.stream().filter(descriptor -> descriptor.getName().equals(name)).findFirst()
+    private static PropertyDescriptor supported(
+            final List<PropertyDescriptor> descriptors, final String name, final String component) {
+        return descriptors.stream()
+                .filter(descriptor -> descriptor.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(component + " has no property '" + name + "'"));
     }
 
@@ -238,7 +271,8 @@ public final class InProcessFlow implements AutoCloseable {
         final StringBuilder resolved = new StringBuilder();
         while (references.find()) {
             final String parameterValue = parameter(references.group(1), parameters);
-            references.appendReplacement(resolved, Matcher.quoteReplacement(parameterValue == null ? "" : parameterValue));
+            references.appendReplacement(
+                    resolved, Matcher.quoteReplacement(parameterValue == null ? "" : parameterValue));
         }
         references.appendTail(resolved);
         return resolved.toString();
@@ -296,8 +330,8 @@ public final class InProcessFlow implements AutoCloseable {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the flow did not reach the expected state within " + timeout
-                        + "; queued: " + queueSizes());
+                throw new IllegalStateException(
+                        "the flow did not reach the expected state within " + timeout + "; queued: " + queueSizes());
             }
             if (!runPass()) {
                 pause();
@@ -313,7 +347,8 @@ public final class InProcessFlow implements AutoCloseable {
     /** FlowFiles queued at each processor, with those it holds in open sessions, as NiFi counts a connection's queue. */
     public Map<String, Integer> queueSizes() {
         final Map<String, Integer> sizes = new LinkedHashMap<>();
-        nodes.forEach((name, node) -> sizes.put(name, node.runner.getQueueSize().getObjectCount() + heldFlowFiles(node.runner)));
+        nodes.forEach((name, node) ->
+                sizes.put(name, node.runner.getQueueSize().getObjectCount() + heldFlowFiles(node.runner)));
         return sizes;
     }
 
@@ -325,7 +360,8 @@ public final class InProcessFlow implements AutoCloseable {
     private static Collection<MockProcessSession> openSessions(final TestRunner runner) {
         try {
             @SuppressWarnings("unchecked")
-            final Collection<MockProcessSession> sessions = (Collection<MockProcessSession>) CREATED_SESSIONS.get(runner.getProcessSessionFactory());
+            final Collection<MockProcessSession> sessions =
+                    (Collection<MockProcessSession>) CREATED_SESSIONS.get(runner.getProcessSessionFactory());
             return sessions;
         } catch (final IllegalAccessException e) {
             throw new IllegalStateException("cannot reach nifi-mock's sessions", e);
@@ -471,7 +507,8 @@ public final class InProcessFlow implements AutoCloseable {
                     objects = parked.size();
                     bytes = parked.stream().mapToLong(MockFlowFile::getSize).sum();
                 } else {
-                    final var queue = nodes.get(connection.destinationProcessor()).runner.getQueueSize();
+                    final var queue =
+                            nodes.get(connection.destinationProcessor()).runner.getQueueSize();
                     objects = queue.getObjectCount();
                     bytes = queue.getByteCount();
                 }

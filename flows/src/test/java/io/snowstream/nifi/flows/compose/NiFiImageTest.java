@@ -1,13 +1,12 @@
 package io.snowstream.nifi.flows.compose;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The Dockerfile builds the NAR this repository defines and puts it where the official NiFi image loads extensions. */
 class NiFiImageTest {
@@ -46,8 +45,10 @@ class NiFiImageTest {
                 .contains("rm -f \"$autoload_dir\"/" + NAR_ARTIFACT + "-*.nar")
                 .contains("exec \"${NIFI_BASE_DIR:-/opt/nifi}/scripts/start.sh\"");
         // the image's start.sh stops NiFi with a path relative to NIFI_HOME, its working directory
-        assertThat(DOCKERFILE).contains("ENTRYPOINT [\"../scripts/start-with-snowstream-nar.sh\"]")
-                .contains("deploy/nifi/start-with-snowstream-nar.sh deploy/nifi/renew-generated-certificate.sh \\\n    /opt/nifi/scripts/");
+        assertThat(DOCKERFILE)
+                .contains("ENTRYPOINT [\"../scripts/start-with-snowstream-nar.sh\"]")
+                .contains(
+                        "deploy/nifi/start-with-snowstream-nar.sh deploy/nifi/renew-generated-certificate.sh \\\n    /opt/nifi/scripts/");
         assertThat(START_SCRIPT).contains("\"${NIFI_BASE_DIR:-/opt/nifi}/scripts/renew-generated-certificate.sh\"");
         final String runtimeStage = DOCKERFILE.substring(DOCKERFILE.lastIndexOf("\nFROM "));
         assertThat(runtimeStage).doesNotContain("WORKDIR", "USER");
@@ -61,10 +62,13 @@ class NiFiImageTest {
         for (final String module : Repository.pomValues("pom.xml", "modules/module")) {
             assertThat(buildStage).as("module " + module).contains("COPY " + module + "/pom.xml " + module + "/\n");
         }
-        assertThat(buildStage).contains("COPY mvnw pom.xml ./", "COPY .mvn/ .mvn/",
-                "COPY nifi-snowstream-processors/src/ nifi-snowstream-processors/src/",
-                "COPY nifi-snowstream-nar/src/ nifi-snowstream-nar/src/",
-                "RUN --mount=type=cache,target=/root/.m2");
+        assertThat(buildStage)
+                .contains(
+                        "COPY mvnw pom.xml ./",
+                        "COPY .mvn/ .mvn/",
+                        "COPY nifi-snowstream-processors/src/ nifi-snowstream-processors/src/",
+                        "COPY nifi-snowstream-nar/src/ nifi-snowstream-nar/src/",
+                        "RUN --mount=type=cache,target=/root/.m2");
         // RUN --mount needs BuildKit, and says so where a reader looks
         assertThat(DOCKERFILE).startsWith("# syntax=docker/dockerfile:1\n").contains("Needs BuildKit");
         assertThat(Repository.read("README.md")).contains("BuildKit");

@@ -1,10 +1,5 @@
 package io.snowstream.nifi.flows.compose;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.yaml.snakeyaml.Yaml;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,14 +8,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.yaml.snakeyaml.Yaml;
 
 /** Reads the repository's build and deployment files as the tools that consume them would. */
 final class Repository {
 
-    static final Path ROOT = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("snowstream.repository.root", ".."))
+            .toAbsolutePath()
+            .normalize();
 
-    private Repository() {
-    }
+    private Repository() {}
 
     static String read(final String relativePath) {
         try {
@@ -37,7 +37,9 @@ final class Repository {
     /** A Maven POM element by path from the project element, e.g. "properties/nifi.version". */
     static String pomValue(final String pomPath, final String elementPath) {
         try {
-            final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(pomPath).toFile());
+            final Document pom = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(ROOT.resolve(pomPath).toFile());
             Element element = pom.getDocumentElement();
             for (final String name : elementPath.split("/")) {
                 element = directChild(element, name);
@@ -51,7 +53,9 @@ final class Repository {
     /** The texts of every element at the path's last step, e.g. "modules/module". */
     static List<String> pomValues(final String pomPath, final String elementPath) {
         try {
-            final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(pomPath).toFile());
+            final Document pom = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(ROOT.resolve(pomPath).toFile());
             final String[] names = elementPath.split("/");
             Element parent = pom.getDocumentElement();
             for (int i = 0; i < names.length - 1; i++) {

@@ -1,11 +1,10 @@
 package io.snowstream.nifi.flows.definition;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The committed flow definition is exactly what {@link CustomerStreamFlow} builds. After changing the builder,

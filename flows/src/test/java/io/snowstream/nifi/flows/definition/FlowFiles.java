@@ -1,18 +1,19 @@
 package io.snowstream.nifi.flows.definition;
 
-import org.w3c.dom.Element;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
 
 /** Where the flow definition and the root POM live, and the bundle coordinates the POM gives the NAR. */
 final class FlowFiles {
 
-    static final Path ROOT = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
-    static final Path FLOW = ROOT.resolve("flows").resolve(CustomerStreamFlow.BUCKET).resolve(CustomerStreamFlow.FLOW_NAME + ".json");
+    static final Path ROOT = Path.of(System.getProperty("snowstream.repository.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+    static final Path FLOW =
+            ROOT.resolve("flows").resolve(CustomerStreamFlow.BUCKET).resolve(CustomerStreamFlow.FLOW_NAME + ".json");
 
-    private FlowFiles() {
-    }
+    private FlowFiles() {}
 
     /** groupId, artifactId and version of the NAR module, as Maven resolves them (the version from the parent). */
     static String[] narCoordinates() {
@@ -27,7 +28,10 @@ final class FlowFiles {
 
     private static Element pom(final Path file) {
         try {
-            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+            return DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(file.toFile())
+                    .getDocumentElement();
         } catch (final Exception e) {
             throw new IllegalStateException("cannot read " + file, e);
         }

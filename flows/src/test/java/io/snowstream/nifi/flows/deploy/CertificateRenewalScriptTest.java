@@ -1,15 +1,14 @@
 package io.snowstream.nifi.flows.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/nifi/renew-generated-certificate.sh against key stores made with keytool the way NiFi 2.8's bootstrap makes
@@ -19,35 +18,66 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CertificateRenewalScriptTest {
 
-    private static final Path SCRIPT = DeployScripts.REPOSITORY_ROOT.resolve("deploy/nifi/renew-generated-certificate.sh");
+    private static final Path SCRIPT =
+            DeployScripts.REPOSITORY_ROOT.resolve("deploy/nifi/renew-generated-certificate.sh");
     private static final String PASSWORD = "generatedKeystorePassword1";
 
     @TempDir
     Path nifiHome;
 
-    private void nifiWithCertificate(final String issuer, final int validityDays, final String... dnsNames) throws Exception {
+    private void nifiWithCertificate(final String issuer, final int validityDays, final String... dnsNames)
+            throws Exception {
         final Path conf = Files.createDirectories(nifiHome.resolve("conf"));
-        final String san = "SAN=" + String.join(",", java.util.Arrays.stream(dnsNames).map(name -> "dns:" + name).toList());
-        final Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "generated", "-keyalg", "EC",
-                "-dname", issuer, "-ext", san, "-validity", String.valueOf(validityDays), "-storetype", "PKCS12",
-                "-keystore", conf.resolve("keystore.p12").toString(), "-storepass", PASSWORD)
-                .redirectErrorStream(true).start();
+        final String san = "SAN="
+                + String.join(
+                        ",",
+                        java.util.Arrays.stream(dnsNames)
+                                .map(name -> "dns:" + name)
+                                .toList());
+        final Process keytool = new ProcessBuilder(
+                        "keytool",
+                        "-genkeypair",
+                        "-alias",
+                        "generated",
+                        "-keyalg",
+                        "EC",
+                        "-dname",
+                        issuer,
+                        "-ext",
+                        san,
+                        "-validity",
+                        String.valueOf(validityDays),
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        conf.resolve("keystore.p12").toString(),
+                        "-storepass",
+                        PASSWORD)
+                .redirectErrorStream(true)
+                .start();
         final String output = new String(keytool.getInputStream().readAllBytes());
         assertThat(keytool.waitFor()).as(output).isZero();
         Files.writeString(conf.resolve("truststore.p12"), "trust store");
-        Files.writeString(conf.resolve("nifi.properties"), String.join("\n", List.of(
-                "nifi.web.https.port=8443",
-                "nifi.security.keystore=./conf/keystore.p12",
-                "nifi.security.keystoreType=PKCS12",
-                "nifi.security.keystorePasswd=" + PASSWORD,
-                "nifi.security.keyPasswd=" + PASSWORD,
-                "nifi.security.truststore=./conf/truststore.p12",
-                "nifi.security.truststoreType=PKCS12",
-                "nifi.security.truststorePasswd=trustPassword1", "")));
+        Files.writeString(
+                conf.resolve("nifi.properties"),
+                String.join(
+                        "\n",
+                        List.of(
+                                "nifi.web.https.port=8443",
+                                "nifi.security.keystore=./conf/keystore.p12",
+                                "nifi.security.keystoreType=PKCS12",
+                                "nifi.security.keystorePasswd=" + PASSWORD,
+                                "nifi.security.keyPasswd=" + PASSWORD,
+                                "nifi.security.truststore=./conf/truststore.p12",
+                                "nifi.security.truststoreType=PKCS12",
+                                "nifi.security.truststorePasswd=trustPassword1",
+                                "")));
     }
 
     private ScriptRun renew(final String hostname, final String proxyHosts) {
-        return ScriptRun.run(SCRIPT, Map.of("NIFI_HOME", nifiHome.toString(), "HOSTNAME", hostname, "NIFI_WEB_PROXY_HOST", proxyHosts));
+        return ScriptRun.run(
+                SCRIPT,
+                Map.of("NIFI_HOME", nifiHome.toString(), "HOSTNAME", hostname, "NIFI_WEB_PROXY_HOST", proxyHosts));
     }
 
     private String properties() throws IOException {
@@ -69,7 +99,8 @@ class CertificateRenewalScriptTest {
     void renewsTheGeneratedCertificateWhenTheHostNameChanged() throws Exception {
         nifiWithCertificate("CN=localhost", 60, "localhost", "ec2-203-0-113-7.eu-west-1.compute.amazonaws.com");
 
-        final ScriptRun run = renew("ec2-198-51-100-9.eu-west-1.compute.amazonaws.com",
+        final ScriptRun run = renew(
+                "ec2-198-51-100-9.eu-west-1.compute.amazonaws.com",
                 "localhost:8443,ec2-198-51-100-9.eu-west-1.compute.amazonaws.com:8443");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -102,7 +133,9 @@ class CertificateRenewalScriptTest {
     @Test
     void leavesAFirstStartToNiFi() throws IOException {
         Files.createDirectories(nifiHome.resolve("conf"));
-        Files.writeString(nifiHome.resolve("conf/nifi.properties"), "nifi.security.keystore=./conf/keystore.p12\nnifi.security.keystorePasswd=\n");
+        Files.writeString(
+                nifiHome.resolve("conf/nifi.properties"),
+                "nifi.security.keystore=./conf/keystore.p12\nnifi.security.keystorePasswd=\n");
 
         final ScriptRun run = renew("nifi", "");
 
@@ -114,7 +147,11 @@ class CertificateRenewalScriptTest {
     private void assertRemovedForNiFiToGenerateAgain() throws IOException {
         assertThat(nifiHome.resolve("conf/keystore.p12")).doesNotExist();
         assertThat(nifiHome.resolve("conf/truststore.p12")).doesNotExist();
-        assertThat(properties()).contains("nifi.security.keystorePasswd=\n", "nifi.security.keyPasswd=\n",
-                "nifi.security.truststorePasswd=\n", "nifi.security.keystore=./conf/keystore.p12\n");
+        assertThat(properties())
+                .contains(
+                        "nifi.security.keystorePasswd=\n",
+                        "nifi.security.keyPasswd=\n",
+                        "nifi.security.truststorePasswd=\n",
+                        "nifi.security.keystore=./conf/keystore.p12\n");
     }
 }

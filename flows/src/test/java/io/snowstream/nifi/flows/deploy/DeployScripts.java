@@ -12,19 +12,23 @@ import java.util.List;
 /** Where the deploy scripts and the test flow live, and a throw-away copy of the repository layout they expect. */
 final class DeployScripts {
 
-    static final Path REPOSITORY_ROOT = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
+    static final Path REPOSITORY_ROOT = Path.of(System.getProperty("snowstream.repository.root", ".."))
+            .toAbsolutePath()
+            .normalize();
     static final Path SCRIPTS = REPOSITORY_ROOT.resolve("deploy/scripts");
     static final Path REGISTRY_IMPORT = SCRIPTS.resolve("import-flow-into-registry.sh");
     static final Path NIFI_UPLOAD = SCRIPTS.resolve("upload-flow-to-nifi.sh");
 
-    private static final List<String> SCRIPT_FILES = List.of("common.sh", "import-flow-into-registry.sh", "upload-flow-to-nifi.sh");
+    private static final List<String> SCRIPT_FILES =
+            List.of("common.sh", "import-flow-into-registry.sh", "upload-flow-to-nifi.sh");
 
-    private DeployScripts() {
-    }
+    private DeployScripts() {}
 
     static Path fixtureFlow() {
         try {
-            return Path.of(DeployScripts.class.getResource("/deploy/customer-stream-to-snowflake.json").toURI());
+            return Path.of(DeployScripts.class
+                    .getResource("/deploy/customer-stream-to-snowflake.json")
+                    .toURI());
         } catch (final URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -48,7 +52,8 @@ final class DeployScripts {
     }
 
     static Path placeFlow(final Path root, final String bucket, final String flowFileName) throws IOException {
-        final Path flow = Files.createDirectories(root.resolve("flows").resolve(bucket)).resolve(flowFileName);
+        final Path flow =
+                Files.createDirectories(root.resolve("flows").resolve(bucket)).resolve(flowFileName);
         Files.copy(fixtureFlow(), flow);
         return flow;
     }

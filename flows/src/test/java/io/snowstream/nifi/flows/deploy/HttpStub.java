@@ -2,7 +2,6 @@ package io.snowstream.nifi.flows.deploy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,8 +37,7 @@ final class HttpStub implements AutoCloseable {
         }
     }
 
-    private record Response(int status, String contentType, String body) {
-    }
+    private record Response(int status, String contentType, String body) {}
 
     private final HttpServer server;
     private final Map<String, Deque<Response>> responses = new HashMap<>();
@@ -62,7 +60,8 @@ final class HttpStub implements AutoCloseable {
 
     HttpStub on(final String method, final String path, final int status, final String contentType, final String body) {
         synchronized (responses) {
-            responses.computeIfAbsent(method + " " + path, key -> new ArrayDeque<>())
+            responses
+                    .computeIfAbsent(method + " " + path, key -> new ArrayDeque<>())
                     .add(new Response(status, contentType, body));
         }
         return this;
@@ -86,10 +85,13 @@ final class HttpStub implements AutoCloseable {
     }
 
     private void handle(final HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody()) {
             final Map<String, String> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-            final Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, in.readAllBytes());
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            final Request request = new Request(
+                    exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, in.readAllBytes());
             synchronized (requests) {
                 requests.add(request);
             }

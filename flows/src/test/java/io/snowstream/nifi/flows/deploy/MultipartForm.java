@@ -9,15 +9,13 @@ import java.util.regex.Pattern;
 /** The parts of a multipart/form-data body, by field name: just enough to assert what a script uploaded. */
 final class MultipartForm {
 
-    record Part(String fileName, String contentType, String content) {
-    }
+    record Part(String fileName, String contentType, String content) {}
 
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
     private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
     private static final Pattern FILE_NAME = Pattern.compile("filename=\"([^\"]*)\"");
 
-    private MultipartForm() {
-    }
+    private MultipartForm() {}
 
     static Map<String, Part> parse(final String contentTypeHeader, final byte[] body) {
         final Matcher boundary = BOUNDARY.matcher(contentTypeHeader);
@@ -38,7 +36,8 @@ final class MultipartForm {
                 throw new AssertionError("a form part without a name: " + headers);
             }
             final Matcher fileName = FILE_NAME.matcher(headers);
-            parts.put(name.group(1), new Part(fileName.find() ? fileName.group(1) : null, contentType(headers), content));
+            parts.put(
+                    name.group(1), new Part(fileName.find() ? fileName.group(1) : null, contentType(headers), content));
         }
         return parts;
     }

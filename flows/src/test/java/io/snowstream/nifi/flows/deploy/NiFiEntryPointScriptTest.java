@@ -1,14 +1,13 @@
 package io.snowstream.nifi.flows.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/nifi/start-with-snowstream-nar.sh refuses, before anything else, a sensitive-properties key that the
@@ -17,25 +16,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NiFiEntryPointScriptTest {
 
-    private static final Path SCRIPT = DeployScripts.REPOSITORY_ROOT.resolve("deploy/nifi/start-with-snowstream-nar.sh");
+    private static final Path SCRIPT =
+            DeployScripts.REPOSITORY_ROOT.resolve("deploy/nifi/start-with-snowstream-nar.sh");
 
     @Test
     void refusesAKeyTheImagesStartScriptWouldWriteWrongly(@TempDir final Path nifiHome) {
         for (final String key : new String[] {"key|with-a-bar-12", "key&with-amp-123", "key\\backslash-12"}) {
-            final ScriptRun run = ScriptRun.run(SCRIPT, Map.of("NIFI_HOME", nifiHome.toString(), "NIFI_SENSITIVE_PROPS_KEY", key));
+            final ScriptRun run =
+                    ScriptRun.run(SCRIPT, Map.of("NIFI_HOME", nifiHome.toString(), "NIFI_SENSITIVE_PROPS_KEY", key));
 
             assertThat(run.exitCode()).as(key).isNotZero();
-            assertThat(run.stderr()).as(key).contains("NIFI_SENSITIVE_PROPS_KEY contains |, & or \\")
+            assertThat(run.stderr())
+                    .as(key)
+                    .contains("NIFI_SENSITIVE_PROPS_KEY contains |, & or \\")
                     .doesNotContain("nifi-snowstream NAR");
         }
     }
 
     @Test
     void refusesSuchAKeyFromTheCredentialsFileToo(@TempDir final Path directory) throws IOException {
-        final Path credentials = Files.writeString(directory.resolve("nifi.env"), "NIFI_SENSITIVE_PROPS_KEY='a|b-long-enough'\n");
+        final Path credentials =
+                Files.writeString(directory.resolve("nifi.env"), "NIFI_SENSITIVE_PROPS_KEY='a|b-long-enough'\n");
 
-        final ScriptRun run = ScriptRun.run(SCRIPT, Map.of("NIFI_HOME", directory.toString(),
-                "SNOWSTREAM_CREDENTIALS_FILE", credentials.toString()));
+        final ScriptRun run = ScriptRun.run(
+                SCRIPT,
+                Map.of("NIFI_HOME", directory.toString(), "SNOWSTREAM_CREDENTIALS_FILE", credentials.toString()));
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("NIFI_SENSITIVE_PROPS_KEY contains |, & or \\");
@@ -43,9 +48,12 @@ class NiFiEntryPointScriptTest {
 
     @Test
     void goesOnToPlaceTheNarWithAKeyStartShWritesFaithfully(@TempDir final Path nifiHome) {
-        final ScriptRun run = ScriptRun.run(SCRIPT, Map.of("NIFI_HOME", nifiHome.toString(), "NIFI_SENSITIVE_PROPS_KEY", "Plain-Key_0123+/="));
+        final ScriptRun run = ScriptRun.run(
+                SCRIPT, Map.of("NIFI_HOME", nifiHome.toString(), "NIFI_SENSITIVE_PROPS_KEY", "Plain-Key_0123+/="));
 
         // outside the image there is no built NAR: the next step's own error shows the key was accepted
-        assertThat(run.stderr()).doesNotContain("NIFI_SENSITIVE_PROPS_KEY").contains("expected one nifi-snowstream NAR");
+        assertThat(run.stderr())
+                .doesNotContain("NIFI_SENSITIVE_PROPS_KEY")
+                .contains("expected one nifi-snowstream NAR");
     }
 }

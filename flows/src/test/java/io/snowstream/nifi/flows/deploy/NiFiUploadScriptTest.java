@@ -1,9 +1,9 @@
 package io.snowstream.nifi.flows.deploy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.NIFI_UPLOAD;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlow;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlowText;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -13,17 +13,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.snowstream.nifi.flows.deploy.DeployScripts.NIFI_UPLOAD;
-import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlow;
-import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlowText;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NiFiUploadScriptTest {
 
     private static final String USERNAME = "admin";
     /** Characters a form encoding must escape, so a naive script would send a different password. */
     private static final String PASSWORD = "s3cret&pass=word+ with spaces%";
+
     private static final String TOKEN = "eyJhbGciOiJQUzUxMiJ9.test-token.signature";
     private static final String TOKEN_PATH = "/nifi-api/access/token";
     private static final String ROOT_FLOW = "/nifi-api/flow/process-groups/root";
@@ -62,7 +62,11 @@ class NiFiUploadScriptTest {
     void logsInThenUploadsTheFlowIntoTheRootGroup() {
         acceptLogin();
         nifi.on("GET", ROOT_FLOW, 200, EMPTY_ROOT)
-                .on("POST", UPLOAD, 201, "{\"id\": \"pg-42\", \"component\": {\"name\": \"Customer stream to Snowflake\"}}");
+                .on(
+                        "POST",
+                        UPLOAD,
+                        201,
+                        "{\"id\": \"pg-42\", \"component\": {\"name\": \"Customer stream to Snowflake\"}}");
 
         final ScriptRun run = upload("--position", "120,-40.5");
 
@@ -71,14 +75,16 @@ class NiFiUploadScriptTest {
 
         final HttpStub.Request login = nifi.request("POST", TOKEN_PATH);
         assertThat(login.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
-        assertThat(formFields(login.bodyText())).containsExactly(Map.entry("username", USERNAME), Map.entry("password", PASSWORD));
+        assertThat(formFields(login.bodyText()))
+                .containsExactly(Map.entry("username", USERNAME), Map.entry("password", PASSWORD));
 
         assertThat(nifi.request("GET", ROOT_FLOW).header("Authorization")).isEqualTo("Bearer " + TOKEN);
 
         final HttpStub.Request upload = nifi.request("POST", UPLOAD);
         assertThat(upload.header("Authorization")).isEqualTo("Bearer " + TOKEN);
         final Map<String, MultipartForm.Part> form = MultipartForm.parse(upload.header("Content-Type"), upload.body());
-        assertThat(form.get("groupName").content()).as("the file's name, as NiFi's UI names an upload")
+        assertThat(form.get("groupName").content())
+                .as("the file's name, as NiFi's UI names an upload")
                 .isEqualTo("customer-stream-to-snowflake");
         assertThat(form.get("positionX").content()).isEqualTo("120");
         assertThat(form.get("positionY").content()).isEqualTo("-40.5");
@@ -104,7 +110,9 @@ class NiFiUploadScriptTest {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         final HttpStub.Request upload = nifi.request("POST", "/nifi-api/process-groups/pg-7/process-groups/upload");
-        assertThat(MultipartForm.parse(upload.header("Content-Type"), upload.body()).get("groupName").content())
+        assertThat(MultipartForm.parse(upload.header("Content-Type"), upload.body())
+                        .get("groupName")
+                        .content())
                 .isEqualTo("Customer stream (staging)");
     }
 
@@ -130,7 +138,9 @@ class NiFiUploadScriptTest {
         final ScriptRun run = upload();
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.stderr()).contains("NiFi refused the login of 'admin' (HTTP 401)").contains("NIFI_PASSWORD");
+        assertThat(run.stderr())
+                .contains("NiFi refused the login of 'admin' (HTTP 401)")
+                .contains("NIFI_PASSWORD");
         assertThat(run.output()).doesNotContain(PASSWORD);
         assertThat(nifi.requestLines()).containsExactly("POST " + TOKEN_PATH);
     }
@@ -138,15 +148,23 @@ class NiFiUploadScriptTest {
     @Test
     void namesACertificateThatDoesNotCoverTheHostRatherThanTheCredentials() {
         // what NiFi's Jetty answers over HTTPS when the URL's host (an IP address, say) is not in its certificate
-        nifi.on("POST", TOKEN_PATH, 400, "text/html", "<html><body><h2>HTTP ERROR 400 Invalid SNI</h2>"
-                + "<table><tr><th>URI:</th><td>/nifi-api/access/token</td></tr></table></body></html>");
+        nifi.on(
+                "POST",
+                TOKEN_PATH,
+                400,
+                "text/html",
+                "<html><body><h2>HTTP ERROR 400 Invalid SNI</h2>"
+                        + "<table><tr><th>URI:</th><td>/nifi-api/access/token</td></tr></table></body></html>");
 
         final ScriptRun run = upload();
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.stderr()).contains("HTTP 400 Invalid SNI").contains("'127.0.0.1' is not one the certificate was issued for")
+        assertThat(run.stderr())
+                .contains("HTTP 400 Invalid SNI")
+                .contains("'127.0.0.1' is not one the certificate was issued for")
                 .contains("https://localhost:8443")
-                .doesNotContain("refused the login").doesNotContain("NIFI_PASSWORD");
+                .doesNotContain("refused the login")
+                .doesNotContain("NIFI_PASSWORD");
         assertThat(nifi.requestLines()).containsExactly("POST " + TOKEN_PATH);
     }
 
@@ -163,7 +181,12 @@ class NiFiUploadScriptTest {
     @Test
     void stopsWhenTheParentGroupDoesNotExist() {
         acceptLogin();
-        nifi.on("GET", "/nifi-api/flow/process-groups/missing", 404, "text/plain", "Unable to locate group with id 'missing'.");
+        nifi.on(
+                "GET",
+                "/nifi-api/flow/process-groups/missing",
+                404,
+                "text/plain",
+                "Unable to locate group with id 'missing'.");
 
         final ScriptRun run = upload("--parent-group", "missing");
 
@@ -181,13 +204,21 @@ class NiFiUploadScriptTest {
         final ScriptRun run = upload();
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.stderr()).contains("uploading").contains("HTTP 409").contains("the parameter context is being updated");
+        assertThat(run.stderr())
+                .contains("uploading")
+                .contains("HTTP 409")
+                .contains("the parameter context is being updated");
     }
 
     @Test
     void explainsAnUnreachableNiFi() throws IOException {
-        final ScriptRun run = ScriptRun.run(NIFI_UPLOAD, Map.of("NIFI_USERNAME", USERNAME, "NIFI_PASSWORD", PASSWORD),
-                "--nifi-url", DeployScripts.unreachableUrl("https"), "--insecure", fixtureFlow().toString());
+        final ScriptRun run = ScriptRun.run(
+                NIFI_UPLOAD,
+                Map.of("NIFI_USERNAME", USERNAME, "NIFI_PASSWORD", PASSWORD),
+                "--nifi-url",
+                DeployScripts.unreachableUrl("https"),
+                "--insecure",
+                fixtureFlow().toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("cannot reach").contains("/nifi-api/access/token");
@@ -219,12 +250,16 @@ class NiFiUploadScriptTest {
         acceptLogin();
         nifi.on("GET", ROOT_FLOW, 200, EMPTY_ROOT).on("POST", UPLOAD, 201, "{\"id\": \"pg-1\"}");
 
-        final ScriptRun run = ScriptRun.run(scripts.resolve("upload-flow-to-nifi.sh"),
+        final ScriptRun run = ScriptRun.run(
+                scripts.resolve("upload-flow-to-nifi.sh"),
                 Map.of("NIFI_URL", nifi.url(), "NIFI_USERNAME", USERNAME, "NIFI_PASSWORD", PASSWORD));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         final HttpStub.Request upload = nifi.request("POST", UPLOAD);
-        assertThat(MultipartForm.parse(upload.header("Content-Type"), upload.body()).get("file").content()).isEqualTo(fixtureFlowText());
+        assertThat(MultipartForm.parse(upload.header("Content-Type"), upload.body())
+                        .get("file")
+                        .content())
+                .isEqualTo(fixtureFlowText());
     }
 
     @Test
@@ -242,7 +277,9 @@ class NiFiUploadScriptTest {
         final Map<String, String> fields = new LinkedHashMap<>();
         for (final String field : urlEncodedForm.split("&")) {
             final String[] nameAndValue = field.split("=", 2);
-            fields.put(URLDecoder.decode(nameAndValue[0], StandardCharsets.UTF_8), URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8));
+            fields.put(
+                    URLDecoder.decode(nameAndValue[0], StandardCharsets.UTF_8),
+                    URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8));
         }
         return fields;
     }

@@ -1,20 +1,19 @@
 package io.snowstream.nifi.flows.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy-registry-flow-to-nifi.sh against a stub of NiFi's REST API (emulated: the answers are NiFi 2.8's shapes,
@@ -63,10 +62,23 @@ class RegistryFlowDeployScriptTest {
     }
 
     private ScriptRun deploy(final String version, final String... extraArguments) {
-        final List<String> arguments = new ArrayList<>(List.of("--nifi-url", nifi.url(), "--registry-url", REGISTRY_URL,
-                "--bucket-id", "b-1", "--flow-id", "f-1", "--version", version, "--group-name", "customer-stream-to-snowflake"));
+        final List<String> arguments = new ArrayList<>(List.of(
+                "--nifi-url",
+                nifi.url(),
+                "--registry-url",
+                REGISTRY_URL,
+                "--bucket-id",
+                "b-1",
+                "--flow-id",
+                "f-1",
+                "--version",
+                version,
+                "--group-name",
+                "customer-stream-to-snowflake"));
         arguments.addAll(List.of(extraArguments));
-        return ScriptRun.run(SCRIPT, Map.of("NIFI_USERNAME", "admin", "NIFI_PASSWORD", "deploy-password"),
+        return ScriptRun.run(
+                SCRIPT,
+                Map.of("NIFI_USERNAME", "admin", "NIFI_PASSWORD", "deploy-password"),
                 arguments.toArray(String[]::new));
     }
 
@@ -78,8 +90,7 @@ class RegistryFlowDeployScriptTest {
         return """
                 {"id": "pg-1", "component": {"id": "pg-1", "name": "customer-stream-to-snowflake",
                   "versionControlInformation": {"groupId": "pg-1", "registryId": "rc-1", "bucketId": "b-1",
-                    "flowId": "f-1", "flowName": "customer-stream-to-snowflake", "version": "%s", "state": "%s"}}}"""
-                .formatted(version, state);
+                    "flowId": "f-1", "flowName": "customer-stream-to-snowflake", "version": "%s", "state": "%s"}}}""".formatted(version, state);
     }
 
     private static String updateRequest(final boolean complete, final String failureReason) {
@@ -100,28 +111,45 @@ class RegistryFlowDeployScriptTest {
                 .on("GET", CONTEXT + "/update-requests/req-1", 200, updateRequest(true, null))
                 .on("DELETE", CONTEXT + "/update-requests/req-1", 200, updateRequest(true, null));
 
-        final ScriptRun run = deploy("1", "--parameter", "s3.endpoint=http://minio:9000",
-                "--parameter", "s3.path.style.access=true", "--parameter", "s3.bucket=snowstream");
+        final ScriptRun run = deploy(
+                "1",
+                "--parameter",
+                "s3.endpoint=http://minio:9000",
+                "--parameter",
+                "s3.path.style.access=true",
+                "--parameter",
+                "s3.bucket=snowstream");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        final JsonNode client = json.readTree(nifi.request("POST", CREATE_CLIENT).body());
-        assertThat(client.at("/component/type").asText()).isEqualTo("org.apache.nifi.registry.flow.NifiRegistryFlowRegistryClient");
+        final JsonNode client =
+                json.readTree(nifi.request("POST", CREATE_CLIENT).body());
+        assertThat(client.at("/component/type").asText())
+                .isEqualTo("org.apache.nifi.registry.flow.NifiRegistryFlowRegistryClient");
         assertThat(client.at("/component/properties/url").asText()).isEqualTo(REGISTRY_URL);
         assertThat(client.at("/revision/version").asInt()).isZero();
 
         final JsonNode group = json.readTree(nifi.request("POST", CREATE_GROUP).body());
-        assertThat(group.at("/component/versionControlInformation")).isEqualTo(json.readTree(
-                "{\"registryId\": \"rc-9\", \"bucketId\": \"b-1\", \"flowId\": \"f-1\", \"version\": \"1\"}"));
+        assertThat(group.at("/component/versionControlInformation"))
+                .isEqualTo(json.readTree(
+                        "{\"registryId\": \"rc-9\", \"bucketId\": \"b-1\", \"flowId\": \"f-1\", \"version\": \"1\"}"));
         assertThat(group.at("/component/name").asText()).isEqualTo("customer-stream-to-snowflake");
         assertThat(group.at("/revision/version").asInt()).isZero();
 
-        final JsonNode parameters = json.readTree(nifi.request("POST", CONTEXT + "/update-requests").body());
-        assertThat(parameters.at("/revision/version").asInt()).as("the context's own revision").isEqualTo(3);
-        assertThat(parameters.at("/component/parameters")).as("only the parameters whose value changes").isEqualTo(json.readTree("""
+        final JsonNode parameters =
+                json.readTree(nifi.request("POST", CONTEXT + "/update-requests").body());
+        assertThat(parameters.at("/revision/version").asInt())
+                .as("the context's own revision")
+                .isEqualTo(3);
+        assertThat(parameters.at("/component/parameters"))
+                .as("only the parameters whose value changes")
+                .isEqualTo(json.readTree("""
                 [{"parameter": {"name": "s3.endpoint", "sensitive": false, "value": "http://minio:9000"}},
                  {"parameter": {"name": "s3.path.style.access", "sensitive": false, "value": "true"}}]"""));
-        assertThat(nifi.requestLines()).endsWith("GET " + CONTEXT + "/update-requests/req-1",
-                "GET " + CONTEXT + "/update-requests/req-1", "DELETE " + CONTEXT + "/update-requests/req-1");
+        assertThat(nifi.requestLines())
+                .endsWith(
+                        "GET " + CONTEXT + "/update-requests/req-1",
+                        "GET " + CONTEXT + "/update-requests/req-1",
+                        "DELETE " + CONTEXT + "/update-requests/req-1");
         assertThat(nifi.request("GET", CLIENTS).header("Authorization")).isEqualTo("Bearer " + TOKEN);
         assertThat(run.output()).doesNotContain("deploy-password").doesNotContain(TOKEN);
     }
@@ -139,8 +167,11 @@ class RegistryFlowDeployScriptTest {
         final ScriptRun run = deploy("1", "--parameter", "s3.bucket=");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(json.readTree(nifi.request("POST", CONTEXT + "/update-requests").body()).at("/component/parameters"))
-                .as("a null value alone means 'unchanged' to NiFi").isEqualTo(json.readTree("""
+        assertThat(json.readTree(nifi.request("POST", CONTEXT + "/update-requests")
+                                .body())
+                        .at("/component/parameters"))
+                .as("a null value alone means 'unchanged' to NiFi")
+                .isEqualTo(json.readTree("""
                         [{"parameter": {"name": "s3.bucket", "sensitive": false, "value": null, "valueRemoved": true}}]"""));
     }
 
@@ -157,11 +188,15 @@ class RegistryFlowDeployScriptTest {
         final ScriptRun run = deploy("2");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        final JsonNode update = json.readTree(nifi.request("POST", UPDATE_VERSION).body());
-        assertThat(update.at("/processGroupRevision/version").asInt()).as("the group's current revision").isEqualTo(12);
+        final JsonNode update =
+                json.readTree(nifi.request("POST", UPDATE_VERSION).body());
+        assertThat(update.at("/processGroupRevision/version").asInt())
+                .as("the group's current revision")
+                .isEqualTo(12);
         assertThat(update.at("/versionControlInformation")).isEqualTo(json.readTree("""
                 {"groupId": "pg-1", "registryId": "rc-1", "bucketId": "b-1", "flowId": "f-1", "version": "2"}"""));
-        assertThat(nifi.requestLines()).doesNotContain("POST " + CREATE_CLIENT, "POST " + CREATE_GROUP)
+        assertThat(nifi.requestLines())
+                .doesNotContain("POST " + CREATE_CLIENT, "POST " + CREATE_GROUP)
                 .endsWith("DELETE " + API + "/versions/update-requests/req-1");
         assertThat(run.stderr()).contains("from version 1 to 2");
     }
@@ -169,13 +204,20 @@ class RegistryFlowDeployScriptTest {
     @Test
     void leavesAGroupAtTheVersionAloneEvenWhenItWasRenamed() {
         nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
-                .on("GET", ROOT_FLOW, 200, rootHolding(versionedGroup("3", "UP_TO_DATE").replace(
-                        "\"name\": \"customer-stream-to-snowflake\"", "\"name\": \"Customers (production)\"")));
+                .on(
+                        "GET",
+                        ROOT_FLOW,
+                        200,
+                        rootHolding(versionedGroup("3", "UP_TO_DATE")
+                                .replace(
+                                        "\"name\": \"customer-stream-to-snowflake\"",
+                                        "\"name\": \"Customers (production)\"")));
 
         final ScriptRun run = deploy("3");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(nifi.requestLines()).containsExactly("POST " + API + "/access/token", "GET " + CLIENTS, "GET " + ROOT_FLOW);
+        assertThat(nifi.requestLines())
+                .containsExactly("POST " + API + "/access/token", "GET " + CLIENTS, "GET " + ROOT_FLOW);
         assertThat(run.stderr()).contains("at version 3 already");
     }
 
@@ -197,21 +239,31 @@ class RegistryFlowDeployScriptTest {
                 .on("GET", ROOT_FLOW, 200, rootHolding(versionedGroup("1", "STALE")))
                 .on("GET", GROUP, 200, GROUP_ENTITY)
                 .on("POST", UPDATE_VERSION, 200, updateRequest(false, null))
-                .on("GET", API + "/versions/update-requests/req-1", 200, updateRequest(true, "Failed to stop Trigger Snowpipe"))
+                .on(
+                        "GET",
+                        API + "/versions/update-requests/req-1",
+                        200,
+                        updateRequest(true, "Failed to stop Trigger Snowpipe"))
                 .on("DELETE", API + "/versions/update-requests/req-1", 200, updateRequest(true, null));
 
         final ScriptRun run = deploy("2");
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("Failed to stop Trigger Snowpipe");
-        assertThat(nifi.requestLines()).as("the finished request is deleted all the same")
+        assertThat(nifi.requestLines())
+                .as("the finished request is deleted all the same")
                 .endsWith("DELETE " + API + "/versions/update-requests/req-1");
     }
 
     @Test
     void leavesAnUploadedGroupOfTheSameNameAloneInsteadOfMakingASecondCopy() {
         nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
-                .on("GET", ROOT_FLOW, 200, rootHolding("{\"id\": \"pg-7\", \"component\": {\"id\": \"pg-7\", \"name\": \"customer-stream-to-snowflake\"}}"));
+                .on(
+                        "GET",
+                        ROOT_FLOW,
+                        200,
+                        rootHolding(
+                                "{\"id\": \"pg-7\", \"component\": {\"id\": \"pg-7\", \"name\": \"customer-stream-to-snowflake\"}}"));
 
         final ScriptRun run = deploy("2");
 
@@ -227,7 +279,9 @@ class RegistryFlowDeployScriptTest {
         final ScriptRun run = deploy("1");
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.stderr()).contains("points at 'http://old-registry:18080'").contains(REGISTRY_URL);
+        assertThat(run.stderr())
+                .contains("points at 'http://old-registry:18080'")
+                .contains(REGISTRY_URL);
         assertThat(nifi.requestLines()).containsExactly("POST " + API + "/access/token", "GET " + CLIENTS);
     }
 
@@ -247,15 +301,27 @@ class RegistryFlowDeployScriptTest {
 
     @Test
     void readsTheCredentialsDockerComposeGeneratedFromTheirFile(@TempDir final Path directory) throws IOException {
-        final Path credentials = Files.writeString(directory.resolve("nifi-client.env"),
-                "NIFI_USERNAME='admin'\nNIFI_PASSWORD='gener'\\''ated'\n");
+        final Path credentials = Files.writeString(
+                directory.resolve("nifi-client.env"), "NIFI_USERNAME='admin'\nNIFI_PASSWORD='gener'\\''ated'\n");
         nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
                 .on("GET", ROOT_FLOW, 200, rootHolding(versionedGroup("1", "UP_TO_DATE")));
 
-        final ScriptRun run = ScriptRun.run(SCRIPT, Map.of("NIFI_CREDENTIALS_FILE", credentials.toString()),
-                "--nifi-url", nifi.url(), "--registry-url", REGISTRY_URL, "--bucket-id", "b-1", "--flow-id", "f-1", "--version", "1");
+        final ScriptRun run = ScriptRun.run(
+                SCRIPT,
+                Map.of("NIFI_CREDENTIALS_FILE", credentials.toString()),
+                "--nifi-url",
+                nifi.url(),
+                "--registry-url",
+                REGISTRY_URL,
+                "--bucket-id",
+                "b-1",
+                "--flow-id",
+                "f-1",
+                "--version",
+                "1");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(nifi.request("POST", API + "/access/token").bodyText()).isEqualTo("username=admin&password=gener%27ated");
+        assertThat(nifi.request("POST", API + "/access/token").bodyText())
+                .isEqualTo("username=admin&password=gener%27ated");
     }
 }

@@ -1,25 +1,24 @@
 package io.snowstream.nifi.flows.deploy;
 
+import static io.snowstream.nifi.flows.deploy.DeployScripts.REGISTRY_IMPORT;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlow;
+import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlowText;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.snowstream.nifi.flows.deploy.DeployScripts.REGISTRY_IMPORT;
-import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlow;
-import static io.snowstream.nifi.flows.deploy.DeployScripts.fixtureFlowText;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RegistryImportScriptTest {
 
@@ -70,16 +69,24 @@ class RegistryImportScriptTest {
         final ScriptRun run = importFixture("--comment", "first import");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(registry.requestLines()).containsExactly(
-                "GET " + BUCKETS, "POST " + BUCKETS, "GET " + FLOWS, "POST " + FLOWS,
-                "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+        assertThat(registry.requestLines())
+                .containsExactly(
+                        "GET " + BUCKETS,
+                        "POST " + BUCKETS,
+                        "GET " + FLOWS,
+                        "POST " + FLOWS,
+                        "GET " + FLOW + "/versions/latest",
+                        "POST " + FLOW + "/versions/import");
 
         final HttpStub.Request createBucket = registry.request("POST", BUCKETS);
         assertThat(createBucket.header("Content-Type")).isEqualTo("application/json");
         assertThat(json.readTree(createBucket.body()).get("name").asText()).isEqualTo("snowstream");
 
-        final JsonNode createFlow = json.readTree(registry.request("POST", FLOWS).body());
-        assertThat(createFlow.get("name").asText()).as("flow name defaults to the file name").isEqualTo("customer-stream-to-snowflake");
+        final JsonNode createFlow =
+                json.readTree(registry.request("POST", FLOWS).body());
+        assertThat(createFlow.get("name").asText())
+                .as("flow name defaults to the file name")
+                .isEqualTo("customer-stream-to-snowflake");
 
         final HttpStub.Request importVersion = registry.request("POST", FLOW + "/versions/import");
         assertThat(importVersion.header("Content-Type")).isEqualTo("application/json");
@@ -98,8 +105,12 @@ class RegistryImportScriptTest {
         final ScriptRun run = importFixture();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(registry.requestLines()).containsExactly(
-                "GET " + BUCKETS, "GET " + FLOWS, "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+        assertThat(registry.requestLines())
+                .containsExactly(
+                        "GET " + BUCKETS,
+                        "GET " + FLOWS,
+                        "GET " + FLOW + "/versions/latest",
+                        "POST " + FLOW + "/versions/import");
         assertThat(registry.request("POST", FLOW + "/versions/import").header("Comments"))
                 .as("a default comment says where the version came from")
                 .contains("customer-stream-to-snowflake.json");
@@ -110,14 +121,19 @@ class RegistryImportScriptTest {
     void importsNothingWhenTheLatestVersionHoldsTheSameFlowAsTheRegistryWritesIt() throws IOException {
         registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
                 .on("GET", FLOWS, 200, EXISTING_FLOWS)
-                .on("GET", FLOW + "/versions/latest", 200, json.writeValueAsString(asTheRegistryWritesIt(json.readTree(fixtureFlowText()))));
+                .on(
+                        "GET",
+                        FLOW + "/versions/latest",
+                        200,
+                        json.writeValueAsString(asTheRegistryWritesIt(json.readTree(fixtureFlowText()))));
 
         final ScriptRun run = importFixture();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(registry.requestLines()).doesNotContain("POST " + FLOW + "/versions/import");
         assertThat(run.stderr()).contains("up to date at version 7");
-        assertThat(json.readTree(run.stdout())).as("the coordinates of the version that holds the flow")
+        assertThat(json.readTree(run.stdout()))
+                .as("the coordinates of the version that holds the flow")
                 .isEqualTo(json.readTree("{\"bucketId\": \"b-1\", \"flowId\": \"f-1\", \"version\": \"7\"}"));
     }
 
@@ -125,7 +141,8 @@ class RegistryImportScriptTest {
     void importsAChangedParameterDefaultAsANewVersion() throws IOException {
         final JsonNode registryVersion = asTheRegistryWritesIt(json.readTree(fixtureFlowText()));
         final JsonNode parameter = registryVersion.findValue("parameters").get(0);
-        ((ObjectNode) parameter).put("value", "an older default of " + parameter.get("name").asText());
+        ((ObjectNode) parameter)
+                .put("value", "an older default of " + parameter.get("name").asText());
         registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
                 .on("GET", FLOWS, 200, EXISTING_FLOWS)
                 .on("GET", FLOW + "/versions/latest", 200, json.writeValueAsString(registryVersion))
@@ -160,7 +177,9 @@ class RegistryImportScriptTest {
         final ScriptRun run = importFixture();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(registry.requestLines()).as("the order of bends draws another line").contains("POST " + FLOW + "/versions/import");
+        assertThat(registry.requestLines())
+                .as("the order of bends draws another line")
+                .contains("POST " + FLOW + "/versions/import");
     }
 
     /**
@@ -169,7 +188,10 @@ class RegistryImportScriptTest {
      */
     private ObjectNode asTheRegistryWritesIt(final JsonNode flow) {
         final ObjectNode written = (ObjectNode) rewritten(flow, null);
-        written.putObject("snapshotMetadata").put("version", 7).put("bucketIdentifier", "b-1").put("flowIdentifier", "f-1");
+        written.putObject("snapshotMetadata")
+                .put("version", 7)
+                .put("bucketIdentifier", "b-1")
+                .put("flowIdentifier", "f-1");
         return written;
     }
 
@@ -209,15 +231,19 @@ class RegistryImportScriptTest {
         final ScriptRun run = importFixture();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(registry.requestLines()).containsExactly(
-                "GET " + BUCKETS, "POST " + BUCKETS, "GET " + BUCKETS, "GET " + FLOWS,
-                "GET " + FLOW + "/versions/latest", "POST " + FLOW + "/versions/import");
+        assertThat(registry.requestLines())
+                .containsExactly(
+                        "GET " + BUCKETS,
+                        "POST " + BUCKETS,
+                        "GET " + BUCKETS,
+                        "GET " + FLOWS,
+                        "GET " + FLOW + "/versions/latest",
+                        "POST " + FLOW + "/versions/import");
     }
 
     @Test
     void stopsWhenTheRegistryReportsAConflictButListsNoSuchBucket() {
-        registry.on("GET", BUCKETS, 200, "[]")
-                .on("POST", BUCKETS, 409, "text/plain", "conflict");
+        registry.on("GET", BUCKETS, 200, "[]").on("POST", BUCKETS, 409, "text/plain", "conflict");
 
         final ScriptRun run = importFixture();
 
@@ -265,8 +291,12 @@ class RegistryImportScriptTest {
 
     @Test
     void explainsAnUnreachableRegistry() throws IOException {
-        final ScriptRun run = ScriptRun.run(REGISTRY_IMPORT, Map.of(),
-                "--registry-url", DeployScripts.unreachableUrl("http"), fixtureFlow().toString());
+        final ScriptRun run = ScriptRun.run(
+                REGISTRY_IMPORT,
+                Map.of(),
+                "--registry-url",
+                DeployScripts.unreachableUrl("http"),
+                fixtureFlow().toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("cannot reach").contains("/nifi-registry-api/buckets");
@@ -276,7 +306,10 @@ class RegistryImportScriptTest {
     void readsTheRegistryUrlFromTheEnvironment() {
         registry.on("GET", BUCKETS, 401, "text/plain", "Unauthorized");
 
-        ScriptRun.run(REGISTRY_IMPORT, Map.of("NIFI_REGISTRY_URL", registry.url()), fixtureFlow().toString());
+        ScriptRun.run(
+                REGISTRY_IMPORT,
+                Map.of("NIFI_REGISTRY_URL", registry.url()),
+                fixtureFlow().toString());
 
         assertThat(registry.requestLines()).containsExactly("GET " + BUCKETS);
     }
@@ -285,7 +318,8 @@ class RegistryImportScriptTest {
     void refusesAFileThatIsNotAFlowDefinitionBeforeAnyRequest(@TempDir final Path directory) throws IOException {
         final Path notAFlow = Files.writeString(directory.resolve("flow.json"), "{\"processors\": []}");
 
-        final ScriptRun run = ScriptRun.run(REGISTRY_IMPORT, Map.of(), "--registry-url", registry.url(), notAFlow.toString());
+        final ScriptRun run =
+                ScriptRun.run(REGISTRY_IMPORT, Map.of(), "--registry-url", registry.url(), notAFlow.toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("is not a NiFi flow definition");
@@ -293,7 +327,8 @@ class RegistryImportScriptTest {
     }
 
     @Test
-    void defaultsToTheOneFlowOfTheRepositoryAndNamesBucketAndFlowAfterItsPath(@TempDir final Path root) throws IOException {
+    void defaultsToTheOneFlowOfTheRepositoryAndNamesBucketAndFlowAfterItsPath(@TempDir final Path root)
+            throws IOException {
         final Path scripts = DeployScripts.copyScriptsInto(root);
         DeployScripts.placeFlow(root, "snowstream", "customer-stream-to-snowflake.json");
         registry.on("GET", BUCKETS, 200, EXISTING_BUCKETS)
@@ -301,10 +336,12 @@ class RegistryImportScriptTest {
                 .on("GET", FLOW + "/versions/latest", 404, "text/plain", "no versions")
                 .on("POST", FLOW + "/versions/import", 201, IMPORTED_VERSION_2);
 
-        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+        final ScriptRun run = ScriptRun.run(
+                scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(registry.request("POST", FLOW + "/versions/import").bodyText()).isEqualTo(fixtureFlowText());
+        assertThat(registry.request("POST", FLOW + "/versions/import").bodyText())
+                .isEqualTo(fixtureFlowText());
     }
 
     @Test
@@ -313,7 +350,8 @@ class RegistryImportScriptTest {
         DeployScripts.placeFlow(root, "snowstream", "customer-stream-to-snowflake.json");
         DeployScripts.placeFlow(root, "snowstream", "another-flow.json");
 
-        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+        final ScriptRun run = ScriptRun.run(
+                scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("several flow definitions").contains("pass the one to deploy");
@@ -324,7 +362,8 @@ class RegistryImportScriptTest {
     void saysWhereItLookedWhenThereIsNoFlowYet(@TempDir final Path root) throws IOException {
         final Path scripts = DeployScripts.copyScriptsInto(root);
 
-        final ScriptRun run = ScriptRun.run(scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
+        final ScriptRun run = ScriptRun.run(
+                scripts.resolve("import-flow-into-registry.sh"), Map.of(), "--registry-url", registry.url());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("no flow definition found under").contains("flows/<bucket>/<flow>.json");

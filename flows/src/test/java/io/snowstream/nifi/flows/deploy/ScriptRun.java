@@ -19,20 +19,26 @@ record ScriptRun(int exitCode, String stdout, String stderr) {
     static ScriptRun run(final Path script, final Map<String, String> environment, final String... arguments) {
         final List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(arguments));
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(script.getParent().toFile());
+        final ProcessBuilder builder =
+                new ProcessBuilder(command).directory(script.getParent().toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("NIFI_"));
         builder.environment().putAll(environment);
         try {
             final Path stdout = Files.createTempFile("script-stdout", ".txt");
             final Path stderr = Files.createTempFile("script-stderr", ".txt");
-            final Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            final Process process = builder.redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError(script.getFileName() + " did not finish within " + TIMEOUT_MINUTES + " minutes");
+                throw new AssertionError(
+                        script.getFileName() + " did not finish within " + TIMEOUT_MINUTES + " minutes");
             }
-            final ScriptRun run = new ScriptRun(process.exitValue(),
-                    Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
+            final ScriptRun run = new ScriptRun(
+                    process.exitValue(),
+                    Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8));
             Files.delete(stdout);
             Files.delete(stderr);
             return run;

@@ -1,8 +1,7 @@
 package io.snowstream.nifi.flows.deploy;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +11,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/init/setup.sh, the `setup` service: credentials generated once and kept, .env's choices first, each
@@ -43,8 +42,10 @@ class SetupScriptTest {
     }
 
     private Map<String, String> stored() throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder("bash", "-c", "set -a; . '" + credentials.resolve("credentials.env") + "'; env")
-                .redirectErrorStream(true).start();
+        final Process process = new ProcessBuilder(
+                        "bash", "-c", "set -a; . '" + credentials.resolve("credentials.env") + "'; env")
+                .redirectErrorStream(true)
+                .start();
         final Map<String, String> values = new HashMap<>();
         for (final String line : new String(process.getInputStream().readAllBytes()).split("\n")) {
             final int equals = line.indexOf('=');
@@ -61,11 +62,15 @@ class SetupScriptTest {
         final ScriptRun first = setup(Map.of());
         assertThat(first.exitCode()).as(first.output()).isZero();
         final Map<String, String> generated = stored();
-        for (final String secret : new String[] {"NIFI_PASSWORD", "MINIO_ROOT_PASSWORD", "S3_SECRET_ACCESS_KEY", "GRAFANA_ADMIN_PASSWORD"}) {
+        for (final String secret :
+                new String[] {"NIFI_PASSWORD", "MINIO_ROOT_PASSWORD", "S3_SECRET_ACCESS_KEY", "GRAFANA_ADMIN_PASSWORD"
+                }) {
             assertThat(generated.get(secret)).as(secret).matches("[A-Za-z0-9]{24}");
         }
         assertThat(generated.get("NIFI_PASSWORD")).isNotEqualTo(generated.get("MINIO_ROOT_PASSWORD"));
-        assertThat(generated).containsEntry("NIFI_USERNAME", "admin").containsEntry("S3_ACCESS_KEY_ID", "snowstream-nifi");
+        assertThat(generated)
+                .containsEntry("NIFI_USERNAME", "admin")
+                .containsEntry("S3_ACCESS_KEY_ID", "snowstream-nifi");
         assertThat(first.output()).as("no secret in the log").doesNotContain(generated.get("NIFI_PASSWORD"));
 
         final ScriptRun second = setup(Map.of());
@@ -73,8 +78,13 @@ class SetupScriptTest {
         assertThat(stored()).isEqualTo(generated);
 
         final ScriptRun show = setup(Map.of(), "show");
-        assertThat(show.stdout()).contains("https://localhost:8443/nifi", "user: admin", "password: " + generated.get("NIFI_PASSWORD"),
-                "password: " + generated.get("MINIO_ROOT_PASSWORD"), "password: " + generated.get("GRAFANA_ADMIN_PASSWORD"));
+        assertThat(show.stdout())
+                .contains(
+                        "https://localhost:8443/nifi",
+                        "user: admin",
+                        "password: " + generated.get("NIFI_PASSWORD"),
+                        "password: " + generated.get("MINIO_ROOT_PASSWORD"),
+                        "password: " + generated.get("GRAFANA_ADMIN_PASSWORD"));
     }
 
     @Test
@@ -85,9 +95,13 @@ class SetupScriptTest {
         final ScriptRun run = setup(Map.of("NIFI_PASSWORD", chosen, "S3_ACCESS_KEY_ID", ""));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(stored()).containsEntry("NIFI_PASSWORD", chosen).containsEntry("S3_ACCESS_KEY_ID", "").containsEntry("S3_SECRET_ACCESS_KEY", "");
+        assertThat(stored())
+                .containsEntry("NIFI_PASSWORD", chosen)
+                .containsEntry("S3_ACCESS_KEY_ID", "")
+                .containsEntry("S3_SECRET_ACCESS_KEY", "");
         assertThat(Files.readString(credentials.resolve("nifi.env")))
-                .as("no S3 key at all: the AWS SDK then takes the instance profile").doesNotContain("AWS_ACCESS_KEY_ID");
+                .as("no S3 key at all: the AWS SDK then takes the instance profile")
+                .doesNotContain("AWS_ACCESS_KEY_ID");
     }
 
     @Test
@@ -110,7 +124,8 @@ class SetupScriptTest {
         try (var files = Files.list(credentials)) {
             files.forEach(file -> {
                 try {
-                    assertThat(Files.getPosixFilePermissions(file)).as(file.getFileName().toString())
+                    assertThat(Files.getPosixFilePermissions(file))
+                            .as(file.getFileName().toString())
                             .isEqualTo(Set.of(PosixFilePermission.OWNER_READ));
                 } catch (final IOException e) {
                     throw new AssertionError(e);
@@ -118,8 +133,12 @@ class SetupScriptTest {
             });
         }
         assertThat(Files.readString(credentials.resolve("nifi.env")))
-                .contains("SINGLE_USER_CREDENTIALS_USERNAME='admin'", "SINGLE_USER_CREDENTIALS_PASSWORD='", "AWS_ACCESS_KEY_ID='snowstream-nifi'");
-        assertThat(Files.readString(credentials.resolve("grafana-admin-password"))).matches("[A-Za-z0-9]{24}");
+                .contains(
+                        "SINGLE_USER_CREDENTIALS_USERNAME='admin'",
+                        "SINGLE_USER_CREDENTIALS_PASSWORD='",
+                        "AWS_ACCESS_KEY_ID='snowstream-nifi'");
+        assertThat(Files.readString(credentials.resolve("grafana-admin-password")))
+                .matches("[A-Za-z0-9]{24}");
     }
 
     @Test
@@ -130,8 +149,10 @@ class SetupScriptTest {
         final ScriptRun run = setup(Map.of("REGISTRY_STORAGE_DIRS", database + " " + flowStorage));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Files.getAttribute(database, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
-        assertThat(Files.getAttribute(flowStorage, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
+        assertThat(Files.getAttribute(database, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(1000);
+        assertThat(Files.getAttribute(flowStorage, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(1000);
     }
 
     private int owner(final String file) throws IOException {

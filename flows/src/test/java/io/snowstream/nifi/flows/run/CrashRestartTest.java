@@ -1,15 +1,12 @@
 package io.snowstream.nifi.flows.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.s3.S3MockServer;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * NiFi dies at each step boundary of the flow, and starts again. A death is played by a proxy in front of S3 (or of
@@ -39,25 +38,31 @@ class CrashRestartTest {
     static final S3MockServer S3 = new S3MockServer();
 
     private static final Path FLOW = Path.of(System.getProperty("snowstream.repository.root", ".."))
-            .resolve("flows").resolve(CustomerStreamFlow.BUCKET).resolve(CustomerStreamFlow.FLOW_NAME + ".json");
+            .resolve("flows")
+            .resolve(CustomerStreamFlow.BUCKET)
+            .resolve(CustomerStreamFlow.FLOW_NAME + ".json");
     private static final int FLOWFILES = 4;
     private static final int RECORDS_PER_FLOWFILE = 1_000;
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     /** One batch of every record. */
     private static final Map<String, String> PARAMETERS = Map.of(
-            "generator.records.per.flowfile", String.valueOf(RECORDS_PER_FLOWFILE),
-            "generator.invalid.percentage", "0",
-            "s3.batch.max.records", String.valueOf(FLOWFILES * RECORDS_PER_FLOWFILE),
-            "s3.batch.max.age", "1 sec");
+            "generator.records.per.flowfile",
+            String.valueOf(RECORDS_PER_FLOWFILE),
+            "generator.invalid.percentage",
+            "0",
+            "s3.batch.max.records",
+            String.valueOf(FLOWFILES * RECORDS_PER_FLOWFILE),
+            "s3.batch.max.age",
+            "1 sec");
 
     /** The Snowflake account outlives NiFi's crash: one stub for both incarnations (and all cases). */
     private static final SnowflakeStub SNOWFLAKE = startSnowflake();
+
     private static int bucketNumber;
 
     /** A FlowFile as the repository keeps it. */
-    private record Queued(byte[] content, Map<String, String> attributes) {
-    }
+    private record Queued(byte[] content, Map<String, String> attributes) {}
 
     /**
      * What NiFi's FlowFile repository holds of the crashed incarnation: the FlowFiles each committed trigger routed,
@@ -71,23 +76,29 @@ class CrashRestartTest {
         void watch(final InProcessFlow flow) {
             flow.addListener((processor, relationship, flowFiles, atMillis) -> {
                 if (!crashed) {
-                    flowFiles.forEach(flowFile -> routed.computeIfAbsent(processor + "/" + relationship, ignored -> new ArrayList<>())
+                    flowFiles.forEach(flowFile -> routed.computeIfAbsent(
+                                    processor + "/" + relationship, ignored -> new ArrayList<>())
                             .add(new Queued(flowFile.toByteArray(), new HashMap<>(flowFile.getAttributes()))));
                 }
             });
         }
 
         /** Queues what {@code processor} routed to {@code relationship} at {@code destination} of the restarted flow. */
-        void restore(final String processor, final String relationship, final InProcessFlow flow, final String destination) {
+        void restore(
+                final String processor, final String relationship, final InProcessFlow flow, final String destination) {
             routed.getOrDefault(processor + "/" + relationship, List.of())
                     .forEach(flowFile -> flow.runner(destination).enqueue(flowFile.content(), flowFile.attributes()));
         }
     }
 
     /** What the restarted flow delivered, and what is left in the bucket and the account. */
-    private record Outcome(long generated, long loaded, int objectsInBucket, int objectsLoaded, int openMultipartUploads,
-                           int announcementsOfLoadedObjects) {
-    }
+    private record Outcome(
+            long generated,
+            long loaded,
+            int objectsInBucket,
+            int objectsLoaded,
+            int openMultipartUploads,
+            int announcementsOfLoadedObjects) {}
 
     private static SnowflakeStub startSnowflake() {
         try {
@@ -125,9 +136,13 @@ class CrashRestartTest {
     }
 
     @Test
-    void crashAfterTheUploadBeforeTheCommitLeavesASecondObjectWithTheSameRecordsThatIsNeverAnnounced() throws Exception {
-        final Outcome outcome = crashAtTheUpload(request -> request.method().equals("POST") && request.query() != null
-                && request.query().contains("uploadId="), true);
+    void crashAfterTheUploadBeforeTheCommitLeavesASecondObjectWithTheSameRecordsThatIsNeverAnnounced()
+            throws Exception {
+        final Outcome outcome = crashAtTheUpload(
+                request -> request.method().equals("POST")
+                        && request.query() != null
+                        && request.query().contains("uploadId="),
+                true);
         assertThat(outcome.loaded()).isEqualTo(outcome.generated());
         assertThat(outcome.objectsLoaded()).isEqualTo(1);
         // the object the dead incarnation completed stays in the bucket under its own key, with the same records
@@ -162,16 +177,19 @@ class CrashRestartTest {
             crashed.flow().trigger(CustomerStreamFlow.TRIGGER_SNOWPIPE);
             repository.crashed = true;
         }
-        assertDeliveredOnce(restart(bucket, generated, flow ->
-                repository.restore(CustomerStreamFlow.TRIGGER_SNOWPIPE, "retry", flow, CustomerStreamFlow.TRIGGER_SNOWPIPE)));
+        assertDeliveredOnce(restart(
+                bucket,
+                generated,
+                flow -> repository.restore(
+                        CustomerStreamFlow.TRIGGER_SNOWPIPE, "retry", flow, CustomerStreamFlow.TRIGGER_SNOWPIPE)));
     }
 
     /**
      * Forms one batch in a first incarnation whose S3 requests go through a proxy that dies at {@code crashPoint}
      * (no trigger at all when it is null), then restarts with PutS3Batch's queue as the repository kept it.
      */
-    private static Outcome crashAtTheUpload(final Predicate<FaultInjectingProxy.Request> crashPoint, final boolean afterForwarding)
-            throws Exception {
+    private static Outcome crashAtTheUpload(
+            final Predicate<FaultInjectingProxy.Request> crashPoint, final boolean afterForwarding) throws Exception {
         final String bucket = newBucket();
         final Repository repository = new Repository();
         final long generated;
@@ -190,8 +208,10 @@ class CrashRestartTest {
                 repository.crashed = true;
             }
         }
-        return restart(bucket, generated, flow ->
-                repository.restore(CustomerStreamFlow.VALIDATE, "valid", flow, CustomerStreamFlow.PUT_BATCHES));
+        return restart(
+                bucket,
+                generated,
+                flow -> repository.restore(CustomerStreamFlow.VALIDATE, "valid", flow, CustomerStreamFlow.PUT_BATCHES));
     }
 
     /**
@@ -217,8 +237,11 @@ class CrashRestartTest {
                 repository.crashed = true;
             }
         }
-        return restart(bucket, generated, flow ->
-                repository.restore(CustomerStreamFlow.PUT_BATCHES, "success", flow, CustomerStreamFlow.TRIGGER_SNOWPIPE));
+        return restart(
+                bucket,
+                generated,
+                flow -> repository.restore(
+                        CustomerStreamFlow.PUT_BATCHES, "success", flow, CustomerStreamFlow.TRIGGER_SNOWPIPE));
     }
 
     /** Generates and validates one batch's worth of records: PutS3Batch's queue then holds one full batch. */
@@ -236,9 +259,11 @@ class CrashRestartTest {
      * Runs one trigger of {@code processor} on another thread until it reaches the proxy's crash point; from then
      * on the process counts as dead: nothing is recorded, and closing the proxy drops whatever it still sends.
      */
-    private static void die(final EndToEndRun run, final String processor, final FaultInjectingProxy proxy,
-                            final Repository repository) throws Exception {
-        final CompletableFuture<Void> trigger = CompletableFuture.runAsync(() -> run.flow().trigger(processor));
+    private static void die(
+            final EndToEndRun run, final String processor, final FaultInjectingProxy proxy, final Repository repository)
+            throws Exception {
+        final CompletableFuture<Void> trigger =
+                CompletableFuture.runAsync(() -> run.flow().trigger(processor));
         assertThat(proxy.awaitCrash(TIMEOUT)).as("crash point reached").isTrue();
         repository.crashed = true;
         proxy.close();
@@ -252,15 +277,25 @@ class CrashRestartTest {
             restore.accept(restarted.flow());
             restarted.drain(TIMEOUT);
             final Map<String, Long> loaded = restarted.loadedRows();
-            final List<String> paths = loaded.keySet().stream().map(key -> key.substring("customers/".length())).toList();
+            final List<String> paths = loaded.keySet().stream()
+                    .map(key -> key.substring("customers/".length()))
+                    .toList();
             final long announcements = SNOWFLAKE.restRequests().stream()
                     .filter(request -> request.path().endsWith("/insertFiles"))
-                    .flatMap(request -> StreamSupport.stream(request.body().path("files").spliterator(), false))
+                    .flatMap(request ->
+                            StreamSupport.stream(request.body().path("files").spliterator(), false))
                     .filter(file -> paths.contains(file.path("path").asText()))
                     .count();
-            return new Outcome(generated, loaded.values().stream().mapToLong(Long::longValue).sum(),
-                    (int) S3.objects(bucket).stream().map(S3Object::key).filter(key -> key.startsWith("customers/")).count(),
-                    loaded.size(), S3.openMultipartUploads(bucket).size(), (int) announcements);
+            return new Outcome(
+                    generated,
+                    loaded.values().stream().mapToLong(Long::longValue).sum(),
+                    (int) S3.objects(bucket).stream()
+                            .map(S3Object::key)
+                            .filter(key -> key.startsWith("customers/"))
+                            .count(),
+                    loaded.size(),
+                    S3.openMultipartUploads(bucket).size(),
+                    (int) announcements);
         }
     }
 

@@ -7,13 +7,6 @@ import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import io.snowstream.nifi.flows.definition.FlowJson;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.apache.nifi.util.MockFlowFile;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +22,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import org.apache.nifi.util.MockFlowFile;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The flow file run end to end in this JVM: {@link InProcessFlow} against an S3 server (S3Mock) and the loopback
@@ -45,8 +44,7 @@ public final class EndToEndRun implements AutoCloseable {
     private static final int EVENT_TIME_COLUMN = CustomerColumn.CANONICAL_COLUMNS.indexOf(CustomerColumn.UPDATED_AT);
 
     /** An object PutS3Batch stored, as its success FlowFile describes it, and when the flow saw it. */
-    public record StoredObject(String key, long records, long storedAtMillis) {
-    }
+    public record StoredObject(String key, long records, long storedAtMillis) {}
 
     private final SnowflakeStub snowflake;
     private final boolean ownsSnowflake;
@@ -67,7 +65,8 @@ public final class EndToEndRun implements AutoCloseable {
      * @param s3Endpoint an S3 server accepting any credentials, whose {@code bucket} exists
      * @param overrides  parameter values beyond those that point the flow at the test servers
      */
-    public EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides)
+    public EndToEndRun(
+            final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides)
             throws IOException {
         this(flowFile, s3Endpoint, bucket, overrides, SnowflakeStub.start(ACCOUNT, USER, TestKeys.publicKey()), true);
     }
@@ -76,21 +75,36 @@ public final class EndToEndRun implements AutoCloseable {
      * A run against an existing Snowflake account (stub), which it leaves open: a NiFi restarted after a crash
      * meets the same S3 bucket and the same pipe, with the load history the first run left.
      */
-    public EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides,
-                       final SnowflakeStub snowflake) throws IOException {
+    public EndToEndRun(
+            final Path flowFile,
+            final URI s3Endpoint,
+            final String bucket,
+            final Map<String, String> overrides,
+            final SnowflakeStub snowflake)
+            throws IOException {
         this(flowFile, s3Endpoint, bucket, overrides, snowflake, false);
     }
 
-    private EndToEndRun(final Path flowFile, final URI s3Endpoint, final String bucket, final Map<String, String> overrides,
-                        final SnowflakeStub snowflake, final boolean ownsSnowflake) throws IOException {
+    private EndToEndRun(
+            final Path flowFile,
+            final URI s3Endpoint,
+            final String bucket,
+            final Map<String, String> overrides,
+            final SnowflakeStub snowflake,
+            final boolean ownsSnowflake)
+            throws IOException {
         this.bucket = bucket;
         this.snowflake = snowflake;
         this.ownsSnowflake = ownsSnowflake;
         // PutS3Batch takes the default credentials chain (as on EC2 or in docker compose): system properties here
         System.setProperty("aws.accessKeyId", "end-to-end-test");
         System.setProperty("aws.secretAccessKey", "end-to-end-test-secret");
-        s3 = S3Client.builder().endpointOverride(s3Endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("end-to-end-test", "end-to-end-test-secret")))
+        s3 = S3Client.builder()
+                .endpointOverride(s3Endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("end-to-end-test", "end-to-end-test-secret")))
                 .build();
         final Map<String, String> parameters = new HashMap<>();
         parameters.put("s3.bucket", bucket);
@@ -106,24 +120,33 @@ public final class EndToEndRun implements AutoCloseable {
         flow.addListener(this::record);
     }
 
-    private void record(final String processor, final String relationship, final List<MockFlowFile> flowFiles, final long atMillis) {
+    private void record(
+            final String processor,
+            final String relationship,
+            final List<MockFlowFile> flowFiles,
+            final long atMillis) {
         switch (processor + "/" + relationship) {
-            case CustomerStreamFlow.GENERATE + "/success" -> flowFiles.forEach(flowFile -> {
-                generatedRecords += Long.parseLong(flowFile.getAttribute("record.count"));
-                generatedInvalidRecords += Long.parseLong(flowFile.getAttribute("generate.invalid.count"));
-            });
-            case CustomerStreamFlow.PUT_BATCHES + "/success" -> flowFiles.forEach(flowFile -> objects.add(stored(flowFile, atMillis)));
-            case CustomerStreamFlow.PUT_QUARANTINE + "/success" -> flowFiles.forEach(flowFile -> quarantined.add(stored(flowFile, atMillis)));
+            case CustomerStreamFlow.GENERATE + "/success" ->
+                flowFiles.forEach(flowFile -> {
+                    generatedRecords += Long.parseLong(flowFile.getAttribute("record.count"));
+                    generatedInvalidRecords += Long.parseLong(flowFile.getAttribute("generate.invalid.count"));
+                });
+            case CustomerStreamFlow.PUT_BATCHES + "/success" ->
+                flowFiles.forEach(flowFile -> objects.add(stored(flowFile, atMillis)));
+            case CustomerStreamFlow.PUT_QUARANTINE + "/success" ->
+                flowFiles.forEach(flowFile -> quarantined.add(stored(flowFile, atMillis)));
             case CustomerStreamFlow.TRIGGER_SNOWPIPE + "/retry" -> flowFiles.forEach(this::playSnowpipe);
-            case CustomerStreamFlow.TRIGGER_SNOWPIPE + "/success" -> flowFiles.forEach(flowFile ->
-                    loadedRows.put(flowFile.getAttribute("s3.key"), Long.parseLong(flowFile.getAttribute("snowpipe.rows.loaded"))));
-            default -> {
-            }
+            case CustomerStreamFlow.TRIGGER_SNOWPIPE + "/success" ->
+                flowFiles.forEach(flowFile -> loadedRows.put(
+                        flowFile.getAttribute("s3.key"),
+                        Long.parseLong(flowFile.getAttribute("snowpipe.rows.loaded"))));
+            default -> {}
         }
     }
 
     private static StoredObject stored(final MockFlowFile flowFile, final long atMillis) {
-        return new StoredObject(flowFile.getAttribute("s3.key"), Long.parseLong(flowFile.getAttribute("record.count")), atMillis);
+        return new StoredObject(
+                flowFile.getAttribute("s3.key"), Long.parseLong(flowFile.getAttribute("record.count")), atMillis);
     }
 
     /**
@@ -151,7 +174,12 @@ public final class EndToEndRun implements AutoCloseable {
         announced.put(key, Instant.parse(flowFile.getAttribute("snowpipe.requested.at")));
         final long rows = Long.parseLong(flowFile.getAttribute("record.count"));
         if (failingLoads.test(key)) {
-            snowflake.addLoadHistory(path, "LOAD_FAILED", 0, rows, Instant.now().toString(),
+            snowflake.addLoadHistory(
+                    path,
+                    "LOAD_FAILED",
+                    0,
+                    rows,
+                    Instant.now().toString(),
                     "Numeric value 'x' is not recognized (injected load failure)");
         } else {
             snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
@@ -212,7 +240,8 @@ public final class EndToEndRun implements AutoCloseable {
      * updated_at is not where the canonical layout has it counts with {@link EventTime#INVALID}.
      */
     public long[] eventTimesOf(final String key) {
-        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                .asByteArray();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             final CustomerCsvReader reader = new CustomerCsvReader(in, CSV_RECORD_LIMIT);
             final List<Long> times = new ArrayList<>();
@@ -220,14 +249,19 @@ public final class EndToEndRun implements AutoCloseable {
             CustomerCsvReader.Status status;
             while ((status = reader.next()) == CustomerCsvReader.Status.RECORD) {
                 if (!header) {
-                    times.add(reader.fieldCount() > EVENT_TIME_COLUMN
-                            ? EventTime.parseCanonical(reader.buffer(), reader.fieldStart(EVENT_TIME_COLUMN), reader.fieldLength(EVENT_TIME_COLUMN))
-                            : EventTime.INVALID);
+                    times.add(
+                            reader.fieldCount() > EVENT_TIME_COLUMN
+                                    ? EventTime.parseCanonical(
+                                            reader.buffer(),
+                                            reader.fieldStart(EVENT_TIME_COLUMN),
+                                            reader.fieldLength(EVENT_TIME_COLUMN))
+                                    : EventTime.INVALID);
                 }
                 header = false;
             }
             if (status != CustomerCsvReader.Status.END_OF_INPUT) {
-                throw new IllegalStateException(key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
+                throw new IllegalStateException(
+                        key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
             }
             return times.stream().mapToLong(Long::longValue).toArray();
         } catch (final IOException e) {

@@ -4,14 +4,6 @@ import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.flows.definition.CustomerStreamFlow;
 import io.snowstream.nifi.s3.FaultInjectingProxy;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
-import org.apache.nifi.util.MockFlowFile;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
+import org.apache.nifi.util.MockFlowFile;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The flow file run end to end ({@link EndToEndRun}) with faults everywhere: a {@link FaultInjectingProxy} between
@@ -46,6 +45,7 @@ public final class FaultyFlowRun {
 
     /** Per-request timeout PutS3Batch is given, and the delay of a slow answer (well inside it). */
     public static final Duration S3_TIMEOUT = Duration.ofSeconds(5);
+
     public static final Duration SLOW_ANSWER = Duration.ofMillis(500);
     private static final int S3_ATTEMPTS = 5;
     private static final int CSV_RECORD_LIMIT = 1 << 20;
@@ -53,15 +53,27 @@ public final class FaultyFlowRun {
     private static final int LOAD_FAILURE_EVERY = 7;
 
     /** What to run: records in all, per generated FlowFile and per object, and the share of S3 requests to fail. */
-    public record Settings(long records, int recordsPerFlowFile, int recordsPerObject, double s3FaultShare, long seed) {
-    }
+    public record Settings(
+            long records, int recordsPerFlowFile, int recordsPerObject, double s3FaultShare, long seed) {}
 
     /** What happened, and what the checks found. */
-    public record Report(long generated, long invalid, long loaded, long quarantined, long atFailedUploads,
-                         long atFailedLoads, long atUnreadable, int objects, int objectsInBucket,
-                         int objectsSharingRecords, int openMultipartUploads, Map<String, Integer> faults,
-                         int failedFlowFilesWithoutReason, Map<String, Duration> longestTriggers, Duration triggerBound,
-                         Duration elapsed) {
+    public record Report(
+            long generated,
+            long invalid,
+            long loaded,
+            long quarantined,
+            long atFailedUploads,
+            long atFailedLoads,
+            long atUnreadable,
+            int objects,
+            int objectsInBucket,
+            int objectsSharingRecords,
+            int openMultipartUploads,
+            Map<String, Integer> faults,
+            int failedFlowFilesWithoutReason,
+            Map<String, Duration> longestTriggers,
+            Duration triggerBound,
+            Duration elapsed) {
 
         public long lost() {
             return generated - loaded - quarantined - atFailedUploads - atFailedLoads - atUnreadable;
@@ -69,43 +81,69 @@ public final class FaultyFlowRun {
 
         public String describe() {
             final StringBuilder text = new StringBuilder();
-            text.append("records generated        ").append(generated).append(" (").append(invalid).append(" deliberately invalid)\n");
+            text.append("records generated        ")
+                    .append(generated)
+                    .append(" (")
+                    .append(invalid)
+                    .append(" deliberately invalid)\n");
             text.append("  loaded into Snowflake  ").append(loaded).append('\n');
             text.append("  quarantined            ").append(quarantined).append('\n');
             text.append("  at Failed S3 uploads   ").append(atFailedUploads).append('\n');
             text.append("  at Failed loads        ").append(atFailedLoads).append('\n');
             text.append("  at Unreadable input    ").append(atUnreadable).append('\n');
             text.append("  lost                   ").append(lost()).append('\n');
-            text.append("objects stored / in bucket ").append(objects).append(" / ").append(objectsInBucket)
-                    .append("; objects sharing a record with another: ").append(objectsSharingRecords).append('\n');
-            text.append("open multipart uploads   ").append(openMultipartUploads).append('\n');
-            text.append("failed FlowFiles without a reason ").append(failedFlowFilesWithoutReason).append('\n');
+            text.append("objects stored / in bucket ")
+                    .append(objects)
+                    .append(" / ")
+                    .append(objectsInBucket)
+                    .append("; objects sharing a record with another: ")
+                    .append(objectsSharingRecords)
+                    .append('\n');
+            text.append("open multipart uploads   ")
+                    .append(openMultipartUploads)
+                    .append('\n');
+            text.append("failed FlowFiles without a reason ")
+                    .append(failedFlowFilesWithoutReason)
+                    .append('\n');
             text.append("faults injected          ").append(faults).append('\n');
-            longestTriggers.forEach((processor, longest) -> text.append("longest trigger  ").append(longest.toMillis())
-                    .append(" ms  ").append(processor).append('\n'));
-            text.append("bound (Communications Timeout x Max Request Attempts) ").append(triggerBound.toMillis()).append(" ms\n");
+            longestTriggers.forEach((processor, longest) -> text.append("longest trigger  ")
+                    .append(longest.toMillis())
+                    .append(" ms  ")
+                    .append(processor)
+                    .append('\n'));
+            text.append("bound (Communications Timeout x Max Request Attempts) ")
+                    .append(triggerBound.toMillis())
+                    .append(" ms\n");
             text.append("elapsed                  ").append(elapsed.toSeconds()).append(" s\n");
             return text.toString();
         }
     }
 
-    private FaultyFlowRun() {
-    }
+    private FaultyFlowRun() {}
 
     /**
      * Runs {@code settings.records()} records through the flow against the S3 server at {@code s3Endpoint}, whose
      * {@code bucket} exists and is empty.
      */
-    public static Report run(final Path flowDefinition, final URI s3Endpoint, final String bucket, final Settings settings,
-                             final Duration timeout) throws IOException {
+    public static Report run(
+            final Path flowDefinition,
+            final URI s3Endpoint,
+            final String bucket,
+            final Settings settings,
+            final Duration timeout)
+            throws IOException {
         final long started = System.nanoTime();
         try (FaultInjectingProxy proxy = new FaultInjectingProxy(s3Endpoint);
-             EndToEndRun run = new EndToEndRun(flowDefinition, s3Endpoint, bucket, Map.of(
-                     "s3.endpoint", proxy.endpoint().toString(),
-                     "generator.records.per.flowfile", String.valueOf(settings.recordsPerFlowFile()),
-                     "s3.batch.max.records", String.valueOf(settings.recordsPerObject()),
-                     "s3.batch.max.age", "1 sec"));
-             S3Client s3 = client(s3Endpoint)) {
+                EndToEndRun run = new EndToEndRun(
+                        flowDefinition,
+                        s3Endpoint,
+                        bucket,
+                        Map.of(
+                                "s3.endpoint", proxy.endpoint().toString(),
+                                "generator.records.per.flowfile", String.valueOf(settings.recordsPerFlowFile()),
+                                "s3.batch.max.records", String.valueOf(settings.recordsPerObject()),
+                                "s3.batch.max.age", "1 sec"));
+                S3Client s3 = client(s3Endpoint)) {
             for (final String put : List.of(CustomerStreamFlow.PUT_BATCHES, CustomerStreamFlow.PUT_QUARANTINE)) {
                 // small objects go as multipart uploads too, so that parts, completions and aborts meet faults
                 run.flow().runner(put).setProperty("Multipart Threshold", "64 KB");
@@ -127,8 +165,7 @@ public final class FaultyFlowRun {
                     case 10 -> snowflake.failNext(SnowflakeStub.Endpoint.INSERT_FILES, 5, 503);
                     case 30 -> snowflake.failNext(SnowflakeStub.Endpoint.LOAD_HISTORY, 5, 503);
                     case 50 -> snowflake.failNext(SnowflakeStub.Endpoint.INSERT_FILES, 1, 401);
-                    default -> {
-                    }
+                    default -> {}
                 }
                 run.flow().runPass();
             }
@@ -139,33 +176,64 @@ public final class FaultyFlowRun {
             final List<MockFlowFile> failedLoads = flow.atPort(CustomerStreamFlow.FAILED_SNOWFLAKE_LOADS);
             final List<MockFlowFile> unreadable = flow.atPort(CustomerStreamFlow.UNREADABLE_INPUT);
             final List<EndToEndRun.StoredObject> objects = run.objects();
-            final List<String> bucketKeys = s3.listObjectsV2Paginator(request -> request.bucket(bucket)).contents()
-                    .stream().map(S3Object::key).toList();
+            final List<String> bucketKeys =
+                    s3.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().stream()
+                            .map(S3Object::key)
+                            .toList();
 
             final Map<String, Integer> faults = new LinkedHashMap<>();
             proxy.randomFaultCounts().forEach((kind, count) -> faults.put("S3 " + kind, count));
-            faults.put("Snowflake insertFiles 503", snowflake.injectedFailures(SnowflakeStub.Endpoint.INSERT_FILES, 503));
-            faults.put("Snowflake token refused (401)", snowflake.injectedFailures(SnowflakeStub.Endpoint.INSERT_FILES, 401));
-            faults.put("Snowflake loadHistoryScan 503", snowflake.injectedFailures(SnowflakeStub.Endpoint.LOAD_HISTORY, 503));
+            faults.put(
+                    "Snowflake insertFiles 503", snowflake.injectedFailures(SnowflakeStub.Endpoint.INSERT_FILES, 503));
+            faults.put(
+                    "Snowflake token refused (401)",
+                    snowflake.injectedFailures(SnowflakeStub.Endpoint.INSERT_FILES, 401));
+            faults.put(
+                    "Snowflake loadHistoryScan 503",
+                    snowflake.injectedFailures(SnowflakeStub.Endpoint.LOAD_HISTORY, 503));
             faults.put("Snowflake LOAD_FAILED files", (int) failedLoads.stream()
-                    .filter(flowFile -> "LOAD_FAILED".equals(flowFile.getAttribute("snowpipe.status"))).count());
+                    .filter(flowFile -> "LOAD_FAILED".equals(flowFile.getAttribute("snowpipe.status")))
+                    .count());
 
             final Map<String, Duration> longest = new LinkedHashMap<>();
-            for (final String processor : List.of(CustomerStreamFlow.VALIDATE, CustomerStreamFlow.PUT_BATCHES,
-                    CustomerStreamFlow.PUT_QUARANTINE, CustomerStreamFlow.TRIGGER_SNOWPIPE)) {
+            for (final String processor : List.of(
+                    CustomerStreamFlow.VALIDATE,
+                    CustomerStreamFlow.PUT_BATCHES,
+                    CustomerStreamFlow.PUT_QUARANTINE,
+                    CustomerStreamFlow.TRIGGER_SNOWPIPE)) {
                 longest.put(processor, flow.longestTrigger(processor));
             }
-            final int withoutReason = (int) failedUploads.stream().filter(flowFile -> blank(flowFile.getAttribute("s3.errorMessage"))).count()
-                    + (int) failedLoads.stream().filter(flowFile -> blank(flowFile.getAttribute("snowpipe.error.message"))).count()
-                    + (int) unreadable.stream().filter(flowFile -> blank(flowFile.getAttribute("validation.error.message"))).count();
-            return new Report(run.generatedRecords(), run.generatedInvalidRecords(),
-                    run.loadedRows().values().stream().mapToLong(Long::longValue).sum(),
-                    run.quarantined().stream().mapToLong(EndToEndRun.StoredObject::records).sum(),
-                    records(failedUploads), records(failedLoads), records(unreadable),
-                    objects.size() + run.quarantined().size(), bucketKeys.size(),
+            final int withoutReason = (int) failedUploads.stream()
+                            .filter(flowFile -> blank(flowFile.getAttribute("s3.errorMessage")))
+                            .count()
+                    + (int) failedLoads.stream()
+                            .filter(flowFile -> blank(flowFile.getAttribute("snowpipe.error.message")))
+                            .count()
+                    + (int) unreadable.stream()
+                            .filter(flowFile -> blank(flowFile.getAttribute("validation.error.message")))
+                            .count();
+            return new Report(
+                    run.generatedRecords(),
+                    run.generatedInvalidRecords(),
+                    run.loadedRows().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum(),
+                    run.quarantined().stream()
+                            .mapToLong(EndToEndRun.StoredObject::records)
+                            .sum(),
+                    records(failedUploads),
+                    records(failedLoads),
+                    records(unreadable),
+                    objects.size() + run.quarantined().size(),
+                    bucketKeys.size(),
                     objectsSharingRecords(s3, bucket, bucketKeys),
-                    s3.listMultipartUploads(request -> request.bucket(bucket)).uploads().size(),
-                    faults, withoutReason, longest, S3_TIMEOUT.multipliedBy(S3_ATTEMPTS),
+                    s3.listMultipartUploads(request -> request.bucket(bucket))
+                            .uploads()
+                            .size(),
+                    faults,
+                    withoutReason,
+                    longest,
+                    S3_TIMEOUT.multipliedBy(S3_ATTEMPTS),
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }
@@ -176,8 +244,11 @@ public final class FaultyFlowRun {
 
     private static long records(final List<MockFlowFile> flowFiles) {
         // an unreadable input has no record count: it is counted apart, by FlowFiles
-        return flowFiles.stream().map(flowFile -> flowFile.getAttribute("record.count")).filter(count -> count != null)
-                .mapToLong(Long::parseLong).sum();
+        return flowFiles.stream()
+                .map(flowFile -> flowFile.getAttribute("record.count"))
+                .filter(count -> count != null)
+                .mapToLong(Long::parseLong)
+                .sum();
     }
 
     /** Objects holding a record (byte for byte, header excepted) that another object holds too. */
@@ -197,7 +268,8 @@ public final class FaultyFlowRun {
     }
 
     private static List<String> recordDigests(final S3Client s3, final String bucket, final String key) {
-        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                .asByteArray();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             final CustomerCsvReader reader = new CustomerCsvReader(in, CSV_RECORD_LIMIT);
             final MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -222,8 +294,12 @@ public final class FaultyFlowRun {
     }
 
     private static S3Client client(final URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("checker", "checker-secret")))
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("checker", "checker-secret")))
                 .build();
     }
 }

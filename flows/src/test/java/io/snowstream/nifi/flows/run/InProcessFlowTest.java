@@ -1,12 +1,11 @@
 package io.snowstream.nifi.flows.run;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class InProcessFlowTest {
 
@@ -20,8 +19,10 @@ class InProcessFlowTest {
 
     @Test
     void replacesEveryReferenceInAValue() {
-        assertThat(InProcessFlow.resolve("s3://#{s3.bucket}/#{s3.prefix}", PARAMETERS)).isEqualTo("s3://landing/customers/");
-        assertThat(InProcessFlow.resolve("#{s3.prefix}${now():format('yyyy')}", PARAMETERS)).isEqualTo("customers/${now():format('yyyy')}");
+        assertThat(InProcessFlow.resolve("s3://#{s3.bucket}/#{s3.prefix}", PARAMETERS))
+                .isEqualTo("s3://landing/customers/");
+        assertThat(InProcessFlow.resolve("#{s3.prefix}${now():format('yyyy')}", PARAMETERS))
+                .isEqualTo("customers/${now():format('yyyy')}");
     }
 
     @Test
@@ -33,6 +34,7 @@ class InProcessFlowTest {
     @Test
     void anUndefinedParameterIsAnError() {
         assertThatThrownBy(() -> InProcessFlow.resolve("#{s3.region}", PARAMETERS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s3.region");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("s3.region");
     }
 }

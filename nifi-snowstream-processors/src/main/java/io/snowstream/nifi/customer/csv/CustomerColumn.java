@@ -18,7 +18,8 @@ public enum CustomerColumn {
     OP("op");
 
     /** The eight columns of the original project's files, which had neither event time nor operation. */
-    public static final List<CustomerColumn> LEGACY_COLUMNS = List.of(CUSTOMER_ID, FIRST_NAME, LAST_NAME, EMAIL, STREET, CITY, STATE, COUNTRY);
+    public static final List<CustomerColumn> LEGACY_COLUMNS =
+            List.of(CUSTOMER_ID, FIRST_NAME, LAST_NAME, EMAIL, STREET, CITY, STATE, COUNTRY);
 
     public static final List<CustomerColumn> CANONICAL_COLUMNS = List.of(values());
 

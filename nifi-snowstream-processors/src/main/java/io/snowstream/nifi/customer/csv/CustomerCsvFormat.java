@@ -32,14 +32,13 @@ public final class CustomerCsvFormat {
     public static final List<String> REJECTION_COLUMNS = List.of("error_code", "error_detail", "source_line");
 
     /** The header lines of rejected records, line feed included: the rejection columns, then the input's own header. */
-    public static final List<byte[]> REJECTED_HEADER_LINES = List.of(
-        rejectedHeaderLine(HEADER), rejectedHeaderLine(LEGACY_HEADER));
+    public static final List<byte[]> REJECTED_HEADER_LINES =
+            List.of(rejectedHeaderLine(HEADER), rejectedHeaderLine(LEGACY_HEADER));
 
     public static final int COLUMN_COUNT = CustomerColumn.CANONICAL_COLUMNS.size();
     public static final int LEGACY_COLUMN_COUNT = CustomerColumn.LEGACY_COLUMNS.size();
 
-    private CustomerCsvFormat() {
-    }
+    private CustomerCsvFormat() {}
 
     /** True when a field must be enclosed in quotes to survive a round trip. */
     public static boolean needsQuoting(final byte b) {

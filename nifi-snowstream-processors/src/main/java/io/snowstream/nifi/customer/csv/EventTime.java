@@ -16,10 +16,10 @@ public final class EventTime {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     /** Years 0000-9999: the range the four-digit layout can express. */
     private static final long MIN_EPOCH_MILLIS = -62_167_219_200_000L;
+
     private static final long MAX_EPOCH_MILLIS = 253_402_300_799_999L;
 
-    private EventTime() {
-    }
+    private EventTime() {}
 
     /** Writes the canonical form of the instant into {@code target} at {@code offset}; returns the new offset. */
     public static int format(final long epochMillis, final byte[] target, final int offset) {
@@ -102,8 +102,12 @@ public final class EventTime {
      */
     public static long parseCanonical(final byte[] source, final int offset, final int length) {
         if (length != LENGTH
-                || source[offset + 4] != '-' || source[offset + 7] != '-' || source[offset + 10] != 'T'
-                || source[offset + 13] != ':' || source[offset + 16] != ':' || source[offset + 19] != '.'
+                || source[offset + 4] != '-'
+                || source[offset + 7] != '-'
+                || source[offset + 10] != 'T'
+                || source[offset + 13] != ':'
+                || source[offset + 16] != ':'
+                || source[offset + 19] != '.'
                 || source[offset + 23] != 'Z') {
             return INVALID;
         }
@@ -114,11 +118,25 @@ public final class EventTime {
         final int minute = number(source, offset + 14, 2);
         final int second = number(source, offset + 17, 2);
         final int millis = number(source, offset + 20, 3);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || millis < 0) {
             return INVALID;
         }
-        return epochDay(year, month, day) * MILLIS_PER_DAY + hour * 3_600_000L + minute * 60_000L + second * 1000L + millis;
+        return epochDay(year, month, day) * MILLIS_PER_DAY
+                + hour * 3_600_000L
+                + minute * 60_000L
+                + second * 1000L
+                + millis;
     }
 
     /** Parses a canonical event time given as a String; returns {@link #INVALID} when it is not one. */

@@ -11,11 +11,11 @@ import java.util.Locale;
  */
 final class AsciiFolding {
 
-    private AsciiFolding() {
-    }
+    private AsciiFolding() {}
 
     static byte[] fold(final String text) {
-        final String decomposed = Normalizer.normalize(text, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
+        final String decomposed =
+                Normalizer.normalize(text, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
         final StringBuilder folded = new StringBuilder(decomposed.length());
         for (int i = 0; i < decomposed.length(); i++) {
             final char c = decomposed.charAt(i);
@@ -23,17 +23,18 @@ final class AsciiFolding {
                 folded.append(c);
                 continue;
             }
-            folded.append(switch (c) {
-                case 'ß' -> "ss";
-                case 'æ' -> "ae";
-                case 'œ' -> "oe";
-                case 'ø' -> "o";
-                case 'ł' -> "l";
-                case 'đ', 'ð' -> "d";
-                case 'þ' -> "th";
-                case 'ı' -> "i";
-                default -> "";
-            });
+            folded.append(
+                    switch (c) {
+                        case 'ß' -> "ss";
+                        case 'æ' -> "ae";
+                        case 'œ' -> "oe";
+                        case 'ø' -> "o";
+                        case 'ł' -> "l";
+                        case 'đ', 'ð' -> "d";
+                        case 'þ' -> "th";
+                        case 'ı' -> "i";
+                        default -> "";
+                    });
         }
         return folded.toString().getBytes(StandardCharsets.US_ASCII);
     }

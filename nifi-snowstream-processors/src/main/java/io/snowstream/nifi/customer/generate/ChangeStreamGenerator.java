@@ -1,7 +1,6 @@
 package io.snowstream.nifi.customer.generate;
 
 import io.snowstream.nifi.customer.csv.CustomerCsvWriter;
-
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -20,6 +19,7 @@ public final class ChangeStreamGenerator {
 
     /** Cumulative percentages of the update kinds: move, new email, marriage, move with a new email. */
     private static final int MOVE_BELOW = 45;
+
     private static final int NEW_EMAIL_BELOW = 75;
     private static final int MARRIAGE_BELOW = 90;
     /** Share of marriages that also bring an email with the new name. */
@@ -44,28 +44,39 @@ public final class ChangeStreamGenerator {
      * @param pools the pools built for the state's seed and the settings' locale
      * @param wallClock the source of event times when the stream is not seeded
      */
-    public ChangeStreamGenerator(final GeneratorSettings settings, final ValuePools pools, final GeneratorState state, final LongSupplier wallClock) {
-        if (!state.localeTag().equals(settings.locale().toLanguageTag()) || !pools.locale().equals(settings.locale()) || pools.seed() != state.seed()) {
-            throw new IllegalArgumentException("State (" + state.localeTag() + ", seed " + state.seed() + ") and pools (" + pools.locale().toLanguageTag()
-                + ", seed " + pools.seed() + ") do not match the locale " + settings.locale().toLanguageTag());
+    public ChangeStreamGenerator(
+            final GeneratorSettings settings,
+            final ValuePools pools,
+            final GeneratorState state,
+            final LongSupplier wallClock) {
+        if (!state.localeTag().equals(settings.locale().toLanguageTag())
+                || !pools.locale().equals(settings.locale())
+                || pools.seed() != state.seed()) {
+            throw new IllegalArgumentException("State (" + state.localeTag() + ", seed " + state.seed()
+                    + ") and pools (" + pools.locale().toLanguageTag() + ", seed " + pools.seed()
+                    + ") do not match the locale " + settings.locale().toLanguageTag());
         }
         this.settings = settings;
         this.seed = state.seed();
         this.localeTag = state.localeTag();
         this.customers = new CustomerFactory(pools, seed);
-        this.population = Population.decode(settings.trackedCustomers(), state.nextCustomerId(), state.trackedCount(), state.trackedVersions());
+        this.population = Population.decode(
+                settings.trackedCustomers(), state.nextCustomerId(), state.trackedCount(), state.trackedVersions());
         this.wallClock = wallClock;
         this.sequence = state.sequence();
         this.lastEventTime = state.lastEventTime();
         this.invalidThreshold = Share.threshold(settings.invalidPercent());
         this.insertThreshold = Share.threshold(settings.insertPercent());
-        this.insertOrUpdateThreshold = settings.deletePercent() == 0 ? Long.MAX_VALUE
-            : Share.threshold(Math.min(100, settings.insertPercent() + settings.updatePercent()));
+        this.insertOrUpdateThreshold = settings.deletePercent() == 0
+                ? Long.MAX_VALUE
+                : Share.threshold(Math.min(100, settings.insertPercent() + settings.updatePercent()));
     }
 
     /** Builds the pools and the generator for a state, for callers that do not keep pools between batches. */
-    public static ChangeStreamGenerator create(final GeneratorSettings settings, final GeneratorState state, final LongSupplier wallClock) {
-        return new ChangeStreamGenerator(settings, ValuePools.build(Locale.forLanguageTag(state.localeTag()), state.seed()), state, wallClock);
+    public static ChangeStreamGenerator create(
+            final GeneratorSettings settings, final GeneratorState state, final LongSupplier wallClock) {
+        return new ChangeStreamGenerator(
+                settings, ValuePools.build(Locale.forLanguageTag(state.localeTag()), state.seed()), state, wallClock);
     }
 
     /** Writes the header and {@code records} events; the target stream is flushed, not closed. */
@@ -129,7 +140,14 @@ public final class ChangeStreamGenerator {
 
     /** The state after the last batch written. */
     public GeneratorState state() {
-        return new GeneratorState(seed, localeTag, sequence, population.nextId(), population.trackedCount(), population.encodeVersions(), lastEventTime);
+        return new GeneratorState(
+                seed,
+                localeTag,
+                sequence,
+                population.nextId(),
+                population.trackedCount(),
+                population.encodeVersions(),
+                lastEventTime);
     }
 
     private void writeInsert(final long eventTime) {
@@ -180,7 +198,8 @@ public final class ChangeStreamGenerator {
 
     private long nextEventTime() {
         if (settings.seeded()) {
-            lastEventTime = Math.addExact(settings.simulatedStartMillis(), Math.multiplyExact(sequence, settings.eventTimeStepMillis()));
+            lastEventTime = Math.addExact(
+                    settings.simulatedStartMillis(), Math.multiplyExact(sequence, settings.eventTimeStepMillis()));
         } else {
             lastEventTime = Math.max(lastEventTime, wallClock.getAsLong());
         }

@@ -41,11 +41,15 @@ public final class CheckpointedStream {
     private long reservedSequence;
     /** When and at which sequence number this stream last reserved; no rate is known before its first reservation. */
     private boolean reservedBefore;
+
     private long lastReservationMillis;
     private long lastReservationSequence;
 
-    private CheckpointedStream(final GeneratorSettings settings, final ChangeStreamGenerator generator, final InstantSource clock,
-                               final boolean newPopulation) {
+    private CheckpointedStream(
+            final GeneratorSettings settings,
+            final ChangeStreamGenerator generator,
+            final InstantSource clock,
+            final boolean newPopulation) {
         this.settings = settings;
         this.generator = generator;
         this.clock = clock;
@@ -63,8 +67,13 @@ public final class CheckpointedStream {
      * @param clock the wall clock: event times of an unseeded stream, and the pace of reservations
      * @throws IllegalArgumentException when the stored state is malformed
      */
-    public static CheckpointedStream resume(final Map<String, String> stored, final GeneratorSettings settings, final Optional<Long> configuredSeed,
-                                            final LongSupplier randomSeed, final LongFunction<ValuePools> pools, final InstantSource clock) {
+    public static CheckpointedStream resume(
+            final Map<String, String> stored,
+            final GeneratorSettings settings,
+            final Optional<Long> configuredSeed,
+            final LongSupplier randomSeed,
+            final LongFunction<ValuePools> pools,
+            final InstantSource clock) {
         final GeneratorState resumed = GeneratorState.resume(stored, configuredSeed, settings.locale(), randomSeed);
         if (!stored.containsKey(GeneratorState.SEQUENCE)) {
             return new CheckpointedStream(settings, generator(settings, pools, resumed, clock), clock, false);
@@ -73,15 +82,21 @@ public final class CheckpointedStream {
         final long reserved = reservedSequence(stored, checkpoint);
         if (!resumed.continuesPopulationOf(checkpoint)) {
             // each reserved event issues at most one id; the new population needs none of them replayed
-            final GeneratorState fresh = GeneratorState.newPopulation(resumed.seed(), resumed.localeTag(), reserved,
-                Math.addExact(checkpoint.nextCustomerId(), reserved - checkpoint.sequence()), checkpoint.lastEventTime());
+            final GeneratorState fresh = GeneratorState.newPopulation(
+                    resumed.seed(),
+                    resumed.localeTag(),
+                    reserved,
+                    Math.addExact(checkpoint.nextCustomerId(), reserved - checkpoint.sequence()),
+                    checkpoint.lastEventTime());
             return new CheckpointedStream(settings, generator(settings, pools, fresh, clock), clock, true);
         }
         // replayed with the shares they were drawn with, the reserved events issue exactly the ids they issued before
-        final GeneratorSettings reservedSettings = settings.withDraws(stored.getOrDefault(RESERVED_DRAWS, settings.draws()));
+        final GeneratorSettings reservedSettings =
+                settings.withDraws(stored.getOrDefault(RESERVED_DRAWS, settings.draws()));
         final ChangeStreamGenerator replay = generator(reservedSettings, pools, checkpoint, clock);
         replay.skip(reserved - checkpoint.sequence());
-        final ChangeStreamGenerator continued = reservedSettings.equals(settings) ? replay : generator(settings, pools, replay.state(), clock);
+        final ChangeStreamGenerator continued =
+                reservedSettings.equals(settings) ? replay : generator(settings, pools, replay.state(), clock);
         return new CheckpointedStream(settings, continued, clock, false);
     }
 
@@ -130,8 +145,9 @@ public final class CheckpointedStream {
     /** Writes the header and {@code records} events, which {@link #reserve} must have covered. */
     public BatchSummary writeBatch(final OutputStream target, final int records) {
         if (generator.nextSequence() + records > reservedSequence) {
-            throw new IllegalStateException("Events " + generator.nextSequence() + " to " + (generator.nextSequence() + records - 1)
-                + " are not reserved: store the state reserve() returns first");
+            throw new IllegalStateException(
+                    "Events " + generator.nextSequence() + " to " + (generator.nextSequence() + records - 1)
+                            + " are not reserved: store the state reserve() returns first");
         }
         return generator.writeBatch(target, records);
     }
@@ -191,17 +207,22 @@ public final class CheckpointedStream {
         try {
             reserved = Long.parseLong(value);
         } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Generator state holds a malformed " + RESERVED_SEQUENCE + ": " + value, e);
+            throw new IllegalArgumentException(
+                    "Generator state holds a malformed " + RESERVED_SEQUENCE + ": " + value, e);
         }
-        if (reserved < checkpoint.sequence() || reserved - checkpoint.sequence() > Math.max(MAX_BATCH, MAX_RESERVATION)) {
-            throw new IllegalArgumentException("Generator state reserves up to event " + reserved + ", which no reservation from event "
-                + checkpoint.sequence() + " reaches");
+        if (reserved < checkpoint.sequence()
+                || reserved - checkpoint.sequence() > Math.max(MAX_BATCH, MAX_RESERVATION)) {
+            throw new IllegalArgumentException("Generator state reserves up to event " + reserved
+                    + ", which no reservation from event " + checkpoint.sequence() + " reaches");
         }
         return reserved;
     }
 
-    private static ChangeStreamGenerator generator(final GeneratorSettings settings, final LongFunction<ValuePools> pools,
-                                                   final GeneratorState state, final InstantSource clock) {
+    private static ChangeStreamGenerator generator(
+            final GeneratorSettings settings,
+            final LongFunction<ValuePools> pools,
+            final GeneratorState state,
+            final InstantSource clock) {
         return new ChangeStreamGenerator(settings, pools.apply(state.seed()), state, clock::millis);
     }
 }

@@ -1,13 +1,12 @@
 package io.snowstream.nifi.customer.generate;
 
+import static io.snowstream.nifi.customer.generate.Hashing.Attribute;
+
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.EventTime;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import static io.snowstream.nifi.customer.generate.Hashing.Attribute;
 
 /**
  * Derives a customer's fields from (seed, id, {@link CustomerVersion}) and the changes an update makes to them.
@@ -21,6 +20,7 @@ final class CustomerFactory {
     private static final byte[] FALLBACK_LOCAL_PART = "user".getBytes(StandardCharsets.US_ASCII);
     /** Name parts in an email are cut to this many bytes, keeping the local part under the 64-byte RFC 5321 limit. */
     private static final int MAX_NAME_PART = 20;
+
     private static final int EMAIL_CAPACITY = 256;
     /** Share of emails at a free-mail provider; the rest use a company domain. */
     private static final int FREE_MAIL_PERCENT = 65;
@@ -47,7 +47,9 @@ final class CustomerFactory {
         record.count = CustomerCsvFormat.COLUMN_COUNT;
         fillIdentity(record, id, eventTime);
         record.set(CustomerColumn.FIRST_NAME.ordinal(), pools.firstNames[firstNameIndex(id)]);
-        record.set(CustomerColumn.LAST_NAME.ordinal(), pools.lastNames[lastNameIndex(id, CustomerVersion.nameGeneration(version))]);
+        record.set(
+                CustomerColumn.LAST_NAME.ordinal(),
+                pools.lastNames[lastNameIndex(id, CustomerVersion.nameGeneration(version))]);
         record.set(CustomerColumn.EMAIL.ordinal(), email, 0, renderEmail(id, version, email));
         final int addressGeneration = CustomerVersion.addressGeneration(version);
         final int city = cityIndex(id, addressGeneration);
@@ -140,17 +142,21 @@ final class CustomerFactory {
         final byte[] first = pools.firstNamesFolded[firstNameIndex(id)];
         final byte[] last = pools.lastNamesFolded[lastNameIndex(id, CustomerVersion.emailNameGeneration(version))];
         final long number = Hashing.attribute(seed, id, Attribute.EMAIL_NUMBER, generation);
-        int position = localPart(first, last, Hashing.attribute(seed, id, Attribute.EMAIL_STYLE, generation), number, target);
+        int position =
+                localPart(first, last, Hashing.attribute(seed, id, Attribute.EMAIL_STYLE, generation), number, target);
         target[position++] = '@';
         final long domainHash = Hashing.attribute(seed, id, Attribute.EMAIL_DOMAIN, generation);
-        final byte[][] domains = Hashing.index(domainHash << 32, 100) < FREE_MAIL_PERCENT || pools.companyDomains.length == 0
-            ? pools.freeMailDomains : pools.companyDomains;
+        final byte[][] domains =
+                Hashing.index(domainHash << 32, 100) < FREE_MAIL_PERCENT || pools.companyDomains.length == 0
+                        ? pools.freeMailDomains
+                        : pools.companyDomains;
         final byte[] domain = domains[Hashing.index(domainHash, domains.length)];
         System.arraycopy(domain, 0, target, position, domain.length);
         return position + domain.length;
     }
 
-    private static int localPart(final byte[] first, final byte[] last, final long styleHash, final long numberHash, final byte[] target) {
+    private static int localPart(
+            final byte[] first, final byte[] last, final long styleHash, final long numberHash, final byte[] target) {
         if (first.length == 0 || last.length == 0) {
             // a name in a script without a Latin folding: a plain account name with a number
             final byte[] name = first.length > 0 ? first : last.length > 0 ? last : FALLBACK_LOCAL_PART;
@@ -167,7 +173,9 @@ final class CustomerFactory {
             case 2 -> position = copy(last, 0, MAX_NAME_PART, target, copy(first, 0, 1, target, 0));
             case 3 -> position = joined(first, '_', last, target);
             case 4 -> position = number(twoDigits, target, joined(first, '.', last, target));
-            case 5 -> position = number(twoDigits, target, copy(last, 0, MAX_NAME_PART, target, copy(first, 0, 1, target, 0)));
+            case 5 ->
+                position =
+                        number(twoDigits, target, copy(last, 0, MAX_NAME_PART, target, copy(first, 0, 1, target, 0)));
             case 6 -> position = number(birthYear, target, copy(first, 0, MAX_NAME_PART, target, 0));
             case 7 -> position = joined(last, '.', first, target);
             case 8 -> {
@@ -195,7 +203,8 @@ final class CustomerFactory {
         return copy(right, 0, MAX_NAME_PART, target, position);
     }
 
-    private static int copy(final byte[] source, final int from, final int maxLength, final byte[] target, final int position) {
+    private static int copy(
+            final byte[] source, final int from, final int maxLength, final byte[] target, final int position) {
         final int length = Math.min(source.length - from, maxLength);
         System.arraycopy(source, from, target, position, length);
         return position + length;

@@ -26,8 +26,7 @@ final class CustomerVersion {
     private static final int ADDRESS_MASK = (1 << 9) - 1;
     private static final int DELETED = 1 << 31;
 
-    private CustomerVersion() {
-    }
+    private CustomerVersion() {}
 
     static int nameGeneration(final int version) {
         return version & NAME_MASK;
@@ -55,7 +54,8 @@ final class CustomerVersion {
 
     static int withEmail(final int version, final int emailGeneration, final int emailNameGeneration) {
         return version & ~(EMAIL_MASK << EMAIL_SHIFT | NAME_MASK << EMAIL_NAME_SHIFT)
-            | (emailGeneration & EMAIL_MASK) << EMAIL_SHIFT | (emailNameGeneration & NAME_MASK) << EMAIL_NAME_SHIFT;
+                | (emailGeneration & EMAIL_MASK) << EMAIL_SHIFT
+                | (emailNameGeneration & NAME_MASK) << EMAIL_NAME_SHIFT;
     }
 
     static int withAddressGeneration(final int version, final int generation) {

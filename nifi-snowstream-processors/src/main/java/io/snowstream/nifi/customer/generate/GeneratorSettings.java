@@ -11,15 +11,15 @@ import java.util.Locale;
  * @param eventTimeStepMillis event time added per event when the stream is seeded; ignored otherwise
  */
 public record GeneratorSettings(
-    Locale locale,
-    boolean seeded,
-    double insertPercent,
-    double updatePercent,
-    double deletePercent,
-    double invalidPercent,
-    int trackedCustomers,
-    long simulatedStartMillis,
-    long eventTimeStepMillis) {
+        Locale locale,
+        boolean seeded,
+        double insertPercent,
+        double updatePercent,
+        double deletePercent,
+        double invalidPercent,
+        int trackedCustomers,
+        long simulatedStartMillis,
+        long eventTimeStepMillis) {
 
     public static final double TOLERANCE = 1e-9;
 
@@ -41,18 +41,28 @@ public record GeneratorSettings(
      * issued the first time.
      */
     public String draws() {
-        return insertPercent + "," + updatePercent + "," + deletePercent + "," + invalidPercent + "," + trackedCustomers;
+        return insertPercent + "," + updatePercent + "," + deletePercent + "," + invalidPercent + ","
+                + trackedCustomers;
     }
 
     /** These settings with the shares and tracked customers of a {@link #draws()} text. */
     public GeneratorSettings withDraws(final String draws) {
         final String[] values = draws.split(",", -1);
         if (values.length != 5) {
-            throw new IllegalArgumentException("Draw settings must be five comma-separated numbers, not '" + draws + "'");
+            throw new IllegalArgumentException(
+                    "Draw settings must be five comma-separated numbers, not '" + draws + "'");
         }
         try {
-            return new GeneratorSettings(locale, seeded, percentage(values[0]), percentage(values[1]), percentage(values[2]),
-                percentage(values[3]), Integer.parseInt(values[4]), simulatedStartMillis, eventTimeStepMillis);
+            return new GeneratorSettings(
+                    locale,
+                    seeded,
+                    percentage(values[0]),
+                    percentage(values[1]),
+                    percentage(values[2]),
+                    percentage(values[3]),
+                    Integer.parseInt(values[4]),
+                    simulatedStartMillis,
+                    eventTimeStepMillis);
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("Draw settings hold a malformed number: '" + draws + "'", e);
         }

@@ -12,13 +12,13 @@ import java.util.function.LongSupplier;
  * last event time handed out, and the compact versions of the tracked customers.
  */
 public record GeneratorState(
-    long seed,
-    String localeTag,
-    long sequence,
-    long nextCustomerId,
-    int trackedCount,
-    String trackedVersions,
-    long lastEventTime) {
+        long seed,
+        String localeTag,
+        long sequence,
+        long nextCustomerId,
+        int trackedCount,
+        String trackedVersions,
+        long lastEventTime) {
 
     private static final String NO_VERSIONS = new Population(1, 0, 0).encodeVersions();
 
@@ -42,8 +42,11 @@ public record GeneratorState(
      * goes on (sequence and ids keep increasing, so no id is ever issued twice) but the tracked customers are
      * forgotten: their earlier records were derived from other values and cannot be updated coherently.
      */
-    public static GeneratorState resume(final Map<String, String> stored, final Optional<Long> configuredSeed, final Locale locale,
-                                        final LongSupplier randomSeed) {
+    public static GeneratorState resume(
+            final Map<String, String> stored,
+            final Optional<Long> configuredSeed,
+            final Locale locale,
+            final LongSupplier randomSeed) {
         if (!stored.containsKey(SEQUENCE)) {
             return initial(configuredSeed.orElseGet(randomSeed::getAsLong), locale);
         }
@@ -52,12 +55,17 @@ public record GeneratorState(
         if (seed == previous.seed && previous.localeTag.equals(locale.toLanguageTag())) {
             return previous;
         }
-        return newPopulation(seed, locale.toLanguageTag(), previous.sequence, previous.nextCustomerId, previous.lastEventTime);
+        return newPopulation(
+                seed, locale.toLanguageTag(), previous.sequence, previous.nextCustomerId, previous.lastEventTime);
     }
 
     /** A stream that tracks no customer yet and goes on at {@code sequence}, issuing ids from {@code nextCustomerId}. */
-    static GeneratorState newPopulation(final long seed, final String localeTag, final long sequence, final long nextCustomerId,
-                                        final long lastEventTime) {
+    static GeneratorState newPopulation(
+            final long seed,
+            final String localeTag,
+            final long sequence,
+            final long nextCustomerId,
+            final long lastEventTime) {
         return new GeneratorState(seed, localeTag, sequence, nextCustomerId, 0, NO_VERSIONS, lastEventTime);
     }
 
@@ -81,13 +89,13 @@ public record GeneratorState(
     public static GeneratorState fromMap(final Map<String, String> map) {
         try {
             return new GeneratorState(
-                Long.parseLong(required(map, SEED)),
-                required(map, LOCALE),
-                Long.parseLong(required(map, SEQUENCE)),
-                Long.parseLong(required(map, NEXT_CUSTOMER_ID)),
-                Integer.parseInt(required(map, TRACKED_COUNT)),
-                required(map, TRACKED_VERSIONS),
-                Long.parseLong(required(map, LAST_EVENT_TIME)));
+                    Long.parseLong(required(map, SEED)),
+                    required(map, LOCALE),
+                    Long.parseLong(required(map, SEQUENCE)),
+                    Long.parseLong(required(map, NEXT_CUSTOMER_ID)),
+                    Integer.parseInt(required(map, TRACKED_COUNT)),
+                    required(map, TRACKED_VERSIONS),
+                    Long.parseLong(required(map, LAST_EVENT_TIME)));
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("Generator state holds a malformed number: " + e.getMessage(), e);
         }

@@ -9,8 +9,7 @@ final class Hashing {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     static long mix64(final long value) {
         long z = value;
@@ -21,7 +20,8 @@ final class Hashing {
 
     /** The hash of one attribute of one customer at one generation of that attribute. */
     static long attribute(final long seed, final long customerId, final Attribute attribute, final int generation) {
-        return mix64(mix64(seed + customerId * GOLDEN_GAMMA) ^ ((long) attribute.ordinal() << 32 | generation & 0xFFFF_FFFFL));
+        return mix64(mix64(seed + customerId * GOLDEN_GAMMA)
+                ^ ((long) attribute.ordinal() << 32 | generation & 0xFFFF_FFFFL));
     }
 
     /** A uniform index in [0, bound) from the high bits of a hash (multiply-shift, no modulo bias worth noting). */
@@ -31,6 +31,12 @@ final class Hashing {
 
     /** The derived attributes, each drawn from its own hash so that changing one never disturbs the others. */
     enum Attribute {
-        FIRST_NAME, LAST_NAME, STREET, CITY, EMAIL_STYLE, EMAIL_DOMAIN, EMAIL_NUMBER
+        FIRST_NAME,
+        LAST_NAME,
+        STREET,
+        CITY,
+        EMAIL_STYLE,
+        EMAIL_DOMAIN,
+        EMAIL_NUMBER
     }
 }

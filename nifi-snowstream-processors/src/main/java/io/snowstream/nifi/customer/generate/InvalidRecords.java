@@ -3,7 +3,6 @@ package io.snowstream.nifi.customer.generate;
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.validate.ViolationCode;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -23,6 +22,7 @@ final class InvalidRecords {
     static final int DEFAULT_FIELD_LIMIT = 256;
     /** Far enough ahead to exceed any sensible clock skew allowance, whatever the simulated start time. */
     private static final long FUTURE_OFFSET_MILLIS = 100L * 365 * 86_400_000L;
+
     private static final long MAX_EVENT_TIME = EventTime.parseCanonical("9999-12-31T23:59:59.999Z");
     private static final byte[] LONG_MAX_PLUS_ONE = ascii("9223372036854775808");
     private static final byte[][] UNKNOWN_OPS = {ascii("I"), ascii("X"), ascii("UPDATE")};
@@ -32,7 +32,8 @@ final class InvalidRecords {
     private static final byte LATIN1_E_ACUTE = (byte) 0xE9;
     private static final int[] REQUIRED_UPSERT_COLUMNS = {
         CustomerColumn.FIRST_NAME.ordinal(), CustomerColumn.LAST_NAME.ordinal(), CustomerColumn.STREET.ordinal(),
-        CustomerColumn.CITY.ordinal(), CustomerColumn.STATE.ordinal(), CustomerColumn.COUNTRY.ordinal()};
+        CustomerColumn.CITY.ordinal(), CustomerColumn.STATE.ordinal(), CustomerColumn.COUNTRY.ordinal()
+    };
 
     @FunctionalInterface
     private interface Mutation {
@@ -46,18 +47,24 @@ final class InvalidRecords {
 
     InvalidRecords() {
         mutations.put(ViolationCode.WRONG_FIELD_COUNT, this::wrongFieldCount);
-        mutations.put(ViolationCode.MISSING_ID, (record, random, eventTime) -> record.clear(CustomerColumn.CUSTOMER_ID.ordinal()));
+        mutations.put(
+                ViolationCode.MISSING_ID,
+                (record, random, eventTime) -> record.clear(CustomerColumn.CUSTOMER_ID.ordinal()));
         mutations.put(ViolationCode.NON_INTEGER_ID, this::nonIntegerId);
         mutations.put(ViolationCode.ID_OUT_OF_RANGE, this::idOutOfRange);
-        mutations.put(ViolationCode.REQUIRED_FIELD_EMPTY,
-            (record, random, eventTime) -> record.clear(REQUIRED_UPSERT_COLUMNS[random.nextInt(REQUIRED_UPSERT_COLUMNS.length)]));
+        mutations.put(
+                ViolationCode.REQUIRED_FIELD_EMPTY,
+                (record, random, eventTime) ->
+                        record.clear(REQUIRED_UPSERT_COLUMNS[random.nextInt(REQUIRED_UPSERT_COLUMNS.length)]));
         mutations.put(ViolationCode.MALFORMED_EMAIL, this::malformedEmail);
         mutations.put(ViolationCode.FIELD_TOO_LONG, this::fieldTooLong);
         mutations.put(ViolationCode.CONTROL_CHARACTER, this::controlCharacter);
         mutations.put(ViolationCode.BAD_EVENT_TIME, this::badEventTime);
         mutations.put(ViolationCode.FUTURE_EVENT_TIME, this::futureEventTime);
-        mutations.put(ViolationCode.UNKNOWN_OP,
-            (record, random, eventTime) -> record.set(CustomerColumn.OP.ordinal(), UNKNOWN_OPS[random.nextInt(UNKNOWN_OPS.length)]));
+        mutations.put(
+                ViolationCode.UNKNOWN_OP,
+                (record, random, eventTime) ->
+                        record.set(CustomerColumn.OP.ordinal(), UNKNOWN_OPS[random.nextInt(UNKNOWN_OPS.length)]));
         mutations.put(ViolationCode.INVALID_UTF8, this::invalidUtf8);
         mutations.put(ViolationCode.NON_CANONICAL_ID, this::nonCanonicalId);
         if (mutations.size() != CODES.length) {
@@ -113,7 +120,8 @@ final class InvalidRecords {
         final int length = record.length[column];
         final boolean zero = length == 1 && record.data[column][record.offset[column]] == '0';
         scratch[0] = '-';
-        System.arraycopy(zero ? MINUS_ONE_DIGIT : record.data[column], zero ? 0 : record.offset[column], scratch, 1, length);
+        System.arraycopy(
+                zero ? MINUS_ONE_DIGIT : record.data[column], zero ? 0 : record.offset[column], scratch, 1, length);
         record.set(column, scratch, 0, length + 1);
     }
 
@@ -134,7 +142,8 @@ final class InvalidRecords {
 
     private void fieldTooLong(final RecordFields record, final EventRandom random, final long eventTime) {
         final int column = CustomerColumn.STREET.ordinal();
-        final String street = new String(record.data[column], record.offset[column], record.length[column], StandardCharsets.UTF_8);
+        final String street =
+                new String(record.data[column], record.offset[column], record.length[column], StandardCharsets.UTF_8);
         // an address pasted over and over into one field, up to well past the limit
         final int wanted = DEFAULT_FIELD_LIMIT + 1 + random.nextInt(DEFAULT_FIELD_LIMIT);
         final StringBuilder pasted = new StringBuilder(street);
@@ -169,29 +178,37 @@ final class InvalidRecords {
 
     private void futureEventTime(final RecordFields record, final EventRandom random, final long eventTime) {
         final byte[] text = new byte[EventTime.LENGTH];
-        EventTime.format(Math.min(MAX_EVENT_TIME, eventTime + FUTURE_OFFSET_MILLIS + random.nextInt(86_400_000)), text, 0);
+        EventTime.format(
+                Math.min(MAX_EVENT_TIME, eventTime + FUTURE_OFFSET_MILLIS + random.nextInt(86_400_000)), text, 0);
         record.set(CustomerColumn.UPDATED_AT.ordinal(), text);
     }
 
     private void invalidUtf8(final RecordFields record, final EventRandom random, final long eventTime) {
         final int column = CustomerColumn.FIRST_NAME.ordinal();
-        final String name = new String(record.data[column], record.offset[column], record.length[column], StandardCharsets.UTF_8);
+        final String name =
+                new String(record.data[column], record.offset[column], record.length[column], StandardCharsets.UTF_8);
         // the name as a Latin-1 system would send it; a plain ASCII name gets a Latin-1 accent
-        final byte[] latin1 = StandardCharsets.ISO_8859_1.newEncoder().canEncode(name) ? name.getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        final byte[] latin1 = StandardCharsets.ISO_8859_1.newEncoder().canEncode(name)
+                ? name.getBytes(StandardCharsets.ISO_8859_1)
+                : new byte[0];
         final byte[] invalid = isValidUtf8(latin1) ? appended(record, column) : latin1;
         record.set(column, invalid);
     }
 
     private static byte[] appended(final RecordFields record, final int column) {
-        final byte[] value = Arrays.copyOfRange(record.data[column], record.offset[column], record.offset[column] + record.length[column] + 1);
+        final byte[] value = Arrays.copyOfRange(
+                record.data[column], record.offset[column], record.offset[column] + record.length[column] + 1);
         value[value.length - 1] = LATIN1_E_ACUTE;
         return value;
     }
 
     private static boolean isValidUtf8(final byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (final CharacterCodingException e) {
             return false;

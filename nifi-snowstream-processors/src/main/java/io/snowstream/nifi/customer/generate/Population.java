@@ -21,6 +21,7 @@ final class Population {
     private final int capacity;
     /** The first id that may be tracked at all, below which customers are left alone for good. */
     private final long floorId;
+
     private long nextId;
     private int liveCount;
 
@@ -161,7 +162,8 @@ final class Population {
                 length += inflated;
             }
             if (length != expectedLength) {
-                throw new IllegalArgumentException("Tracked customer versions hold " + length + " bytes, expected " + expectedLength);
+                throw new IllegalArgumentException(
+                        "Tracked customer versions hold " + length + " bytes, expected " + expectedLength);
             }
             return raw;
         } catch (final DataFormatException e) {

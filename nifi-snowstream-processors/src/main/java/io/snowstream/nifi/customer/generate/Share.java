@@ -8,8 +8,7 @@ final class Share {
 
     private static final double SCALE = 0x1p53;
 
-    private Share() {
-    }
+    private Share() {}
 
     static long threshold(final double percentage) {
         if (percentage < 0 || percentage > 100 || Double.isNaN(percentage)) {

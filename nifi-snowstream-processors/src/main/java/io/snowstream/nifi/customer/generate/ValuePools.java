@@ -1,7 +1,5 @@
 package io.snowstream.nifi.customer.generate;
 
-import net.datafaker.Faker;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
+import net.datafaker.Faker;
 
 /**
  * Distinct values drawn once from Datafaker for one locale and seed, kept as UTF-8 bytes so that generating a record
@@ -26,6 +25,7 @@ public final class ValuePools {
 
     /** Pool sizes (distinct values drawn, at most): public so that a benchmark peer can draw pools of the same variety. */
     public static final int FIRST_NAMES = 2_000;
+
     public static final int LAST_NAMES = 2_000;
     public static final int STREETS = 8_000;
     public static final int CITIES = 1_000;
@@ -34,13 +34,14 @@ public final class ValuePools {
     private static final int ATTEMPTS_PER_VALUE = 4;
 
     private static final Map<String, List<String>> FREE_MAIL_BY_COUNTRY = Map.of(
-        "US", List.of("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com"),
-        "GB", List.of("gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "btinternet.com", "icloud.com"),
-        "DE", List.of("gmail.com", "gmx.de", "web.de", "t-online.de", "outlook.de", "yahoo.de"),
-        "AT", List.of("gmail.com", "gmx.at", "aon.at", "outlook.com", "yahoo.de"),
-        "CH", List.of("gmail.com", "bluewin.ch", "gmx.ch", "outlook.com", "hotmail.ch"),
-        "FR", List.of("gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr", "sfr.fr"));
-    private static final List<String> FREE_MAIL_DEFAULT = List.of("gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "icloud.com");
+            "US", List.of("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com"),
+            "GB", List.of("gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "btinternet.com", "icloud.com"),
+            "DE", List.of("gmail.com", "gmx.de", "web.de", "t-online.de", "outlook.de", "yahoo.de"),
+            "AT", List.of("gmail.com", "gmx.at", "aon.at", "outlook.com", "yahoo.de"),
+            "CH", List.of("gmail.com", "bluewin.ch", "gmx.ch", "outlook.com", "hotmail.ch"),
+            "FR", List.of("gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr", "sfr.fr"));
+    private static final List<String> FREE_MAIL_DEFAULT =
+            List.of("gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "icloud.com");
 
     private final Locale locale;
     private final long seed;
@@ -52,6 +53,7 @@ public final class ValuePools {
     final byte[][] cities;
     /** The state of each city, same index as {@link #cities}. */
     final byte[][] cityStates;
+
     final byte[] country;
     final byte[][] freeMailDomains;
     final byte[][] companyDomains;
@@ -73,8 +75,11 @@ public final class ValuePools {
         }
         country = locale.getDisplayCountry(Locale.ENGLISH).getBytes(StandardCharsets.UTF_8);
         freeMailDomains = utf8(FREE_MAIL_BY_COUNTRY.getOrDefault(locale.getCountry(), FREE_MAIL_DEFAULT));
-        companyDomains = distinct(COMPANY_DOMAINS, () -> asciiDomain(faker.internet().domainName())).stream()
-            .map(domain -> domain.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+        companyDomains = distinct(
+                        COMPANY_DOMAINS, () -> asciiDomain(faker.internet().domainName()))
+                .stream()
+                .map(domain -> domain.getBytes(StandardCharsets.US_ASCII))
+                .toArray(byte[][]::new);
     }
 
     /**
@@ -121,7 +126,9 @@ public final class ValuePools {
     }
 
     private static byte[][] utf8(final List<String> values) {
-        return values.stream().map(value -> value.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        return values.stream()
+                .map(value -> value.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
     }
 
     private static byte[][] folded(final List<String> names) {

@@ -5,7 +5,6 @@ import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.CustomerCsvWriter;
 import io.snowstream.nifi.customer.csv.EventTime;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,8 +36,10 @@ import java.util.Map;
 public final class CustomerFileValidator {
 
     /** The columns written as they are, between customer_id and updated_at. */
-    private static final CustomerColumn[] TEXT_COLUMNS = CustomerColumn.LEGACY_COLUMNS.subList(1, CustomerColumn.LEGACY_COLUMNS.size())
-        .toArray(new CustomerColumn[0]);
+    private static final CustomerColumn[] TEXT_COLUMNS = CustomerColumn.LEGACY_COLUMNS
+            .subList(1, CustomerColumn.LEGACY_COLUMNS.size())
+            .toArray(new CustomerColumn[0]);
+
     private static final byte[] UPSERT = {'U'};
     private static final byte[] DELETE = {'D'};
     private static final int HEADER_PREVIEW_CHARACTERS = 120;
@@ -54,8 +55,13 @@ public final class CustomerFileValidator {
      * any of the streams. {@code legacyEventTime} is the event time given to legacy records, {@code now} the
      * processing time, both epoch milliseconds.
      */
-    public ValidationOutcome validate(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
-                                      final long legacyEventTime, final long now) throws IOException {
+    public ValidationOutcome validate(
+            final InputStream input,
+            final OutputStream validOutput,
+            final OutputStream invalidOutput,
+            final long legacyEventTime,
+            final long now)
+            throws IOException {
         try {
             return run(input, validOutput, invalidOutput, legacyEventTime, now);
         } catch (final UncheckedIOException e) {
@@ -63,8 +69,13 @@ public final class CustomerFileValidator {
         }
     }
 
-    private ValidationOutcome run(final InputStream input, final OutputStream validOutput, final OutputStream invalidOutput,
-                                  final long legacyEventTime, final long now) throws IOException {
+    private ValidationOutcome run(
+            final InputStream input,
+            final OutputStream validOutput,
+            final OutputStream invalidOutput,
+            final long legacyEventTime,
+            final long now)
+            throws IOException {
         final CustomerCsvReader reader = new CustomerCsvReader(input, settings.maxRecordBytes());
         final CustomerCsvReader.Status headerStatus = reader.next();
         if (headerStatus != CustomerCsvReader.Status.RECORD) {
@@ -108,10 +119,12 @@ public final class CustomerFileValidator {
         }
         valid.flush();
         invalid.flush();
-        return new ValidationOutcome(null, layout, validCount, invalidCount, countsByCode(violations), minEventTime, maxEventTime);
+        return new ValidationOutcome(
+                null, layout, validCount, invalidCount, countsByCode(violations), minEventTime, maxEventTime);
     }
 
-    private static void writeValid(final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {
+    private static void writeValid(
+            final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {
         final byte[] bytes = reader.buffer();
         final String rewrittenEmail = rules.normalizeEmail(bytes);
         writer.field(rules.customerId());
@@ -146,7 +159,8 @@ public final class CustomerFileValidator {
         writer.endRecord();
     }
 
-    private static void writeInvalid(final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {
+    private static void writeInvalid(
+            final CustomerCsvWriter writer, final CustomerCsvReader reader, final RecordRules rules) {
         writer.field(rules.violation().name());
         writer.field(rules.detail());
         writer.field(reader.recordLine());
@@ -157,14 +171,18 @@ public final class CustomerFileValidator {
         writer.endRecord();
     }
 
-    private String readFailure(final CustomerCsvReader.Status status, final CustomerCsvReader reader, final boolean header) {
+    private String readFailure(
+            final CustomerCsvReader.Status status, final CustomerCsvReader reader, final boolean header) {
         return switch (status) {
             case END_OF_INPUT -> "The input is empty: expected the header line " + CustomerCsvFormat.HEADER;
-            case UNTERMINATED_QUOTE -> "A quoted field opened in the " + (header ? "header" : "record") + " starting on line "
-                + reader.recordLine() + " is never closed: the input is truncated or its quoting is broken, so its records cannot be told apart";
-            case RECORD_TOO_LARGE -> "The " + (header ? "first line" : "record") + " starting on line " + reader.recordLine()
-                + " is larger than the Maximum Record Size of " + settings.maxRecordBytes() + " bytes"
-                + (header ? ": the input is probably not CSV text" : "");
+            case UNTERMINATED_QUOTE ->
+                "A quoted field opened in the " + (header ? "header" : "record") + " starting on line "
+                        + reader.recordLine()
+                        + " is never closed: the input is truncated or its quoting is broken, so its records cannot be told apart";
+            case RECORD_TOO_LARGE ->
+                "The " + (header ? "first line" : "record") + " starting on line " + reader.recordLine()
+                        + " is larger than the Maximum Record Size of " + settings.maxRecordBytes() + " bytes"
+                        + (header ? ": the input is probably not CSV text" : "");
             case RECORD -> throw new IllegalStateException("not a failure: " + status);
         };
     }
@@ -173,15 +191,19 @@ public final class CustomerFileValidator {
         final byte[] bytes = header.buffer();
         final int start = header.fieldStart(0);
         final int length = header.fieldEnd(header.fieldCount() - 1) - start;
-        if (length >= 2 && (bytes[start] == (byte) 0xFF && bytes[start + 1] == (byte) 0xFE
-            || bytes[start] == (byte) 0xFE && bytes[start + 1] == (byte) 0xFF)) {
+        if (length >= 2
+                && (bytes[start] == (byte) 0xFF && bytes[start + 1] == (byte) 0xFE
+                        || bytes[start] == (byte) 0xFE && bytes[start + 1] == (byte) 0xFF)) {
             return "The input is UTF-16 text (it starts with a UTF-16 byte order mark): customer CSV must be UTF-8";
         }
         for (int i = start; i < start + length; i++) {
             final byte b = bytes[i];
             if (b >= 0 && b < 0x20 && b != '\t') {
-                return String.format(Locale.ROOT, "The input is not CSV text: its first line holds the control byte 0x%02X "
-                    + "(binary content, or UTF-16 without a byte order mark)", b);
+                return String.format(
+                        Locale.ROOT,
+                        "The input is not CSV text: its first line holds the control byte 0x%02X "
+                                + "(binary content, or UTF-16 without a byte order mark)",
+                        b);
             }
         }
         try {
@@ -194,11 +216,14 @@ public final class CustomerFileValidator {
             if (field > 0) {
                 found.append(',');
             }
-            found.append(new String(bytes, header.fieldStart(field), header.fieldLength(field), StandardCharsets.UTF_8));
+            found.append(
+                    new String(bytes, header.fieldStart(field), header.fieldLength(field), StandardCharsets.UTF_8));
         }
-        final String shown = found.length() > HEADER_PREVIEW_CHARACTERS ? found.substring(0, HEADER_PREVIEW_CHARACTERS) + "..." : found.toString();
+        final String shown = found.length() > HEADER_PREVIEW_CHARACTERS
+                ? found.substring(0, HEADER_PREVIEW_CHARACTERS) + "..."
+                : found.toString();
         return "The first line is not a customer CSV header: expected '" + CustomerCsvFormat.HEADER
-            + "' or the legacy '" + CustomerCsvFormat.LEGACY_HEADER + "', found '" + shown + "'";
+                + "' or the legacy '" + CustomerCsvFormat.LEGACY_HEADER + "', found '" + shown + "'";
     }
 
     private static Map<ViolationCode, Long> countsByCode(final long[] violations) {

@@ -2,7 +2,6 @@ package io.snowstream.nifi.customer.validate;
 
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -43,7 +42,8 @@ public enum InputLayout {
             return false;
         }
         for (int i = 0; i < columns.size(); i++) {
-            final String name = new String(header.buffer(), header.fieldStart(i), header.fieldLength(i), StandardCharsets.UTF_8);
+            final String name =
+                    new String(header.buffer(), header.fieldStart(i), header.fieldLength(i), StandardCharsets.UTF_8);
             if (!name.strip().equalsIgnoreCase(columns.get(i).headerName())) {
                 return false;
             }

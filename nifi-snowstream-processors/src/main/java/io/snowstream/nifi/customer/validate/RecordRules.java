@@ -3,7 +3,6 @@ package io.snowstream.nifi.customer.validate;
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
-
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -48,12 +47,14 @@ public final class RecordRules {
      * Snowflake's default TIMESTAMP_TZ output and many exports write). Strict calendar: no 30 February.
      */
     private static final DateTimeFormatter LENIENT_EVENT_TIME = new DateTimeFormatterBuilder()
-        .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-        .optionalStart().appendLiteral(' ').optionalEnd()
-        .appendPattern("[XXX][XX][X]")
-        .toFormatter(Locale.ROOT)
-        .withChronology(IsoChronology.INSTANCE)
-        .withResolverStyle(ResolverStyle.STRICT);
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .appendPattern("[XXX][XX][X]")
+            .toFormatter(Locale.ROOT)
+            .withChronology(IsoChronology.INSTANCE)
+            .withResolverStyle(ResolverStyle.STRICT);
 
     /** ASCII bytes a plausible address never holds outside quotes: controls, space and the RFC 5322 specials. */
     private static final boolean[] NOT_IN_EMAIL = new boolean[128];
@@ -74,6 +75,7 @@ public final class RecordRules {
 
     /** Bit i set: the value of column i holds a delimiter, quote, CR or LF and must be quoted when written. */
     private int fieldsNeedingQuotes;
+
     private long customerId;
     private long eventTime;
     private boolean eventTimeCanonical;
@@ -90,13 +92,15 @@ public final class RecordRules {
      * as its event time and U as its op. {@code now} is the processing time the future skew is measured from.
      * Returns true when the record is valid; otherwise {@link #violation()} and {@link #detail()} say why.
      */
-    public boolean check(final CustomerCsvReader record, final InputLayout layout, final long legacyEventTime, final long now) {
+    public boolean check(
+            final CustomerCsvReader record, final InputLayout layout, final long legacyEventTime, final long now) {
         violation = null;
         detail = null;
         fieldsNeedingQuotes = 0;
         final int columns = layout.columnCount();
         if (record.fieldCount() != columns) {
-            return reject(ViolationCode.WRONG_FIELD_COUNT, "expected " + columns + " fields, found " + record.fieldCount());
+            return reject(
+                    ViolationCode.WRONG_FIELD_COUNT, "expected " + columns + " fields, found " + record.fieldCount());
         }
         final byte[] bytes = record.buffer();
         for (int field = 0; field < columns; field++) {
@@ -117,10 +121,10 @@ public final class RecordRules {
             }
         }
         return checkId(bytes)
-            && checkOp(bytes, layout)
-            && checkRequired(layout)
-            && checkEventTime(bytes, layout, legacyEventTime, now)
-            && checkEmail(bytes);
+                && checkOp(bytes, layout)
+                && checkRequired(layout)
+                && checkEventTime(bytes, layout, legacyEventTime, now)
+                && checkEmail(bytes);
     }
 
     public ViolationCode violation() {
@@ -176,7 +180,8 @@ public final class RecordRules {
         }
         for (int i = starts[EMAIL]; i < ends[EMAIL]; i++) {
             if (bytes[i] < 0) {
-                return new String(bytes, starts[EMAIL], ends[EMAIL] - starts[EMAIL], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+                return new String(bytes, starts[EMAIL], ends[EMAIL] - starts[EMAIL], StandardCharsets.UTF_8)
+                        .toLowerCase(Locale.ROOT);
             }
         }
         for (int i = starts[EMAIL]; i < ends[EMAIL]; i++) {
@@ -225,34 +230,43 @@ public final class RecordRules {
                 size = 1;
             } else if (lead >= 0xC2 && lead <= 0xDF) {
                 size = 2;
-                codePoint = continuation(bytes, i + 1, end, 0x80, 0xBF) ? ((lead & 0x1F) << 6) | (bytes[i + 1] & 0x3F) : -1;
+                codePoint =
+                        continuation(bytes, i + 1, end, 0x80, 0xBF) ? ((lead & 0x1F) << 6) | (bytes[i + 1] & 0x3F) : -1;
             } else if (lead >= 0xE0 && lead <= 0xEF) {
                 size = 3;
                 final int low = lead == 0xE0 ? 0xA0 : 0x80;
                 final int high = lead == 0xED ? 0x9F : 0xBF;
                 codePoint = continuation(bytes, i + 1, end, low, high) && continuation(bytes, i + 2, end, 0x80, 0xBF)
-                    ? ((lead & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F) : -1;
+                        ? ((lead & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F)
+                        : -1;
             } else if (lead >= 0xF0 && lead <= 0xF4) {
                 size = 4;
                 final int low = lead == 0xF0 ? 0x90 : 0x80;
                 final int high = lead == 0xF4 ? 0x8F : 0xBF;
-                codePoint = continuation(bytes, i + 1, end, low, high) && continuation(bytes, i + 2, end, 0x80, 0xBF)
-                    && continuation(bytes, i + 3, end, 0x80, 0xBF) ? 0x10000 : -1;
+                codePoint = continuation(bytes, i + 1, end, low, high)
+                                && continuation(bytes, i + 2, end, 0x80, 0xBF)
+                                && continuation(bytes, i + 3, end, 0x80, 0xBF)
+                        ? 0x10000
+                        : -1;
             } else {
                 size = 1;
                 codePoint = -1;
             }
             if (codePoint < 0) {
-                return reject(ViolationCode.INVALID_UTF8, "field " + columnName(field) + " holds bytes that are not UTF-8 at byte "
-                    + (i - start + 1) + String.format(Locale.ROOT, " (0x%02X)", lead));
+                return reject(
+                        ViolationCode.INVALID_UTF8,
+                        "field " + columnName(field) + " holds bytes that are not UTF-8 at byte " + (i - start + 1)
+                                + String.format(Locale.ROOT, " (0x%02X)", lead));
             }
             characters++;
             if (codePoint == ',' || codePoint == '"' || codePoint == '\n' || codePoint == '\r') {
                 fieldsNeedingQuotes |= 1 << field;
             }
             if (isControl(codePoint)) {
-                return reject(ViolationCode.CONTROL_CHARACTER, "field " + columnName(field) + " holds the control character "
-                    + String.format(Locale.ROOT, "U+%04X", codePoint) + " at character " + characters);
+                return reject(
+                        ViolationCode.CONTROL_CHARACTER,
+                        "field " + columnName(field) + " holds the control character "
+                                + String.format(Locale.ROOT, "U+%04X", codePoint) + " at character " + characters);
             }
             i += size;
         }
@@ -271,14 +285,17 @@ public final class RecordRules {
         final boolean negative = bytes[start] == '-';
         final int firstDigit = negative ? start + 1 : start;
         if (firstDigit == end) {
-            return reject(ViolationCode.NON_INTEGER_ID, "customer_id " + preview(bytes, start, end) + " is not an integer");
+            return reject(
+                    ViolationCode.NON_INTEGER_ID, "customer_id " + preview(bytes, start, end) + " is not an integer");
         }
         long value = 0;
         boolean overflow = false;
         for (int i = firstDigit; i < end; i++) {
             final int digit = bytes[i] - '0';
             if (digit < 0 || digit > 9) {
-                return reject(ViolationCode.NON_INTEGER_ID, "customer_id " + preview(bytes, start, end) + " is not an integer");
+                return reject(
+                        ViolationCode.NON_INTEGER_ID,
+                        "customer_id " + preview(bytes, start, end) + " is not an integer");
             }
             if (value > (Long.MAX_VALUE - digit) / 10) {
                 overflow = true;
@@ -287,16 +304,21 @@ public final class RecordRules {
             }
         }
         if (overflow) {
-            return reject(ViolationCode.ID_OUT_OF_RANGE, "customer_id " + preview(bytes, start, end) + " does not fit a signed 64-bit integer");
+            return reject(
+                    ViolationCode.ID_OUT_OF_RANGE,
+                    "customer_id " + preview(bytes, start, end) + " does not fit a signed 64-bit integer");
         }
         if (negative && value != 0) {
             return reject(ViolationCode.ID_OUT_OF_RANGE, "customer_id " + preview(bytes, start, end) + " is negative");
         }
         // ids are numbers downstream: accepting 007 would silently make it customer 7, the same as a record with id 7
         if (negative || bytes[firstDigit] == '0' && end - firstDigit > 1) {
-            return reject(ViolationCode.NON_CANONICAL_ID, "customer_id " + preview(bytes, start, end) + " is not written canonically"
-                + " (no sign, no leading zeros): it would be read as customer " + value + "; write it as " + value
-                + " if that is meant");
+            return reject(
+                    ViolationCode.NON_CANONICAL_ID,
+                    "customer_id " + preview(bytes, start, end) + " is not written canonically"
+                            + " (no sign, no leading zeros): it would be read as customer " + value + "; write it as "
+                            + value
+                            + " if that is meant");
         }
         customerId = value;
         return true;
@@ -331,13 +353,15 @@ public final class RecordRules {
         }
         for (int field = 0; field < layout.columnCount(); field++) {
             if (starts[field] == ends[field]) {
-                return reject(ViolationCode.REQUIRED_FIELD_EMPTY, "required field " + columnName(field) + " is empty (op U)");
+                return reject(
+                        ViolationCode.REQUIRED_FIELD_EMPTY, "required field " + columnName(field) + " is empty (op U)");
             }
         }
         return true;
     }
 
-    private boolean checkEventTime(final byte[] bytes, final InputLayout layout, final long legacyEventTime, final long now) {
+    private boolean checkEventTime(
+            final byte[] bytes, final InputLayout layout, final long legacyEventTime, final long now) {
         if (layout == InputLayout.LEGACY) {
             eventTime = legacyEventTime;
             eventTimeCanonical = false;
@@ -351,17 +375,25 @@ public final class RecordRules {
             parsed = parseLenient(bytes, start, end);
         }
         if (parsed == EventTime.INVALID) {
-            return reject(ViolationCode.BAD_EVENT_TIME, "updated_at " + preview(bytes, start, end) + " is not "
-                + (settings.normalize() ? "an ISO-8601 date-time with an offset" : "a canonical UTC time like 2026-11-23T10:15:30.123Z"));
+            return reject(
+                    ViolationCode.BAD_EVENT_TIME,
+                    "updated_at " + preview(bytes, start, end) + " is not "
+                            + (settings.normalize()
+                                    ? "an ISO-8601 date-time with an offset"
+                                    : "a canonical UTC time like 2026-11-23T10:15:30.123Z"));
         }
         final long skew = settings.allowedFutureSkewMillis();
         if (parsed > now && parsed - now > skew) {
-            return reject(ViolationCode.FUTURE_EVENT_TIME, "updated_at " + preview(bytes, start, end) + " is more than "
-                + skew + " ms after the processing time " + EventTime.format(now));
+            return reject(
+                    ViolationCode.FUTURE_EVENT_TIME,
+                    "updated_at " + preview(bytes, start, end) + " is more than " + skew
+                            + " ms after the processing time " + EventTime.format(now));
         }
         if (parsed < settings.oldestEventTimeMillis()) {
-            return reject(ViolationCode.BAD_EVENT_TIME, "updated_at " + preview(bytes, start, end)
-                + " is before the oldest plausible event time " + EventTime.format(settings.oldestEventTimeMillis()));
+            return reject(
+                    ViolationCode.BAD_EVENT_TIME,
+                    "updated_at " + preview(bytes, start, end) + " is before the oldest plausible event time "
+                            + EventTime.format(settings.oldestEventTimeMillis()));
         }
         eventTime = parsed;
         return true;
@@ -404,21 +436,31 @@ public final class RecordRules {
                 return malformedEmail(bytes, start, end);
             }
         }
-        if (doubledDot || at <= start || at >= end - 1 || lastDot < at
-            || bytes[start] == '.' || bytes[at - 1] == '.'
-            || bytes[at + 1] == '.' || bytes[at + 1] == '-' || bytes[end - 1] == '.' || bytes[end - 1] == '-') {
+        if (doubledDot
+                || at <= start
+                || at >= end - 1
+                || lastDot < at
+                || bytes[start] == '.'
+                || bytes[at - 1] == '.'
+                || bytes[at + 1] == '.'
+                || bytes[at + 1] == '-'
+                || bytes[end - 1] == '.'
+                || bytes[end - 1] == '-') {
             return malformedEmail(bytes, start, end);
         }
         return true;
     }
 
     private boolean malformedEmail(final byte[] bytes, final int start, final int end) {
-        return reject(ViolationCode.MALFORMED_EMAIL, "email " + preview(bytes, start, end) + " is not a plausible address");
+        return reject(
+                ViolationCode.MALFORMED_EMAIL, "email " + preview(bytes, start, end) + " is not a plausible address");
     }
 
     private boolean tooLong(final int field, final int characters) {
-        return reject(ViolationCode.FIELD_TOO_LONG, "field " + columnName(field) + " has " + characters
-            + " characters, more than the limit of " + settings.maxFieldLength());
+        return reject(
+                ViolationCode.FIELD_TOO_LONG,
+                "field " + columnName(field) + " has " + characters + " characters, more than the limit of "
+                        + settings.maxFieldLength());
     }
 
     private boolean reject(final ViolationCode code, final String message) {
@@ -444,13 +486,16 @@ public final class RecordRules {
             dateTime = dateTime.substring(0, dateTime.length() - UTC_SUFFIX.length()) + 'Z';
         }
         try {
-            return OffsetDateTime.parse(dateTime, LENIENT_EVENT_TIME).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(dateTime, LENIENT_EVENT_TIME)
+                    .toInstant()
+                    .toEpochMilli();
         } catch (final DateTimeException | ArithmeticException e) {
             return EventTime.INVALID;
         }
     }
 
-    private static boolean continuation(final byte[] bytes, final int index, final int end, final int low, final int high) {
+    private static boolean continuation(
+            final byte[] bytes, final int index, final int end, final int low, final int high) {
         if (index >= end) {
             return false;
         }
@@ -461,7 +506,7 @@ public final class RecordRules {
     /** C0 controls other than tab, LF and CR (which quoted fields may carry), DEL and the C1 controls. */
     private static boolean isControl(final int codePoint) {
         return codePoint < 0x20 && codePoint != '\t' && codePoint != '\n' && codePoint != '\r'
-            || codePoint >= 0x7F && codePoint <= 0x9F;
+                || codePoint >= 0x7F && codePoint <= 0x9F;
     }
 
     private static boolean isBlank(final byte b) {

@@ -11,8 +11,14 @@ import java.util.Map;
  * @param minEventTime    the earliest event time among valid records in epoch millis; {@link Long#MAX_VALUE} if none
  * @param maxEventTime    the latest event time among valid records in epoch millis; {@link Long#MIN_VALUE} if none
  */
-public record ValidationOutcome(String failureMessage, InputLayout layout, long validCount, long invalidCount,
-                                Map<ViolationCode, Long> violations, long minEventTime, long maxEventTime) {
+public record ValidationOutcome(
+        String failureMessage,
+        InputLayout layout,
+        long validCount,
+        long invalidCount,
+        Map<ViolationCode, Long> violations,
+        long minEventTime,
+        long maxEventTime) {
 
     public static ValidationOutcome failed(final String failureMessage) {
         return new ValidationOutcome(failureMessage, null, 0, 0, Map.of(), Long.MAX_VALUE, Long.MIN_VALUE);

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -25,6 +24,7 @@ public final class KeyPairJwt {
 
     /** Snowflake accepts at most one hour. */
     public static final Duration LIFETIME = Duration.ofMinutes(59);
+
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
 
     private final PrivateKey privateKey;

@@ -1,9 +1,5 @@
 package io.snowstream.nifi.snowflake.auth;
 
-import javax.crypto.Cipher;
-import javax.crypto.EncryptedPrivateKeyInfo;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,6 +12,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Reads the RSA key Snowflake's key-pair authentication uses: PKCS#8 PEM, plain ({@code BEGIN PRIVATE KEY}) or
@@ -24,11 +24,10 @@ import java.util.regex.Pattern;
  */
 public final class PrivateKeys {
 
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN (ENCRYPTED PRIVATE KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN (ENCRYPTED PRIVATE KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
-    private PrivateKeys() {
-    }
+    private PrivateKeys() {}
 
     /**
      * @param pem        the PEM text
@@ -56,9 +55,10 @@ public final class PrivateKeys {
             final PKCS8EncodedKeySpec spec = encrypted ? decrypt(der, passphrase) : new PKCS8EncodedKeySpec(der);
             return KeyFactory.getInstance("RSA").generatePrivate(spec);
         } catch (final GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(encrypted
-                    ? "the encrypted private key could not be opened: wrong passphrase or unsupported encryption"
-                    : "the private key is not a valid PKCS#8 RSA key");
+            throw new IllegalArgumentException(
+                    encrypted
+                            ? "the encrypted private key could not be opened: wrong passphrase or unsupported encryption"
+                            : "the private key is not a valid PKCS#8 RSA key");
         } finally {
             Arrays.fill(der, (byte) 0);
         }
@@ -75,7 +75,9 @@ public final class PrivateKeys {
             // for PBES2 the algorithm name from the parameters (e.g. PBEWithHmacSHA256AndAES_256) drives both
             final String algorithm = info.getAlgParameters().toString();
             final Cipher cipher = Cipher.getInstance(algorithm);
-            cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(algorithm).generateSecret(keySpec),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    SecretKeyFactory.getInstance(algorithm).generateSecret(keySpec),
                     info.getAlgParameters());
             return info.getKeySpec(cipher);
         } finally {

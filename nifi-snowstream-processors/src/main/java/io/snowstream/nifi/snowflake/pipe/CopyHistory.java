@@ -2,7 +2,6 @@ package io.snowstream.nifi.snowflake.pipe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snowstream.nifi.snowflake.QualifiedName;
-
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +23,10 @@ public final class CopyHistory implements LoadHistory {
     private final QualifiedName table;
     private final Duration queryTimeout;
 
-    public CopyHistory(final RefreshNotifier.ConnectionSource connections, final QualifiedName table,
-                       final Duration queryTimeout) {
+    public CopyHistory(
+            final RefreshNotifier.ConnectionSource connections,
+            final QualifiedName table,
+            final Duration queryTimeout) {
         this.connections = connections;
         this.table = table;
         this.queryTimeout = queryTimeout;
@@ -39,7 +40,7 @@ public final class CopyHistory implements LoadHistory {
             return found;
         }
         try (Connection connection = connections.get();
-             PreparedStatement statement = connection.prepareStatement(SnowpipeStatements.copyHistory(table))) {
+                PreparedStatement statement = connection.prepareStatement(SnowpipeStatements.copyHistory(table))) {
             statement.setQueryTimeout((int) Math.max(1, queryTimeout.toSeconds()));
             statement.setString(1, table.toCanonical());
             statement.setString(2, since.toString());
@@ -61,9 +62,13 @@ public final class CopyHistory implements LoadHistory {
 
     private static FileLoad read(final ResultSet rows) throws SQLException {
         final Timestamp loadedAt = rows.getTimestamp("LAST_LOAD_TIME");
-        return new FileLoad(rows.getString("FILE_NAME"), LoadStatus.parse(rows.getString("STATUS")),
-                rows.getLong("ROW_COUNT"), rows.getLong("ROW_PARSED"),
-                loadedAt == null ? null : loadedAt.toInstant(), rows.getString("FIRST_ERROR_MESSAGE"));
+        return new FileLoad(
+                rows.getString("FILE_NAME"),
+                LoadStatus.parse(rows.getString("STATUS")),
+                rows.getLong("ROW_COUNT"),
+                rows.getLong("ROW_PARSED"),
+                loadedAt == null ? null : loadedAt.toInstant(),
+                rows.getString("FIRST_ERROR_MESSAGE"));
     }
 
     private static FileLoad later(final FileLoad a, final FileLoad b) {

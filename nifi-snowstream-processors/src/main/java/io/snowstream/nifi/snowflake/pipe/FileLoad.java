@@ -12,6 +12,5 @@ import java.time.Instant;
  * @param loadedAt     when the load finished (null when Snowflake did not say)
  * @param firstError   first error message, null when there was none
  */
-public record FileLoad(String path, LoadStatus status, long rowsLoaded, long rowsParsed, Instant loadedAt,
-                       String firstError) {
-}
+public record FileLoad(
+        String path, LoadStatus status, long rowsLoaded, long rowsParsed, Instant loadedAt, String firstError) {}

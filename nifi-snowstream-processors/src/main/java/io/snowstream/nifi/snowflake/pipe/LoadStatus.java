@@ -14,7 +14,8 @@ public enum LoadStatus {
     LOAD_IN_PROGRESS;
 
     public static LoadStatus parse(final String text) {
-        final String normalized = text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace(' ', '_');
+        final String normalized =
+                text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace(' ', '_');
         for (final LoadStatus status : values()) {
             if (status.name().equals(normalized)) {
                 return status;

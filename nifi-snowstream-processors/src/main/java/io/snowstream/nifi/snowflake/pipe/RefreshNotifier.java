@@ -1,7 +1,6 @@
 package io.snowstream.nifi.snowflake.pipe;
 
 import io.snowstream.nifi.snowflake.QualifiedName;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,7 +36,8 @@ public final class RefreshNotifier implements SnowpipeNotifier {
             return 0;
         }
         final String sql = SnowpipeStatements.refresh(pipe, StageLocation.commonFolder(relativePaths));
-        try (Connection connection = connections.get(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connections.get();
+                Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, queryTimeout.toSeconds()));
             statement.execute(sql);
             return 1;

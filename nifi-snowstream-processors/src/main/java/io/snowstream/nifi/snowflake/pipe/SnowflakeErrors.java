@@ -8,15 +8,14 @@ import java.util.Set;
 public final class SnowflakeErrors {
 
     /** Object missing or not authorized, insufficient privileges, login refused, JWT invalid, user locked. */
-    private static final Set<Integer> PERMANENT_CODES = Set.of(2003, 3001, 2043, 390100, 390144, 390101, 390102,
-            390104, 390422, 394304, 394502);
+    private static final Set<Integer> PERMANENT_CODES =
+            Set.of(2003, 3001, 2043, 390100, 390144, 390101, 390102, 390104, 390422, 394304, 394502);
 
-    private SnowflakeErrors() {
-    }
+    private SnowflakeErrors() {}
 
     public static SnowpipeException fromSql(final SQLException e) {
-        return new SnowpipeException(firstLine(e.getMessage()), String.format("%06d", e.getErrorCode()),
-                e.getSQLState(), isTransient(e), e);
+        return new SnowpipeException(
+                firstLine(e.getMessage()), String.format("%06d", e.getErrorCode()), e.getSQLState(), isTransient(e), e);
     }
 
     /**
@@ -36,8 +35,7 @@ public final class SnowflakeErrors {
         }
         final String state = e.getSQLState() == null ? "" : e.getSQLState();
         // syntax/access (42), no data (02), data (22), authorization (28): the same call would fail again
-        return !(state.startsWith("42") || state.startsWith("02") || state.startsWith("22")
-                || state.startsWith("28"));
+        return !(state.startsWith("42") || state.startsWith("02") || state.startsWith("22") || state.startsWith("28"));
     }
 
     /** An HTTP status from the Snowpipe REST API: throttling and server errors pass, the rest needs a person. */

@@ -11,8 +11,12 @@ public class SnowpipeException extends Exception {
     private final String sqlState;
     private final boolean transientFailure;
 
-    public SnowpipeException(final String message, final String errorCode, final String sqlState,
-                             final boolean transientFailure, final Throwable cause) {
+    public SnowpipeException(
+            final String message,
+            final String errorCode,
+            final String sqlState,
+            final boolean transientFailure,
+            final Throwable cause) {
         super(message, cause);
         this.errorCode = errorCode;
         this.sqlState = sqlState;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.snowstream.nifi.snowflake.QualifiedName;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,6 +35,7 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
     public static final int MAX_FILES_PER_INSERT = 5_000;
     /** A scan answers at most 10,000 entries and says where it stopped; this bounds one look-up. */
     private static final int MAX_SCAN_PAGES = 10;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
@@ -50,8 +50,12 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
      * @param tokens         key-pair JWTs
      * @param requestTimeout bound for each request
      */
-    public SnowpipeRestApi(final HttpClient http, final URI accountUrl, final QualifiedName pipe,
-                           final Supplier<String> tokens, final Duration requestTimeout) {
+    public SnowpipeRestApi(
+            final HttpClient http,
+            final URI accountUrl,
+            final QualifiedName pipe,
+            final Supplier<String> tokens,
+            final Duration requestTimeout) {
         this.http = http;
         final String base = accountUrl.toString().replaceAll("/+$", "");
         this.pipeUri = URI.create(base + "/v1/data/pipes/" + encode(pipe.toCanonical()) + '/');
@@ -65,7 +69,8 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
         for (int from = 0; from < relativePaths.size(); from += MAX_FILES_PER_INSERT) {
             final ObjectNode body = JSON.createObjectNode();
             final ArrayNode files = body.putArray("files");
-            relativePaths.subList(from, Math.min(relativePaths.size(), from + MAX_FILES_PER_INSERT))
+            relativePaths
+                    .subList(from, Math.min(relativePaths.size(), from + MAX_FILES_PER_INSERT))
                     .forEach(path -> files.addObject().put("path", path));
             final HttpRequest request = request("insertFiles?requestId=" + UUID.randomUUID())
                     .header("Content-Type", "application/json")
@@ -84,15 +89,23 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
         final Map<String, FileLoad> found = new HashMap<>();
         String start = since.toString();
         for (int page = 0; page < MAX_SCAN_PAGES && found.size() < wanted.size(); page++) {
-            final HttpRequest request = request("loadHistoryScan?requestId=" + UUID.randomUUID()
-                    + "&startTimeInclusive=" + encode(start)).GET().build();
+            final HttpRequest request = request(
+                            "loadHistoryScan?requestId=" + UUID.randomUUID() + "&startTimeInclusive=" + encode(start))
+                    .GET()
+                    .build();
             final JsonNode scan = send(request);
             for (final JsonNode file : scan.path("files")) {
                 final String path = file.path("path").asText();
                 if (wanted.contains(path)) {
-                    found.put(path, new FileLoad(path, LoadStatus.parse(file.path("status").asText()),
-                            file.path("rowsInserted").asLong(), file.path("rowsParsed").asLong(),
-                            instant(file.path("lastInsertTime").asText(null)), text(file.path("firstError"))));
+                    found.put(
+                            path,
+                            new FileLoad(
+                                    path,
+                                    LoadStatus.parse(file.path("status").asText()),
+                                    file.path("rowsInserted").asLong(),
+                                    file.path("rowsParsed").asLong(),
+                                    instant(file.path("lastInsertTime").asText(null)),
+                                    text(file.path("firstError"))));
                 }
             }
             final String rangeEnd = scan.path("rangeEndTime").asText(null);
@@ -117,8 +130,13 @@ public final class SnowpipeRestApi implements SnowpipeNotifier, LoadHistory {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (final IOException e) {
-            throw new SnowpipeException("Snowpipe REST call failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, null, true, e);
+            throw new SnowpipeException(
+                    "Snowpipe REST call failed: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    null,
+                    null,
+                    true,
+                    e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SnowpipeException("interrupted while calling Snowpipe", null, null, true, e);

@@ -9,8 +9,7 @@ import io.snowstream.nifi.snowflake.SqlLiteral;
  */
 public final class SnowpipeStatements {
 
-    private SnowpipeStatements() {
-    }
+    private SnowpipeStatements() {}
 
     /** Queues the files under a prefix (relative to the stage location) that Snowpipe has not loaded yet. */
     public static String refresh(final QualifiedName pipe, final String prefix) {

@@ -50,7 +50,9 @@ public final class StageLocation {
 
     /** The path of an object relative to this location, or empty when the object lies outside it. */
     public Optional<String> relativePath(final String objectBucket, final String objectKey) {
-        if (!bucket.equals(objectBucket) || objectKey == null || !objectKey.startsWith(prefix)
+        if (!bucket.equals(objectBucket)
+                || objectKey == null
+                || !objectKey.startsWith(prefix)
                 || objectKey.length() == prefix.length()) {
             return Optional.empty();
         }

@@ -1,8 +1,6 @@
 package io.snowstream.nifi.snowflake.service;
 
 import io.snowstream.nifi.snowflake.pipe.SnowflakeErrors;
-
-import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Connects through a driver instance directly: NiFi's per-bundle class loaders hide drivers from DriverManager,
@@ -26,8 +25,7 @@ final class DriverDataSource implements DataSource {
 
     static final Duration REFUSAL_HOLD = Duration.ofSeconds(30);
 
-    private record Refusal(SQLException cause, long atNanos) {
-    }
+    private record Refusal(SQLException cause, long atNanos) {}
 
     private final Driver driver;
     private final String url;
@@ -82,12 +80,10 @@ final class DriverDataSource implements DataSource {
     }
 
     @Override
-    public void setLogWriter(final PrintWriter out) {
-    }
+    public void setLogWriter(final PrintWriter out) {}
 
     @Override
-    public void setLoginTimeout(final int seconds) {
-    }
+    public void setLoginTimeout(final int seconds) {}
 
     @Override
     public int getLoginTimeout() {

@@ -1,12 +1,11 @@
 package io.snowstream.nifi.snowflake.service;
 
-import org.apache.nifi.controller.ControllerService;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import org.apache.nifi.controller.ControllerService;
 
 /** One Snowflake account and identity, served as pooled JDBC connections and Snowpipe REST tokens. */
 public interface SnowflakeConnectionService extends ControllerService {

@@ -1,35 +1,14 @@
 package io.snowstream.nifi.snowflake.service;
 
+import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
+import static io.snowstream.nifi.properties.VerificationSteps.step;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.snowstream.nifi.properties.DescribedChoice;
 import io.snowstream.nifi.snowflake.auth.KeyPairJwt;
 import io.snowstream.nifi.snowflake.auth.PrivateKeys;
 import io.snowstream.nifi.snowflake.pipe.SnowflakeErrors;
-import net.snowflake.client.jdbc.SnowflakeDriver;
-import org.apache.nifi.annotation.documentation.CapabilityDescription;
-import org.apache.nifi.annotation.documentation.Tags;
-import org.apache.nifi.annotation.lifecycle.OnDisabled;
-import org.apache.nifi.annotation.lifecycle.OnEnabled;
-import org.apache.nifi.components.ConfigVerificationResult;
-import org.apache.nifi.components.ConfigVerificationResult.Outcome;
-import org.apache.nifi.components.PropertyDescriptor;
-import org.apache.nifi.components.ValidationContext;
-import org.apache.nifi.components.ValidationResult;
-import org.apache.nifi.components.Validator;
-import org.apache.nifi.context.PropertyContext;
-import org.apache.nifi.controller.AbstractControllerService;
-import org.apache.nifi.controller.ConfigurationContext;
-import org.apache.nifi.controller.VerifiableControllerService;
-import org.apache.nifi.expression.ExpressionLanguageScope;
-import org.apache.nifi.key.service.api.PrivateKeyService;
-import org.apache.nifi.logging.ComponentLog;
-import org.apache.nifi.processor.exception.ProcessException;
-import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.proxy.ProxyConfiguration;
-import org.apache.nifi.proxy.ProxySpec;
-import org.apache.nifi.reporting.InitializationException;
-
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.InetSocketAddress;
@@ -60,9 +39,29 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static io.snowstream.nifi.properties.ExpressionLanguageValidators.afterExpressionLanguage;
-import static io.snowstream.nifi.properties.VerificationSteps.step;
+import net.snowflake.client.jdbc.SnowflakeDriver;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.lifecycle.OnDisabled;
+import org.apache.nifi.annotation.lifecycle.OnEnabled;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.ValidationContext;
+import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.components.Validator;
+import org.apache.nifi.context.PropertyContext;
+import org.apache.nifi.controller.AbstractControllerService;
+import org.apache.nifi.controller.ConfigurationContext;
+import org.apache.nifi.controller.VerifiableControllerService;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.key.service.api.PrivateKeyService;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.exception.ProcessException;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.proxy.ProxyConfiguration;
+import org.apache.nifi.proxy.ProxySpec;
+import org.apache.nifi.reporting.InitializationException;
 
 @Tags({"snowstream", "snowflake", "jdbc", "snowpipe", "key pair", "connection", "pool"})
 @CapabilityDescription("Connects to one Snowflake account as one user: pooled JDBC connections through the Snowflake"
@@ -80,15 +79,22 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     private static final String STEP_WAREHOUSE = "Use the warehouse";
 
     enum AuthenticationMethod implements DescribedChoice {
-        KEY_PAIR, PASSWORD;
+        KEY_PAIR,
+        PASSWORD;
 
         @Override
         public Label label() {
             return switch (this) {
-                case KEY_PAIR -> new Label("Key Pair", "RSA key pair registered on the user (ALTER USER ... SET RSA_PUBLIC_KEY). Needed by the"
-                        + " Snowpipe REST API.");
-                case PASSWORD -> new Label("Password", "User name and password. Weaker than a key pair, and Snowflake is phasing passwords out"
-                        + " for service users; JDBC only, the Snowpipe REST API cannot use it.");
+                case KEY_PAIR ->
+                    new Label(
+                            "Key Pair",
+                            "RSA key pair registered on the user (ALTER USER ... SET RSA_PUBLIC_KEY). Needed by the"
+                                    + " Snowpipe REST API.");
+                case PASSWORD ->
+                    new Label(
+                            "Password",
+                            "User name and password. Weaker than a key pair, and Snowflake is phasing passwords out"
+                                    + " for service users; JDBC only, the Snowpipe REST API cannot use it.");
             };
         }
     }
@@ -145,17 +151,25 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     private static final Validator ONE_KEY_SOURCE = (subject, input, context) -> {
         final boolean keyPair = AuthenticationMethod.KEY_PAIR.getValue().equals(input);
         // qualified: the key properties are declared further down, as they depend on this one
-        final long sources = Stream.of(StandardSnowflakeConnectionService.PRIVATE_KEY,
-                        StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, StandardSnowflakeConnectionService.PRIVATE_KEY_SERVICE)
+        final long sources = Stream.of(
+                        StandardSnowflakeConnectionService.PRIVATE_KEY,
+                        StandardSnowflakeConnectionService.PRIVATE_KEY_FILE,
+                        StandardSnowflakeConnectionService.PRIVATE_KEY_SERVICE)
                 .filter(property -> context.getProperty(property).isSet())
                 .count();
-        final String explanation = !keyPair || sources == 1 ? null : sources == 0
-                ? "Key Pair needs the private key: set Private Key (the PEM text), Private Key File (its path) or"
-                        + " Private Key Service"
-                : "Key Pair takes the key from one place: set only one of Private Key, Private Key File and Private"
-                        + " Key Service";
-        return new ValidationResult.Builder().subject(subject).input(input).valid(explanation == null)
-                .explanation(explanation).build();
+        final String explanation = !keyPair || sources == 1
+                ? null
+                : sources == 0
+                        ? "Key Pair needs the private key: set Private Key (the PEM text), Private Key File (its path) or"
+                                + " Private Key Service"
+                        : "Key Pair takes the key from one place: set only one of Private Key, Private Key File and Private"
+                                + " Key Service";
+        return new ValidationResult.Builder()
+                .subject(subject)
+                .input(input)
+                .valid(explanation == null)
+                .explanation(explanation)
+                .build();
     };
 
     public static final PropertyDescriptor AUTHENTICATION_METHOD = new PropertyDescriptor.Builder()
@@ -198,7 +212,8 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
 
     public static final PropertyDescriptor PRIVATE_KEY_PASSPHRASE = new PropertyDescriptor.Builder()
             .name("Private Key Passphrase")
-            .description("Passphrase of an encrypted Private Key or Private Key File (a Private Key Service has its own).")
+            .description(
+                    "Passphrase of an encrypted Private Key or Private Key File (a Private Key Service has its own).")
             .required(false)
             .sensitive(true)
             .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
@@ -256,9 +271,22 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             ProxyConfiguration.createProxyConfigPropertyDescriptor(PROXY_SPECS);
 
     private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(
-            ACCOUNT_IDENTIFIER, ACCOUNT_URL, USER, ROLE, WAREHOUSE, AUTHENTICATION_METHOD, PRIVATE_KEY,
-            PRIVATE_KEY_FILE, PRIVATE_KEY_SERVICE, PRIVATE_KEY_PASSPHRASE, PASSWORD, LOGIN_TIMEOUT, NETWORK_TIMEOUT, MAX_HTTP_RETRIES,
-            MAX_POOL_SIZE, PROXY_CONFIGURATION_SERVICE);
+            ACCOUNT_IDENTIFIER,
+            ACCOUNT_URL,
+            USER,
+            ROLE,
+            WAREHOUSE,
+            AUTHENTICATION_METHOD,
+            PRIVATE_KEY,
+            PRIVATE_KEY_FILE,
+            PRIVATE_KEY_SERVICE,
+            PRIVATE_KEY_PASSPHRASE,
+            PASSWORD,
+            LOGIN_TIMEOUT,
+            NETWORK_TIMEOUT,
+            MAX_HTTP_RETRIES,
+            MAX_POOL_SIZE,
+            PROXY_CONFIGURATION_SERVICE);
 
     private volatile DriverDataSource dataSource;
     private volatile HikariDataSource pool;
@@ -282,26 +310,34 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
 
     @OnEnabled
     public void onEnabled(final ConfigurationContext context) throws InitializationException {
-        account = context.getProperty(ACCOUNT_IDENTIFIER).evaluateAttributeExpressions().getValue();
+        account = context.getProperty(ACCOUNT_IDENTIFIER)
+                .evaluateAttributeExpressions()
+                .getValue();
         accountUrl = accountUrl(context, account);
-        final String user = context.getProperty(USER).evaluateAttributeExpressions().getValue();
-        final Duration loginTimeout = Duration.ofMillis(context.getProperty(LOGIN_TIMEOUT)
-                .asTimePeriod(TimeUnit.MILLISECONDS));
+        final String user =
+                context.getProperty(USER).evaluateAttributeExpressions().getValue();
+        final Duration loginTimeout =
+                Duration.ofMillis(context.getProperty(LOGIN_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS));
         requestTimeout = Duration.ofMillis(context.getProperty(NETWORK_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS));
 
         final PrivateKey privateKey = isKeyPair(context) ? readPrivateKey(context) : null;
         if (privateKey != null) {
             jwt = new KeyPairJwt(account, user, privateKey, Clock.systemUTC());
             // the public key's fingerprint is no secret, and it is what DESC USER shows to compare with
-            getLogger().info("Snowflake user {} authenticates with the key pair {}", user,
-                    KeyPairJwt.fingerprint(privateKey));
+            getLogger()
+                    .info(
+                            "Snowflake user {} authenticates with the key pair {}",
+                            user,
+                            KeyPairJwt.fingerprint(privateKey));
         } else {
             jwt = null;
         }
 
         final HikariConfig config = new HikariConfig();
         config.setPoolName("snowflake-" + getIdentifier());
-        dataSource = new DriverDataSource(new SnowflakeDriver(), jdbcUrl(context, account, accountUrl),
+        dataSource = new DriverDataSource(
+                new SnowflakeDriver(),
+                jdbcUrl(context, account, accountUrl),
                 driverProperties(context, user, privateKey));
         config.setDataSource(dataSource);
         config.setMaximumPoolSize(context.getProperty(MAX_POOL_SIZE).asInteger());
@@ -320,8 +356,8 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
         final ProxyConfiguration proxy = ProxyConfiguration.getConfiguration(context);
         if (proxy.getProxyType() == Proxy.Type.HTTP) {
-            builder.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.getProxyServerHost(),
-                    proxy.getProxyServerPort())));
+            builder.proxy(ProxySelector.of(
+                    InetSocketAddress.createUnresolved(proxy.getProxyServerHost(), proxy.getProxyServerPort())));
             if (proxy.hasCredential()) {
                 builder.authenticator(new ProxyCredentials(proxy.getProxyUserName(), proxy.getProxyUserPassword()));
             }
@@ -341,7 +377,9 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
 
         @Override
         protected PasswordAuthentication getPasswordAuthentication() {
-            return getRequestorType() == RequestorType.PROXY ? new PasswordAuthentication(user, password.toCharArray()) : null;
+            return getRequestorType() == RequestorType.PROXY
+                    ? new PasswordAuthentication(user, password.toCharArray())
+                    : null;
         }
     }
 
@@ -351,14 +389,17 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     }
 
     private static URI accountUrl(final PropertyContext context, final String account) {
-        final String configuredUrl = context.getProperty(ACCOUNT_URL).evaluateAttributeExpressions().getValue();
-        return URI.create(configuredUrl != null ? configuredUrl
-                : "https://" + account.toLowerCase(Locale.ROOT) + ".snowflakecomputing.com");
+        final String configuredUrl =
+                context.getProperty(ACCOUNT_URL).evaluateAttributeExpressions().getValue();
+        return URI.create(
+                configuredUrl != null
+                        ? configuredUrl
+                        : "https://" + account.toLowerCase(Locale.ROOT) + ".snowflakecomputing.com");
     }
 
     /** What the driver connects with: the user, the key or password, and the bounds on its waiting and retrying. */
-    private static Properties driverProperties(final PropertyContext context, final String user,
-                                               final PrivateKey privateKey) {
+    private static Properties driverProperties(
+            final PropertyContext context, final String user, final PrivateKey privateKey) {
         final Properties driverProperties = new Properties();
         driverProperties.put("user", user);
         if (privateKey != null) {
@@ -368,10 +409,13 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
             driverProperties.put("password", context.getProperty(PASSWORD).getValue());
         }
         final long loginTimeoutMillis = context.getProperty(LOGIN_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS);
-        driverProperties.put("loginTimeout", String.valueOf(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(loginTimeoutMillis))));
-        driverProperties.put("networkTimeout", String.valueOf(context.getProperty(NETWORK_TIMEOUT)
-                .asTimePeriod(TimeUnit.MILLISECONDS)));
-        driverProperties.put("maxHttpRetries", context.getProperty(MAX_HTTP_RETRIES).getValue());
+        driverProperties.put(
+                "loginTimeout", String.valueOf(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(loginTimeoutMillis))));
+        driverProperties.put(
+                "networkTimeout",
+                String.valueOf(context.getProperty(NETWORK_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS)));
+        driverProperties.put(
+                "maxHttpRetries", context.getProperty(MAX_HTTP_RETRIES).getValue());
         final ProxyConfiguration proxy = ProxyConfiguration.getConfiguration(context);
         if (proxy.getProxyType() == Proxy.Type.HTTP) {
             driverProperties.put("useProxy", "true");
@@ -391,44 +435,59 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
      * reported as skipped, with that reason.
      */
     @Override
-    public List<ConfigVerificationResult> verify(final ConfigurationContext context, final ComponentLog verificationLogger,
-                                                 final Map<String, String> variables) {
+    public List<ConfigVerificationResult> verify(
+            final ConfigurationContext context,
+            final ComponentLog verificationLogger,
+            final Map<String, String> variables) {
         final List<ConfigVerificationResult> results = new ArrayList<>();
-        final String verifiedAccount = context.getProperty(ACCOUNT_IDENTIFIER).evaluateAttributeExpressions().getValue();
-        final String user = context.getProperty(USER).evaluateAttributeExpressions().getValue();
-        final String role = context.getProperty(ROLE).evaluateAttributeExpressions().getValue();
-        final String warehouse = context.getProperty(WAREHOUSE).evaluateAttributeExpressions().getValue();
+        final String verifiedAccount = context.getProperty(ACCOUNT_IDENTIFIER)
+                .evaluateAttributeExpressions()
+                .getValue();
+        final String user =
+                context.getProperty(USER).evaluateAttributeExpressions().getValue();
+        final String role =
+                context.getProperty(ROLE).evaluateAttributeExpressions().getValue();
+        final String warehouse =
+                context.getProperty(WAREHOUSE).evaluateAttributeExpressions().getValue();
         PrivateKey privateKey = null;
         if (isKeyPair(context)) {
             try {
                 privateKey = readPrivateKey(context);
-                results.add(step(STEP_KEY, Outcome.SUCCESSFUL, "The key reads as an RSA private key whose public half has"
-                        + " the fingerprint " + KeyPairJwt.fingerprint(privateKey) + "; DESC USER " + user
-                        + " shows the registered one as RSA_PUBLIC_KEY_FP"));
+                results.add(step(
+                        STEP_KEY,
+                        Outcome.SUCCESSFUL,
+                        "The key reads as an RSA private key whose public half has"
+                                + " the fingerprint " + KeyPairJwt.fingerprint(privateKey) + "; DESC USER " + user
+                                + " shows the registered one as RSA_PUBLIC_KEY_FP"));
             } catch (final InitializationException e) {
                 results.add(step(STEP_KEY, Outcome.FAILED, "The private key cannot be used: " + e.getMessage()));
                 return skipRest(results, "the private key cannot be read", STEP_LOGIN, STEP_ROLE, STEP_WAREHOUSE);
             }
         }
         final URI url = accountUrl(context, verifiedAccount);
-        final DriverDataSource once = new DriverDataSource(new SnowflakeDriver(), jdbcUrl(context, verifiedAccount, url),
+        final DriverDataSource once = new DriverDataSource(
+                new SnowflakeDriver(),
+                jdbcUrl(context, verifiedAccount, url),
                 driverProperties(context, user, privateKey));
         try (Connection connection = once.getConnection()) {
             results.add(step(STEP_LOGIN, Outcome.SUCCESSFUL, "Snowflake at " + url + " accepted user " + user));
             try (Statement statement = connection.createStatement();
-                 ResultSet session = statement.executeQuery("SELECT CURRENT_ROLE(), CURRENT_WAREHOUSE()")) {
+                    ResultSet session = statement.executeQuery("SELECT CURRENT_ROLE(), CURRENT_WAREHOUSE()")) {
                 session.next();
                 results.add(roleStep(role, session.getString(1)));
                 results.add(warehouseStep(warehouse, session.getString(2), session.getString(1)));
             }
         } catch (final SQLException e) {
             verificationLogger.error("Verification of the Snowflake connection failed", e);
-            if (results.stream().noneMatch(result -> result.getVerificationStepName().equals(STEP_LOGIN))) {
+            if (results.stream()
+                    .noneMatch(result -> result.getVerificationStepName().equals(STEP_LOGIN))) {
                 results.add(step(STEP_LOGIN, Outcome.FAILED, loginFailure(e, user, privateKey)));
                 return skipRest(results, "there is no session", STEP_ROLE, STEP_WAREHOUSE);
             }
-            results.add(step(STEP_ROLE, Outcome.FAILED, "Snowflake could not tell the session's role and warehouse: "
-                    + e.getMessage()));
+            results.add(step(
+                    STEP_ROLE,
+                    Outcome.FAILED,
+                    "Snowflake could not tell the session's role and warehouse: " + e.getMessage()));
         }
         return results;
     }
@@ -438,47 +497,65 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         if (!SnowflakeErrors.isLoginRefusal(e)) {
             return reason + ". Check Account Identifier, Account URL and the network path to it";
         }
-        return reason + (privateKey != null
-                ? ". The key's public half must be registered on the user: ALTER USER " + user
-                        + " SET RSA_PUBLIC_KEY = '...' (its fingerprint is " + KeyPairJwt.fingerprint(privateKey)
-                        + "), and Account Identifier must be the account the user lives in"
-                : ". Check the user name and password")
+        return reason
+                + (privateKey != null
+                        ? ". The key's public half must be registered on the user: ALTER USER " + user
+                                + " SET RSA_PUBLIC_KEY = '...' (its fingerprint is "
+                                + KeyPairJwt.fingerprint(privateKey)
+                                + "), and Account Identifier must be the account the user lives in"
+                        : ". Check the user name and password")
                 + ". Repeated refused logins can lock the user.";
     }
 
     private static ConfigVerificationResult roleStep(final String configured, final String current) {
         if (configured == null) {
-            return step(STEP_ROLE, Outcome.SUCCESSFUL, "No Role is set: the session uses the user's default role, "
-                    + (current == null ? "which is none" : current));
+            return step(
+                    STEP_ROLE,
+                    Outcome.SUCCESSFUL,
+                    "No Role is set: the session uses the user's default role, "
+                            + (current == null ? "which is none" : current));
         }
         if (current != null && current.equalsIgnoreCase(unquoted(configured))) {
             return step(STEP_ROLE, Outcome.SUCCESSFUL, "The session runs as role " + current);
         }
-        return step(STEP_ROLE, Outcome.FAILED, "The session runs as role " + current + ", not " + configured
-                + ": the role does not exist or is not granted to the user (GRANT ROLE " + configured + " TO USER ...)");
+        return step(
+                STEP_ROLE,
+                Outcome.FAILED,
+                "The session runs as role " + current + ", not " + configured
+                        + ": the role does not exist or is not granted to the user (GRANT ROLE " + configured
+                        + " TO USER ...)");
     }
 
-    private static ConfigVerificationResult warehouseStep(final String configured, final String current, final String role) {
+    private static ConfigVerificationResult warehouseStep(
+            final String configured, final String current, final String role) {
         if (configured == null) {
-            return step(STEP_WAREHOUSE, Outcome.SKIPPED, "No Warehouse is set: ALTER PIPE ... REFRESH and the Snowpipe"
-                    + " REST API need none; COPY_HISTORY load confirmation does");
+            return step(
+                    STEP_WAREHOUSE,
+                    Outcome.SKIPPED,
+                    "No Warehouse is set: ALTER PIPE ... REFRESH and the Snowpipe"
+                            + " REST API need none; COPY_HISTORY load confirmation does");
         }
         if (current != null && current.equalsIgnoreCase(unquoted(configured))) {
             return step(STEP_WAREHOUSE, Outcome.SUCCESSFUL, "The session uses warehouse " + current);
         }
-        return step(STEP_WAREHOUSE, Outcome.FAILED, "The session has no usable warehouse " + configured + ": it does not"
-                + " exist or role " + role + " lacks USAGE on it (GRANT USAGE ON WAREHOUSE " + configured + " TO ROLE "
-                + role + "). Only COPY_HISTORY load confirmation needs it");
+        return step(
+                STEP_WAREHOUSE,
+                Outcome.FAILED,
+                "The session has no usable warehouse " + configured + ": it does not"
+                        + " exist or role " + role + " lacks USAGE on it (GRANT USAGE ON WAREHOUSE " + configured
+                        + " TO ROLE "
+                        + role + "). Only COPY_HISTORY load confirmation needs it");
     }
 
     /** Snowflake reports unquoted names upper-case, and quoted ones as written without the quotes. */
     private static String unquoted(final String name) {
         return name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
-                ? name.substring(1, name.length() - 1) : name.toUpperCase(Locale.ROOT);
+                ? name.substring(1, name.length() - 1)
+                : name.toUpperCase(Locale.ROOT);
     }
 
-    private static List<ConfigVerificationResult> skipRest(final List<ConfigVerificationResult> results,
-                                                           final String reason, final String... steps) {
+    private static List<ConfigVerificationResult> skipRest(
+            final List<ConfigVerificationResult> results, final String reason, final String... steps) {
         for (final String name : steps) {
             results.add(step(name, Outcome.SKIPPED, "Not checked: " + reason));
         }
@@ -486,7 +563,8 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
     }
 
     private static PrivateKey readPrivateKey(final PropertyContext context) throws InitializationException {
-        final PrivateKeyService keyService = context.getProperty(PRIVATE_KEY_SERVICE).asControllerService(PrivateKeyService.class);
+        final PrivateKeyService keyService =
+                context.getProperty(PRIVATE_KEY_SERVICE).asControllerService(PrivateKeyService.class);
         if (keyService != null) {
             final PrivateKey key = keyService.getPrivateKey();
             if (key == null) {
@@ -499,8 +577,9 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         try {
             final String pem = context.getProperty(PRIVATE_KEY).isSet()
                     ? context.getProperty(PRIVATE_KEY).getValue()
-                    : Files.readString(Path.of(context.getProperty(PRIVATE_KEY_FILE).evaluateAttributeExpressions()
-                    .getValue()));
+                    : Files.readString(Path.of(context.getProperty(PRIVATE_KEY_FILE)
+                            .evaluateAttributeExpressions()
+                            .getValue()));
             return PrivateKeys.read(pem, passphraseChars);
         } catch (final IOException e) {
             throw new InitializationException("could not read the private key file: " + e.getMessage());
@@ -518,11 +597,13 @@ public class StandardSnowflakeConnectionService extends AbstractControllerServic
         if ("http".equalsIgnoreCase(accountUrl.getScheme())) {
             url.append("&ssl=off");
         }
-        final String role = context.getProperty(ROLE).evaluateAttributeExpressions().getValue();
+        final String role =
+                context.getProperty(ROLE).evaluateAttributeExpressions().getValue();
         if (role != null) {
             url.append("&role=").append(encode(role));
         }
-        final String warehouse = context.getProperty(WAREHOUSE).evaluateAttributeExpressions().getValue();
+        final String warehouse =
+                context.getProperty(WAREHOUSE).evaluateAttributeExpressions().getValue();
         if (warehouse != null) {
             url.append("&warehouse=").append(encode(warehouse));
         }

@@ -1,8 +1,6 @@
 package io.snowstream.nifi.customer.csv;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -11,8 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CustomerCsvReaderTest {
 
@@ -22,21 +21,23 @@ class CustomerCsvReaderTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void splitsPlainRecordsOnLineFeeds(final boolean byteByByte) throws IOException {
-        assertThat(records("a,b,c\nd,e,f\n", byteByByte)).containsExactly(List.of("a", "b", "c"), List.of("d", "e", "f"));
+        assertThat(records("a,b,c\nd,e,f\n", byteByByte))
+                .containsExactly(List.of("a", "b", "c"), List.of("d", "e", "f"));
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void unquotesCommasDoubledQuotesAndLineBreaksInsideQuotes(final boolean byteByByte) throws IOException {
         final String csv = "\"Apt 4, Main St\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rlf\r\nend\",\"\"\n";
-        assertThat(records(csv, byteByByte)).containsExactly(
-            List.of("Apt 4, Main St", "say \"hi\"", "two\nlines", "cr\rlf\r\nend", ""));
+        assertThat(records(csv, byteByByte))
+                .containsExactly(List.of("Apt 4, Main St", "say \"hi\"", "two\nlines", "cr\rlf\r\nend", ""));
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void acceptsCrlfAndLoneCrLineEndsAndAMissingFinalLineEnd(final boolean byteByByte) throws IOException {
-        assertThat(records("a,b\r\nc,d\re,f", byteByByte)).containsExactly(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"));
+        assertThat(records("a,b\r\nc,d\re,f", byteByByte))
+                .containsExactly(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"));
     }
 
     @ParameterizedTest
@@ -63,7 +64,8 @@ class CustomerCsvReaderTest {
         final CustomerCsvReader reader = reader("h\n   \n\t \r\na\n\"  \"\n  x\n \t ", byteByByte);
         final List<String> records = new ArrayList<>();
         while (reader.next() == CustomerCsvReader.Status.RECORD) {
-            records.add(reader.recordLine() + ":" + new String(reader.buffer(), reader.fieldStart(0), reader.fieldLength(0), StandardCharsets.UTF_8));
+            records.add(reader.recordLine() + ":"
+                    + new String(reader.buffer(), reader.fieldStart(0), reader.fieldLength(0), StandardCharsets.UTF_8));
         }
         // a quoted blank value and a value with spaces around it are data; a line of nothing but blanks is not
         assertThat(records).containsExactly("1:h", "4:a", "5:  ", "6:  x");
@@ -95,7 +97,7 @@ class CustomerCsvReaderTest {
     @Test
     void reportsARecordLargerThanTheLimitInsteadOfBufferingIt() throws IOException {
         final CustomerCsvReader reader = new CustomerCsvReader(
-            new ByteArrayInputStream(("ok\n" + "x".repeat(5000) + "\n").getBytes(StandardCharsets.US_ASCII)), 4096);
+                new ByteArrayInputStream(("ok\n" + "x".repeat(5000) + "\n").getBytes(StandardCharsets.US_ASCII)), 4096);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD_TOO_LARGE);
         assertThat(reader.recordLine()).isEqualTo(2);
@@ -105,7 +107,7 @@ class CustomerCsvReaderTest {
     void readsOnAfterARecordLargerThanTheLimit() throws IOException {
         final String tooLarge = "\"" + "x".repeat(3000) + "\n" + "y".repeat(3000) + "\",z";
         final CustomerCsvReader reader = new CustomerCsvReader(
-            new ByteArrayInputStream(("ok\n" + tooLarge + "\nnext,1\n").getBytes(StandardCharsets.US_ASCII)), 4096);
+                new ByteArrayInputStream(("ok\n" + tooLarge + "\nnext,1\n").getBytes(StandardCharsets.US_ASCII)), 4096);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD_TOO_LARGE);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
@@ -117,7 +119,7 @@ class CustomerCsvReaderTest {
     @Test
     void countsDelimitersTowardsTheLimit() throws IOException {
         final CustomerCsvReader reader = new CustomerCsvReader(
-            new ByteArrayInputStream(",".repeat(10_000).getBytes(StandardCharsets.US_ASCII)), 4096);
+                new ByteArrayInputStream(",".repeat(10_000).getBytes(StandardCharsets.US_ASCII)), 4096);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD_TOO_LARGE);
     }
 
@@ -125,7 +127,8 @@ class CustomerCsvReaderTest {
     void readsARecordUpToTheLimitExactly() throws IOException {
         final String field = "y".repeat(4096);
         assertThat(records(field + "\n", false)).containsExactly(List.of(field));
-        final CustomerCsvReader reader = new CustomerCsvReader(new ByteArrayInputStream(field.getBytes(StandardCharsets.US_ASCII)), 4096);
+        final CustomerCsvReader reader =
+                new CustomerCsvReader(new ByteArrayInputStream(field.getBytes(StandardCharsets.US_ASCII)), 4096);
         assertThat(reader.next()).isEqualTo(CustomerCsvReader.Status.RECORD);
         assertThat(reader.fieldLength(0)).isEqualTo(4096);
     }
@@ -147,7 +150,8 @@ class CustomerCsvReaderTest {
         while ((status = reader.next()) == CustomerCsvReader.Status.RECORD) {
             final List<String> fields = new ArrayList<>();
             for (int i = 0; i < reader.fieldCount(); i++) {
-                fields.add(new String(reader.buffer(), reader.fieldStart(i), reader.fieldLength(i), StandardCharsets.UTF_8));
+                fields.add(new String(
+                        reader.buffer(), reader.fieldStart(i), reader.fieldLength(i), StandardCharsets.UTF_8));
             }
             records.add(fields);
         }

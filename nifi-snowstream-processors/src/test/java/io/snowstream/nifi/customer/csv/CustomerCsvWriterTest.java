@@ -1,11 +1,10 @@
 package io.snowstream.nifi.customer.csv;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class CustomerCsvWriterTest {
 
@@ -26,8 +25,10 @@ class CustomerCsvWriterTest {
             writer.endRecord();
         });
 
-        assertThat(csv).isEqualTo("customer_id,first_name,last_name,email,street,city,state,country,updated_at,op\n"
-            + "42,Ada,Lovelace,ada.lovelace@example.com,12 St James's Square,London,England,United Kingdom,2026-11-23T10:15:30.123Z,U\n");
+        assertThat(csv)
+                .isEqualTo(
+                        "customer_id,first_name,last_name,email,street,city,state,country,updated_at,op\n"
+                                + "42,Ada,Lovelace,ada.lovelace@example.com,12 St James's Square,London,England,United Kingdom,2026-11-23T10:15:30.123Z,U\n");
     }
 
     @Test
@@ -43,7 +44,8 @@ class CustomerCsvWriterTest {
             writer.endRecord();
         });
 
-        assertThat(csv).isEqualTo("\"Apt 4, Main St\",\"say \"\"hi\"\"\",\"line\nbreak\",\"carriage\rreturn\",plain,,\n");
+        assertThat(csv)
+                .isEqualTo("\"Apt 4, Main St\",\"say \"\"hi\"\"\",\"line\nbreak\",\"carriage\rreturn\",plain,,\n");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.snowstream.nifi.customer.generate;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AsciiFoldingTest {
 
@@ -24,6 +23,7 @@ class AsciiFoldingTest {
         "大沢, ''"
     })
     void keepsOnlyLowerCaseLettersAndDigits(final String name, final String expected) {
-        assertThat(new String(AsciiFolding.fold(name), StandardCharsets.US_ASCII)).isEqualTo(expected);
+        assertThat(new String(AsciiFolding.fold(name), StandardCharsets.US_ASCII))
+                .isEqualTo(expected);
     }
 }

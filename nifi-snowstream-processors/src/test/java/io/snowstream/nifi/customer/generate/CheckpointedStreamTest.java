@@ -1,8 +1,9 @@
 package io.snowstream.nifi.customer.generate;
 
-import io.snowstream.nifi.customer.csv.EventTime;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snowstream.nifi.customer.csv.EventTime;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -14,9 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class CheckpointedStreamTest {
 
@@ -44,8 +43,10 @@ class CheckpointedStreamTest {
         }
 
         assertThat(writes).as("500,000 events in no time").hasSize(3);
-        assertThat(Long.parseLong(writes.getLast().get(CheckpointedStream.RESERVED_SEQUENCE)) - Long.parseLong(writes.getLast().get(GeneratorState.SEQUENCE)))
-            .as("the largest reservation").isEqualTo(CheckpointedStream.MAX_RESERVATION);
+        assertThat(Long.parseLong(writes.getLast().get(CheckpointedStream.RESERVED_SEQUENCE))
+                        - Long.parseLong(writes.getLast().get(GeneratorState.SEQUENCE)))
+                .as("the largest reservation")
+                .isEqualTo(CheckpointedStream.MAX_RESERVATION);
     }
 
     @Test
@@ -66,7 +67,8 @@ class CheckpointedStreamTest {
         // the first reservation is one batch, as no rate is known yet; from the second on they last an interval
         assertThat(writeTimes).hasSizeBetween(5, 7);
         for (int i = 2; i < writeTimes.size(); i++) {
-            assertThat(writeTimes.get(i) - writeTimes.get(i - 1)).isGreaterThanOrEqualTo(CheckpointedStream.WRITE_INTERVAL.toMillis());
+            assertThat(writeTimes.get(i) - writeTimes.get(i - 1))
+                    .isGreaterThanOrEqualTo(CheckpointedStream.WRITE_INTERVAL.toMillis());
         }
     }
 
@@ -77,7 +79,8 @@ class CheckpointedStreamTest {
 
         for (int batch = 0; batch < 5; batch++) {
             final Map<String, String> written = stream.reserve(BATCH).orElseThrow();
-            assertThat(written.get(CheckpointedStream.RESERVED_SEQUENCE)).isEqualTo(Long.toString((batch + 1L) * BATCH));
+            assertThat(written.get(CheckpointedStream.RESERVED_SEQUENCE))
+                    .isEqualTo(Long.toString((batch + 1L) * BATCH));
             stream.writeBatch(OutputStream.nullOutputStream(), BATCH);
             clock.advance(10_000);
         }
@@ -104,9 +107,13 @@ class CheckpointedStreamTest {
         assertThat(raw(emitted)).isEqualTo(raw(uninterrupted.subList(0, 5 * BATCH)));
         assertThat(raw(afterCrash)).isEqualTo(raw(uninterrupted.subList((int) reserved, (int) reserved + BATCH)));
         final List<Long> emittedIds = validIds(emitted);
-        final long highestEmittedId = emittedIds.stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertThat(validIds(afterCrash)).filteredOn(id -> !emittedIds.contains(id)).as("customers first seen after the crash").isNotEmpty()
-            .allSatisfy(id -> assertThat(id).isGreaterThan(highestEmittedId));
+        final long highestEmittedId =
+                emittedIds.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(validIds(afterCrash))
+                .filteredOn(id -> !emittedIds.contains(id))
+                .as("customers first seen after the crash")
+                .isNotEmpty()
+                .allSatisfy(id -> assertThat(id).isGreaterThan(highestEmittedId));
     }
 
     @Test
@@ -120,7 +127,8 @@ class CheckpointedStreamTest {
         final CheckpointedStream restarted = resume(stopped.release(), SETTINGS, new SimulatedClock());
         restarted.reserve(BATCH).orElseThrow();
 
-        assertThat(raw(write(restarted, BATCH))).isEqualTo(raw(uninterrupted(SETTINGS, 4L * BATCH).subList(3 * BATCH, 4 * BATCH)));
+        assertThat(raw(write(restarted, BATCH)))
+                .isEqualTo(raw(uninterrupted(SETTINGS, 4L * BATCH).subList(3 * BATCH, 4 * BATCH)));
     }
 
     @Test
@@ -132,17 +140,24 @@ class CheckpointedStreamTest {
             crashed.writeBatch(OutputStream.nullOutputStream(), BATCH);
         }
         final long reserved = Long.parseLong(stored.get(CheckpointedStream.RESERVED_SEQUENCE));
-        final ChangeStreamGenerator asDrawn = new ChangeStreamGenerator(SETTINGS, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK);
+        final ChangeStreamGenerator asDrawn =
+                new ChangeStreamGenerator(SETTINGS, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK);
         asDrawn.skip(reserved);
 
         final GeneratorSettings mostlyInserts = settings(90, 5, 5, 0, 200);
         final CheckpointedStream resumed = resume(stored, mostlyInserts, new SimulatedClock());
 
         assertThat(resumed.nextSequence()).isEqualTo(reserved);
-        assertThat(resumed.nextCustomerId()).as("exactly the ids the reserved events issued are used up").isEqualTo(asDrawn.nextCustomerId());
+        assertThat(resumed.nextCustomerId())
+                .as("exactly the ids the reserved events issued are used up")
+                .isEqualTo(asDrawn.nextCustomerId());
         resumed.reserve(1_000).orElseThrow();
-        assertThat(validIds(write(resumed, 1_000)).stream().filter(id -> id >= asDrawn.nextCustomerId()).distinct().count())
-            .as("new customers: 90 % of what follows, where 60 % would have been drawn before").isGreaterThan(800);
+        assertThat(validIds(write(resumed, 1_000)).stream()
+                        .filter(id -> id >= asDrawn.nextCustomerId())
+                        .distinct()
+                        .count())
+                .as("new customers: 90 % of what follows, where 60 % would have been drawn before")
+                .isGreaterThan(800);
     }
 
     @Test
@@ -157,8 +172,13 @@ class CheckpointedStreamTest {
         final long checkpointId = Long.parseLong(stored.get(GeneratorState.NEXT_CUSTOMER_ID));
         final long reserved = Long.parseLong(stored.get(CheckpointedStream.RESERVED_SEQUENCE));
 
-        final CheckpointedStream reseeded = CheckpointedStream.resume(stored, SETTINGS, Optional.of(SEED + 1), NO_RANDOM_SEED,
-            CheckpointedStreamTest::pools, new SimulatedClock());
+        final CheckpointedStream reseeded = CheckpointedStream.resume(
+                stored,
+                SETTINGS,
+                Optional.of(SEED + 1),
+                NO_RANDOM_SEED,
+                CheckpointedStreamTest::pools,
+                new SimulatedClock());
 
         assertThat(reseeded.startsNewPopulation()).isTrue();
         assertThat(reseeded.seed()).isEqualTo(SEED + 1);
@@ -168,13 +188,15 @@ class CheckpointedStreamTest {
 
     @Test
     void stateWrittenBeforeReservationsResumesAtItsCheckpoint() {
-        final ChangeStreamGenerator before = new ChangeStreamGenerator(SETTINGS, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK);
+        final ChangeStreamGenerator before =
+                new ChangeStreamGenerator(SETTINGS, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK);
         before.writeBatch(OutputStream.nullOutputStream(), BATCH);
 
         final CheckpointedStream resumed = resume(before.state().toMap(), SETTINGS, new SimulatedClock());
         resumed.reserve(BATCH).orElseThrow();
 
-        assertThat(raw(write(resumed, BATCH))).isEqualTo(raw(uninterrupted(SETTINGS, 2L * BATCH).subList(BATCH, 2 * BATCH)));
+        assertThat(raw(write(resumed, BATCH)))
+                .isEqualTo(raw(uninterrupted(SETTINGS, 2L * BATCH).subList(BATCH, 2 * BATCH)));
     }
 
     @Test
@@ -182,32 +204,38 @@ class CheckpointedStreamTest {
         final CheckpointedStream stream = resume(Map.of(), SETTINGS, new SimulatedClock());
         stream.reserve(BATCH).orElseThrow();
 
-        assertThatThrownBy(() -> stream.writeBatch(OutputStream.nullOutputStream(), BATCH + 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stream.writeBatch(OutputStream.nullOutputStream(), BATCH + 1))
+                .isInstanceOf(IllegalStateException.class);
         stream.writeBatch(OutputStream.nullOutputStream(), BATCH);
         stream.release();
-        assertThatThrownBy(() -> stream.writeBatch(OutputStream.nullOutputStream(), 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stream.writeBatch(OutputStream.nullOutputStream(), 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void refusesReservationsItCouldNotHaveWritten() {
-        final Map<String, String> valid = resume(Map.of(), SETTINGS, new SimulatedClock()).reserve(BATCH).orElseThrow();
+        final Map<String, String> valid =
+                resume(Map.of(), SETTINGS, new SimulatedClock()).reserve(BATCH).orElseThrow();
 
         for (final Map.Entry<String, String> malformed : List.of(
-            Map.entry(CheckpointedStream.RESERVED_SEQUENCE, "-1"),
-            Map.entry(CheckpointedStream.RESERVED_SEQUENCE, "lots"),
-            Map.entry(CheckpointedStream.RESERVED_SEQUENCE, Long.toString(Long.MAX_VALUE)),
-            Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,2"),
-            Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,NaN,1000"),
-            Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,2,many"))) {
+                Map.entry(CheckpointedStream.RESERVED_SEQUENCE, "-1"),
+                Map.entry(CheckpointedStream.RESERVED_SEQUENCE, "lots"),
+                Map.entry(CheckpointedStream.RESERVED_SEQUENCE, Long.toString(Long.MAX_VALUE)),
+                Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,2"),
+                Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,NaN,1000"),
+                Map.entry(CheckpointedStream.RESERVED_DRAWS, "60,30,10,2,many"))) {
             final Map<String, String> stored = new HashMap<>(valid);
             stored.put(malformed.getKey(), malformed.getValue());
-            assertThatThrownBy(() -> resume(stored, SETTINGS, new SimulatedClock())).as("%s", malformed)
-                .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> resume(stored, SETTINGS, new SimulatedClock()))
+                    .as("%s", malformed)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
-    private static CheckpointedStream resume(final Map<String, String> stored, final GeneratorSettings settings, final InstantSource clock) {
-        return CheckpointedStream.resume(stored, settings, Optional.of(SEED), NO_RANDOM_SEED, CheckpointedStreamTest::pools, clock);
+    private static CheckpointedStream resume(
+            final Map<String, String> stored, final GeneratorSettings settings, final InstantSource clock) {
+        return CheckpointedStream.resume(
+                stored, settings, Optional.of(SEED), NO_RANDOM_SEED, CheckpointedStreamTest::pools, clock);
     }
 
     private static List<GeneratedCsv.Row> write(final CheckpointedStream stream, final int records) {
@@ -218,19 +246,26 @@ class CheckpointedStreamTest {
 
     private static List<GeneratedCsv.Row> uninterrupted(final GeneratorSettings settings, final long events) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ChangeStreamGenerator(settings, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK).writeBatch(out, Math.toIntExact(events));
+        new ChangeStreamGenerator(settings, pools(SEED), GeneratorState.initial(SEED, Locale.US), NO_CLOCK)
+                .writeBatch(out, Math.toIntExact(events));
         return GeneratedCsv.rows(out.toByteArray());
     }
 
     private static List<Long> validIds(final List<GeneratedCsv.Row> rows) {
-        return rows.stream().filter(row -> RuleOracle.violations(row).isEmpty()).map(row -> Long.parseLong(row.id())).toList();
+        return rows.stream()
+                .filter(row -> RuleOracle.violations(row).isEmpty())
+                .map(row -> Long.parseLong(row.id()))
+                .toList();
     }
 
     private static List<String> raw(final List<GeneratedCsv.Row> rows) {
-        return rows.stream().map(row -> new String(row.raw(), java.nio.charset.StandardCharsets.ISO_8859_1)).toList();
+        return rows.stream()
+                .map(row -> new String(row.raw(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .toList();
     }
 
-    private static GeneratorSettings settings(final double insert, final double update, final double delete, final double invalid, final int tracked) {
+    private static GeneratorSettings settings(
+            final double insert, final double update, final double delete, final double invalid, final int tracked) {
         return new GeneratorSettings(Locale.US, true, insert, update, delete, invalid, tracked, START, 1_000);
     }
 

@@ -26,8 +26,7 @@ final class GeneratedCsv {
         }
     }
 
-    private GeneratedCsv() {
-    }
+    private GeneratedCsv() {}
 
     /** The records after the header; fails when the first line is not the canonical header. */
     static List<Row> rows(final byte[] csv) {

@@ -1,12 +1,11 @@
 package io.snowstream.nifi.customer.generate;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PopulationTest {
 
@@ -80,9 +79,9 @@ class PopulationTest {
     @Test
     void rejectsCorruptState() {
         assertThatThrownBy(() -> Population.decode(10, 5, 5, "bm90IGRlZmxhdGU="))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Population.decode(10, 5, 6, new Population(10, 0, 0).encodeVersions()))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -97,6 +96,7 @@ class PopulationTest {
         assertThat(CustomerVersion.emailNameGeneration(version)).isEqualTo(5);
         assertThat(CustomerVersion.addressGeneration(version)).isEqualTo(300);
         assertThat(CustomerVersion.isDeleted(version)).isFalse();
-        assertThat(CustomerVersion.addressGeneration(CustomerVersion.deleted(version))).isEqualTo(300);
+        assertThat(CustomerVersion.addressGeneration(CustomerVersion.deleted(version)))
+                .isEqualTo(300);
     }
 }

@@ -2,7 +2,6 @@ package io.snowstream.nifi.customer.generate;
 
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.validate.ViolationCode;
-
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,8 +23,7 @@ final class RuleOracle {
     private static final Pattern PLAUSIBLE_EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private RuleOracle() {
-    }
+    private RuleOracle() {}
 
     static Set<ViolationCode> violations(final GeneratedCsv.Row row) {
         final Set<ViolationCode> violations = EnumSet.noneOf(ViolationCode.class);
@@ -61,7 +59,8 @@ final class RuleOracle {
                 violations.add(ViolationCode.CONTROL_CHARACTER);
             }
         }
-        if (op.equals("U") && row.fields().subList(1, 8).stream().anyMatch(String::isEmpty) || row.field(8).isEmpty()) {
+        if (op.equals("U") && row.fields().subList(1, 8).stream().anyMatch(String::isEmpty)
+                || row.field(8).isEmpty()) {
             violations.add(ViolationCode.REQUIRED_FIELD_EMPTY);
         }
         final String email = row.field(3);
@@ -79,8 +78,11 @@ final class RuleOracle {
 
     private static boolean isUtf8(final byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (final CharacterCodingException e) {
             return false;

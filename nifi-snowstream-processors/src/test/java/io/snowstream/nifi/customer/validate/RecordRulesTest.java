@@ -1,24 +1,24 @@
 package io.snowstream.nifi.customer.validate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RecordRulesTest {
 
     private static final long NOW = EventTime.parseCanonical("2026-11-24T00:00:00.000Z");
     private static final long LEGACY_TIME = EventTime.parseCanonical("2026-11-20T08:00:00.000Z");
-    private static final String VALID = "42,Ada,Lovelace,ada@example.com,12 Square,London,England,United Kingdom,2026-11-23T10:15:30.123Z,U";
+    private static final String VALID =
+            "42,Ada,Lovelace,ada@example.com,12 Square,London,England,United Kingdom,2026-11-23T10:15:30.123Z,U";
 
     private RecordRules rules = new RecordRules(ValidationSettings.defaults());
     private CustomerCsvReader reader;
@@ -70,7 +70,8 @@ class RecordRulesTest {
         FUTURE_EVENT_TIME    | 1,Ada,L,a@example.com,s,c,st,co,2026-11-24T00:05:00.001Z,U                       | is more than 300000 ms after the processing time 2026-11-24T00:00:00.000Z
         FUTURE_EVENT_TIME    | 1,Ada,L,a@example.com,s,c,st,co,+12026-11-24T00:00:00Z,U                         | after the processing time
         """)
-    void rejectsWithTheRuleCodeAndAClearDetail(final ViolationCode code, final String record, final String detail) throws IOException {
+    void rejectsWithTheRuleCodeAndAClearDetail(final ViolationCode code, final String record, final String detail)
+            throws IOException {
         assertThat(check(record)).isFalse();
         assertThat(rules.violation()).isEqualTo(code);
         assertThat(rules.detail()).contains(detail);
@@ -78,28 +79,32 @@ class RecordRulesTest {
 
     @Test
     void acceptsAnEventTimeExactlyAtTheAllowedSkew() throws IOException {
-        assertThat(check("1,Ada,L,a@example.com,s,c,st,co,2026-11-24T00:05:00.000Z,U")).isTrue();
+        assertThat(check("1,Ada,L,a@example.com,s,c,st,co,2026-11-24T00:05:00.000Z,U"))
+                .isTrue();
     }
 
     @Test
     void rejectsControlCharactersButAllowsTabAndLineBreaks() throws IOException {
-        assertThat(check("1,Ada,L,a@example.com,s,c\u001Bx,st,co,2026-11-23T10:15:30.123Z,U")).isFalse();
+        assertThat(check("1,Ada,L,a@example.com,s,c\u001Bx,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.CONTROL_CHARACTER);
         assertThat(rules.detail()).isEqualTo("field city holds the control character U+001B at character 2");
 
-        assertThat(check("1,Ada,L,a@example.com,s,c\u0085x,st,co,2026-11-23T10:15:30.123Z,U")).isFalse();
+        assertThat(check("1,Ada,L,a@example.com,s,c\u0085x,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isFalse();
         assertThat(rules.detail()).contains("U+0085");
 
-        assertThat(check("1,Ada,L,a@example.com,\"1 Main St\nApt\t2\",c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("1,Ada,L,a@example.com,\"1 Main St\nApt\t2\",c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
     }
 
     @Test
     void rejectsInvalidUtf8NamingFieldAndByte() throws IOException {
         final byte[][] invalid = {
-            {(byte) 0xC3, '('},                                     // truncated two-byte sequence
-            {(byte) 0xC0, (byte) 0xAF},                             // overlong '/'
-            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},                // UTF-16 surrogate
-            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},   // past U+10FFFF
+            {(byte) 0xC3, '('}, // truncated two-byte sequence
+            {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // UTF-16 surrogate
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
             {(byte) 0xFF},
         };
         for (final byte[] bytes : invalid) {
@@ -112,10 +117,14 @@ class RecordRulesTest {
     @Test
     void acceptsMultiByteUtf8AndCountsLengthInCharacters() throws IOException {
         rules = new RecordRules(new ValidationSettings(24, 300_000, 0, true, 1 << 20));
-        assertThat(check("1,Zoë,Łódź,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
-        assertThat(check("1," + "ł".repeat(24) + ",L,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
-        assertThat(check("1," + "😀".repeat(24) + ",L,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
-        assertThat(check("1,A," + "ł".repeat(25) + ",a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isFalse();
+        assertThat(check("1,Zoë,Łódź,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
+        assertThat(check("1," + "ł".repeat(24) + ",L,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
+        assertThat(check("1," + "😀".repeat(24) + ",L,a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
+        assertThat(check("1,A," + "ł".repeat(25) + ",a@ex.io,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.FIELD_TOO_LONG);
         assertThat(rules.detail()).isEqualTo("field last_name has 25 characters, more than the limit of 24");
     }
@@ -123,8 +132,10 @@ class RecordRulesTest {
     @Test
     void appliesTheFieldLengthLimitToAsciiAtTheBoundary() throws IOException {
         final String fits = "x".repeat(256);
-        assertThat(check("1," + fits + ",L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
-        assertThat(check("1," + fits + "x,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isFalse();
+        assertThat(check("1," + fits + ",L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
+        assertThat(check("1," + fits + "x,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.FIELD_TOO_LONG);
     }
 
@@ -136,7 +147,8 @@ class RecordRulesTest {
 
     @Test
     void normalizesTrimsCaseAndLenientEventTimes() throws IOException {
-        assertThat(check(" 42 , Ada ,L, Ada.Lovelace@Example.COM ,s,c,st,co, 2026-11-23T11:15:30+01:00 , u ")).isTrue();
+        assertThat(check(" 42 , Ada ,L, Ada.Lovelace@Example.COM ,s,c,st,co, 2026-11-23T11:15:30+01:00 , u "))
+                .isTrue();
         assertThat(rules.customerId()).isEqualTo(42);
         assertThat(value(CustomerColumn.FIRST_NAME)).isEqualTo("Ada");
         assertThat(rules.eventTimeCanonical()).isFalse();
@@ -144,7 +156,8 @@ class RecordRulesTest {
         rules.normalizeEmail(reader.buffer());
         assertThat(value(CustomerColumn.EMAIL)).isEqualTo("ada.lovelace@example.com");
 
-        assertThat(check("1,A,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123456789Z,d")).isTrue();
+        assertThat(check("1,A,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123456789Z,d"))
+                .isTrue();
         assertThat(EventTime.format(rules.eventTime())).isEqualTo("2026-11-23T10:15:30.123Z");
         assertThat(rules.isDelete()).isTrue();
     }
@@ -166,49 +179,66 @@ class RecordRulesTest {
         2024-10-07 11:30:06.729 +0200    | 2024-10-07T09:30:06.729Z
         2024-10-07T04:30:06.729-05:00    | 2024-10-07T09:30:06.729Z
         """)
-    void acceptsTheTimestampShapesSnowflakeAndExportsWriteWhenTheyNameTheirOffset(final String written, final String canonical)
-            throws IOException {
-        assertThat(check("1,Ada,L,a@example.com,s,c,st,co," + written + ",U")).as(rules.detail()).isTrue();
+    void acceptsTheTimestampShapesSnowflakeAndExportsWriteWhenTheyNameTheirOffset(
+            final String written, final String canonical) throws IOException {
+        assertThat(check("1,Ada,L,a@example.com,s,c,st,co," + written + ",U"))
+                .as(rules.detail())
+                .isTrue();
         assertThat(EventTime.format(rules.eventTime())).isEqualTo(canonical);
     }
 
     @Test
     void lowerCasesTheWholeEmailOrNothing() throws IOException {
-        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(rules.normalizeEmail(reader.buffer())).isEqualTo("josé.pérez@example.es");
 
-        assertThat(check("1,Ada,L,ADA@EXAMPLE.COM,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
-        assertThat(rules.normalizeEmail(reader.buffer())).as("ASCII: lower-cased in place").isNull();
+        assertThat(check("1,Ada,L,ADA@EXAMPLE.COM,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
+        assertThat(rules.normalizeEmail(reader.buffer()))
+                .as("ASCII: lower-cased in place")
+                .isNull();
         assertThat(value(CustomerColumn.EMAIL)).isEqualTo("ada@example.com");
 
         rules = new RecordRules(new ValidationSettings(256, 300_000, 0, false, 1 << 20));
-        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("1,José,Pérez,JOSÉ.PÉREZ@EXAMPLE.ES,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(rules.normalizeEmail(reader.buffer())).isNull();
-        assertThat(value(CustomerColumn.EMAIL)).as("not normalizing: not at all").isEqualTo("JOSÉ.PÉREZ@EXAMPLE.ES");
+        assertThat(value(CustomerColumn.EMAIL))
+                .as("not normalizing: not at all")
+                .isEqualTo("JOSÉ.PÉREZ@EXAMPLE.ES");
     }
 
     @Test
     void acceptsCanonicalIdsAndTrimsSpacesAroundThem() throws IOException {
-        assertThat(check("0,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("0,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(rules.customerId()).isZero();
-        assertThat(check(" 7 ,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check(" 7 ,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(rules.customerId()).isEqualTo(7);
-        assertThat(check("9223372036854775807,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("9223372036854775807,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(rules.customerId()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void withoutNormalizationValuesMustAlreadyBeCanonical() throws IOException {
         rules = new RecordRules(new ValidationSettings(256, 300_000, 0, false, 1 << 20));
-        assertThat(check(" 42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isFalse();
+        assertThat(check(" 42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.NON_INTEGER_ID);
-        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,u")).isFalse();
+        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30.123Z,u"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.UNKNOWN_OP);
-        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30Z,U")).isFalse();
+        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2026-11-23T10:15:30Z,U"))
+                .isFalse();
         assertThat(rules.detail()).contains("is not a canonical UTC time");
-        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729 Z,U")).isFalse();
+        assertThat(check("42,Ada,L,a@example.com,s,c,st,co,2024-10-07 09:30:06.729 Z,U"))
+                .isFalse();
         assertThat(rules.violation()).isEqualTo(ViolationCode.BAD_EVENT_TIME);
-        assertThat(check("42,Ada,L,Ada@Example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(check("42,Ada,L,Ada@Example.com,s,c,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         rules.normalizeEmail(reader.buffer());
         assertThat(value(CustomerColumn.EMAIL)).isEqualTo("Ada@Example.com");
     }
@@ -227,7 +257,10 @@ class RecordRulesTest {
 
     @Test
     void keepsFormulaLookingValuesAsData() throws IOException {
-        assertThat(check("1,\"=HYPERLINK(\"\"http://x\"\")\",+SUM(A1),a@example.com,@cmd,-2+3,st,co,2026-11-23T10:15:30.123Z,U")).isTrue();
+        assertThat(
+                        check(
+                                "1,\"=HYPERLINK(\"\"http://x\"\")\",+SUM(A1),a@example.com,@cmd,-2+3,st,co,2026-11-23T10:15:30.123Z,U"))
+                .isTrue();
         assertThat(value(CustomerColumn.FIRST_NAME)).isEqualTo("=HYPERLINK(\"http://x\")");
     }
 
@@ -249,7 +282,11 @@ class RecordRulesTest {
     }
 
     private String value(final CustomerColumn column) {
-        return new String(reader.buffer(), rules.valueStart(column), rules.valueEnd(column) - rules.valueStart(column), StandardCharsets.UTF_8);
+        return new String(
+                reader.buffer(),
+                rules.valueStart(column),
+                rules.valueEnd(column) - rules.valueStart(column),
+                StandardCharsets.UTF_8);
     }
 
     private static CustomerCsvReader reader(final String record) throws IOException {

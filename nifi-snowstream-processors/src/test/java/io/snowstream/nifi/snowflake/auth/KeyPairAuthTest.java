@@ -1,10 +1,11 @@
 package io.snowstream.nifi.snowflake.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.junit.jupiter.api.Test;
-
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
@@ -12,16 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import org.junit.jupiter.api.Test;
 
 class KeyPairAuthTest {
 
     @Test
     void anEncryptedKeyOpensToTheSameKeyAsThePlainOne() {
-        final PrivateKey encrypted = PrivateKeys.read(TestKeys.encryptedPrivateKeyPem(),
-                TestKeys.PASSPHRASE.toCharArray());
+        final PrivateKey encrypted =
+                PrivateKeys.read(TestKeys.encryptedPrivateKeyPem(), TestKeys.PASSPHRASE.toCharArray());
         assertThat(encrypted.getEncoded()).isEqualTo(TestKeys.privateKey().getEncoded());
     }
 
@@ -39,28 +38,32 @@ class KeyPairAuthTest {
     @Test
     void otherFormsAreRejectedWithAHint() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> PrivateKeys.read("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----",
-                        null))
+                .isThrownBy(() ->
+                        PrivateKeys.read("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----", null))
                 .withMessageContaining("openssl pkcs8 -topk8");
         assertThatIllegalArgumentException().isThrownBy(() -> PrivateKeys.read("not a key", null));
-        assertThatIllegalArgumentException().isThrownBy(() -> PrivateKeys.read(
-                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", null));
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> PrivateKeys.read("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", null));
     }
 
     @Test
     void tokensCarrySnowflakesClaimsAndVerifyWithThePublicKey() throws Exception {
         final Instant now = Instant.parse("2026-11-23T10:00:00Z");
-        final KeyPairJwt jwt = new KeyPairJwt("myorg-myaccount", "loader", TestKeys.privateKey(),
-                Clock.fixed(now, ZoneOffset.UTC));
+        final KeyPairJwt jwt =
+                new KeyPairJwt("myorg-myaccount", "loader", TestKeys.privateKey(), Clock.fixed(now, ZoneOffset.UTC));
 
         final SignedJWT token = SignedJWT.parse(jwt.token());
 
-        assertThat(token.verify(new RSASSAVerifier((RSAPublicKey) TestKeys.publicKey()))).isTrue();
+        assertThat(token.verify(new RSASSAVerifier((RSAPublicKey) TestKeys.publicKey())))
+                .isTrue();
         assertThat(token.getJWTClaimsSet().getSubject()).isEqualTo("MYORG-MYACCOUNT.LOADER");
         assertThat(token.getJWTClaimsSet().getIssuer())
                 .isEqualTo("MYORG-MYACCOUNT.LOADER." + KeyPairJwt.fingerprint(TestKeys.privateKey()));
-        assertThat(Duration.between(token.getJWTClaimsSet().getIssueTime().toInstant(),
-                token.getJWTClaimsSet().getExpirationTime().toInstant())).isLessThanOrEqualTo(Duration.ofHours(1));
+        assertThat(Duration.between(
+                        token.getJWTClaimsSet().getIssueTime().toInstant(),
+                        token.getJWTClaimsSet().getExpirationTime().toInstant()))
+                .isLessThanOrEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -80,7 +83,8 @@ class KeyPairAuthTest {
         clock.now = clock.now.plus(Duration.ofMinutes(25));
         final String renewed = jwt.token();
         assertThat(renewed).isNotEqualTo(first);
-        assertThat(SignedJWT.parse(renewed).getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(clock.now);
+        assertThat(SignedJWT.parse(renewed).getJWTClaimsSet().getIssueTime().toInstant())
+                .isEqualTo(clock.now);
     }
 
     private static final class MutableClock extends Clock {

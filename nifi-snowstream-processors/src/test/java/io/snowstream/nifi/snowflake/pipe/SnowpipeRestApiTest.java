@@ -1,13 +1,11 @@
 package io.snowstream.nifi.snowflake.pipe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.snowflake.QualifiedName;
 import io.snowstream.nifi.snowflake.auth.KeyPairJwt;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -15,8 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class SnowpipeRestApiTest {
 
@@ -29,8 +28,8 @@ class SnowpipeRestApiTest {
         stub = SnowflakeStub.start("acct", "loader", TestKeys.publicKey());
         http = HttpClient.newHttpClient();
         final KeyPairJwt jwt = new KeyPairJwt("acct", "loader", TestKeys.privateKey(), Clock.systemUTC());
-        api = new SnowpipeRestApi(http, stub.url(), QualifiedName.parse("db", "\"Raw Data\"", "pipe"), jwt::token,
-                Duration.ofSeconds(5));
+        api = new SnowpipeRestApi(
+                http, stub.url(), QualifiedName.parse("db", "\"Raw Data\"", "pipe"), jwt::token, Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -41,13 +40,21 @@ class SnowpipeRestApiTest {
 
     @Test
     void splitsAnnouncementsAt5000FilesPerCall() throws SnowpipeException {
-        final List<String> paths = IntStream.range(0, 5_001).mapToObj(i -> "f-" + i + ".csv").toList();
+        final List<String> paths =
+                IntStream.range(0, 5_001).mapToObj(i -> "f-" + i + ".csv").toList();
 
         assertThat(api.requestLoad(paths)).isEqualTo(2);
 
-        assertThat(stub.restRequests()).extracting(request -> request.body().path("files").size())
+        assertThat(stub.restRequests())
+                .extracting(request -> request.body().path("files").size())
                 .containsExactly(5_000, 1);
-        assertThat(stub.restRequests().getLast().body().path("files").get(0).path("path").asText())
+        assertThat(stub.restRequests()
+                        .getLast()
+                        .body()
+                        .path("files")
+                        .get(0)
+                        .path("path")
+                        .asText())
                 .isEqualTo("f-5000.csv");
     }
 
@@ -70,8 +77,7 @@ class SnowpipeRestApiTest {
         assertThat(found).containsOnlyKeys("a.csv", "b.csv");
         assertThat(found.get("a.csv").loadedAt()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"));
         assertThat(found.get("b.csv").status().isFinal()).isFalse();
-        assertThat(stub.restRequests().getFirst().query())
-                .containsEntry("startTimeInclusive", "2026-11-23T09:00:00Z");
+        assertThat(stub.restRequests().getFirst().query()).containsEntry("startTimeInclusive", "2026-11-23T09:00:00Z");
     }
 
     @Test

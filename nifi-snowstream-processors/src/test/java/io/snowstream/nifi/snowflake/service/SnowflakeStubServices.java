@@ -14,8 +14,7 @@ public final class SnowflakeStubServices {
 
     public static final String SERVICE_ID = "snowflake";
 
-    private SnowflakeStubServices() {
-    }
+    private SnowflakeStubServices() {}
 
     /** Adds a not yet enabled connection service for {@code stub} to {@code runner} as {@link #SERVICE_ID}. */
     public static StandardSnowflakeConnectionService addTo(final TestRunner runner, final SnowflakeStub stub)
@@ -23,7 +22,10 @@ public final class SnowflakeStubServices {
         final StandardSnowflakeConnectionService service = new StandardSnowflakeConnectionService();
         runner.addControllerService(SERVICE_ID, service);
         runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "testacct");
-        runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_URL, stub.url().toString());
+        runner.setProperty(
+                service,
+                StandardSnowflakeConnectionService.ACCOUNT_URL,
+                stub.url().toString());
         runner.setProperty(service, StandardSnowflakeConnectionService.USER, "loader");
         runner.setProperty(service, StandardSnowflakeConnectionService.LOGIN_TIMEOUT, "10 sec");
         runner.setProperty(service, StandardSnowflakeConnectionService.NETWORK_TIMEOUT, "10 sec");

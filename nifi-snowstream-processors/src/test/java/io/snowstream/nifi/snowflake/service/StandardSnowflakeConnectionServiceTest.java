@@ -1,5 +1,8 @@
 package io.snowstream.nifi.snowflake.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.snowstream.nifi.s3.ForwardProxy;
 import io.snowstream.nifi.s3.StaticProxyService;
 import io.snowstream.nifi.snowflake.QualifiedName;
@@ -9,6 +12,20 @@ import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
 import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.ValidationContext;
@@ -24,24 +41,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.security.PrivateKey;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StandardSnowflakeConnectionServiceTest {
 
@@ -72,8 +71,9 @@ class StandardSnowflakeConnectionServiceTest {
         runner.enableControllerService(service);
         stub.onSql("CURRENT_USER", SqlResult.rows(List.of(new Column("USER", "text")), List.of("LOADER")));
 
-        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT CURRENT_USER()")) {
+        try (Connection connection = service.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT CURRENT_USER()")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo("LOADER");
         }
@@ -106,12 +106,14 @@ class StandardSnowflakeConnectionServiceTest {
         runner.setProperty(service, StandardSnowflakeConnectionService.ACCOUNT_IDENTIFIER, "not an account!");
         runner.setProperty(service, StandardSnowflakeConnectionService.MAX_POOL_SIZE, "0");
 
-        assertThat(problems()).anySatisfy(problem -> assertThat(problem)
-                .startsWith("Authentication Method")
-                .contains("Key Pair needs the private key: set Private Key (the PEM text), Private Key File (its path) or"
-                        + " Private Key Service"))
-            .anySatisfy(problem -> assertThat(problem).startsWith("Account Identifier"))
-            .anySatisfy(problem -> assertThat(problem).startsWith("Max Pool Size"));
+        assertThat(problems())
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("Authentication Method")
+                        .contains(
+                                "Key Pair needs the private key: set Private Key (the PEM text), Private Key File (its path) or"
+                                        + " Private Key Service"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("Account Identifier"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("Max Pool Size"));
 
         runner.setProperty(service, StandardSnowflakeConnectionService.AUTHENTICATION_METHOD, "PASSWORD");
         assertThat(problems()).noneSatisfy(problem -> assertThat(problem).contains("Private Key"));
@@ -123,8 +125,9 @@ class StandardSnowflakeConnectionServiceTest {
         final Path keyFile = Files.writeString(directory.resolve("rsa_key.p8"), TestKeys.privateKeyPem());
         runner.setProperty(service, StandardSnowflakeConnectionService.PRIVATE_KEY_FILE, keyFile.toString());
 
-        assertThat(problems()).containsExactly("Authentication Method: Key Pair takes the key from one place: set"
-                + " only one of Private Key, Private Key File and Private Key Service");
+        assertThat(problems())
+                .containsExactly("Authentication Method: Key Pair takes the key from one place: set"
+                        + " only one of Private Key, Private Key File and Private Key Service");
     }
 
     @Test
@@ -136,7 +139,9 @@ class StandardSnowflakeConnectionServiceTest {
 
         final Map<String, ConfigVerificationResult> steps = verify();
 
-        assertThat(steps.values()).extracting(ConfigVerificationResult::getOutcome).containsOnly(Outcome.SUCCESSFUL);
+        assertThat(steps.values())
+                .extracting(ConfigVerificationResult::getOutcome)
+                .containsOnly(Outcome.SUCCESSFUL);
         assertThat(steps.get("Read the private key").getExplanation()).contains("SHA256:");
         assertThat(steps.get("Log in").getExplanation()).contains("accepted user loader");
         assertThat(steps.get("Use the role").getExplanation()).contains("SNOWSTREAM_LOADER");
@@ -156,9 +161,12 @@ class StandardSnowflakeConnectionServiceTest {
 
         assertThat(steps.get("Log in").getOutcome()).isEqualTo(Outcome.SUCCESSFUL);
         assertThat(steps.get("Use the role").getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(steps.get("Use the role").getExplanation()).contains("not granted").contains("GRANT ROLE SNOWSTREAM_LOADER");
+        assertThat(steps.get("Use the role").getExplanation())
+                .contains("not granted")
+                .contains("GRANT ROLE SNOWSTREAM_LOADER");
         assertThat(steps.get("Use the warehouse").getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(steps.get("Use the warehouse").getExplanation()).contains("GRANT USAGE ON WAREHOUSE LOAD_WH TO ROLE PUBLIC");
+        assertThat(steps.get("Use the warehouse").getExplanation())
+                .contains("GRANT USAGE ON WAREHOUSE LOAD_WH TO ROLE PUBLIC");
     }
 
     @Test
@@ -169,7 +177,9 @@ class StandardSnowflakeConnectionServiceTest {
 
         assertThat(steps.get("Read the private key").getOutcome()).isEqualTo(Outcome.SUCCESSFUL);
         assertThat(steps.get("Log in").getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(steps.get("Log in").getExplanation()).contains("390144").contains("ALTER USER loader SET RSA_PUBLIC_KEY")
+        assertThat(steps.get("Log in").getExplanation())
+                .contains("390144")
+                .contains("ALTER USER loader SET RSA_PUBLIC_KEY")
                 .contains("can lock the user");
         assertThat(steps.get("Use the role").getOutcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(steps.get("Use the warehouse").getOutcome()).isEqualTo(Outcome.SKIPPED);
@@ -184,7 +194,8 @@ class StandardSnowflakeConnectionServiceTest {
         final Map<String, ConfigVerificationResult> steps = verify();
 
         assertThat(steps.get("Read the private key").getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(steps.get("Read the private key").getExplanation()).contains("passphrase")
+        assertThat(steps.get("Read the private key").getExplanation())
+                .contains("passphrase")
                 .doesNotContain("not-the-passphrase");
         assertThat(steps.get("Log in").getOutcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(stub.requests()).isZero();
@@ -193,8 +204,8 @@ class StandardSnowflakeConnectionServiceTest {
     @Test
     void sessionsAndTheRestApiGoThroughTheProxyService() throws Exception {
         try (ForwardProxy proxy = new ForwardProxy("proxy-user", "proxy-Passw0rd")) {
-            final StaticProxyService proxyService = StaticProxyService.http(proxy.host(), proxy.port(), "proxy-user",
-                    "proxy-Passw0rd");
+            final StaticProxyService proxyService =
+                    StaticProxyService.http(proxy.host(), proxy.port(), "proxy-user", "proxy-Passw0rd");
             runner.addControllerService("proxy", proxyService);
             runner.enableControllerService(proxyService);
             runner.setProperty(service, StandardSnowflakeConnectionService.PROXY_CONFIGURATION_SERVICE, "proxy");
@@ -202,12 +213,17 @@ class StandardSnowflakeConnectionServiceTest {
             runner.enableControllerService(service);
             stub.onSql("CURRENT_USER", SqlResult.rows(List.of(new Column("USER", "text")), List.of("LOADER")));
 
-            try (Connection connection = service.getConnection(); Statement statement = connection.createStatement();
-                 ResultSet user = statement.executeQuery("SELECT CURRENT_USER()")) {
+            try (Connection connection = service.getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet user = statement.executeQuery("SELECT CURRENT_USER()")) {
                 assertThat(user.next()).isTrue();
             }
-            new SnowpipeRestApi(service.getHttpClient(), service.getAccountUrl(),
-                    QualifiedName.parse("DB", "SCH", "PIPE"), service::getRestToken, service.getRequestTimeout())
+            new SnowpipeRestApi(
+                            service.getHttpClient(),
+                            service.getAccountUrl(),
+                            QualifiedName.parse("DB", "SCH", "PIPE"),
+                            service::getRestToken,
+                            service.getRequestTimeout())
                     .requestLoad(List.of("a.csv.gz"));
 
             final String origin = stub.url().toString().replaceAll("/+$", "");
@@ -228,8 +244,9 @@ class StandardSnowflakeConnectionServiceTest {
         runner.enableControllerService(service);
         stub.onSql("CURRENT_USER", SqlResult.rows(List.of(new Column("USER", "text")), List.of("LOADER")));
 
-        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement();
-             ResultSet user = statement.executeQuery("SELECT CURRENT_USER()")) {
+        try (Connection connection = service.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet user = statement.executeQuery("SELECT CURRENT_USER()")) {
             assertThat(user.next()).isTrue();
         }
         assertThat(service.supportsRestApi()).isTrue();
@@ -251,15 +268,16 @@ class StandardSnowflakeConnectionServiceTest {
     }
 
     private static SqlResult sessionRow(final String role, final String warehouse) {
-        return SqlResult.rows(List.of(new Column("CURRENT_ROLE()", "text"), new Column("CURRENT_WAREHOUSE()", "text")),
+        return SqlResult.rows(
+                List.of(new Column("CURRENT_ROLE()", "text"), new Column("CURRENT_WAREHOUSE()", "text")),
                 Arrays.asList(role, warehouse));
     }
 
     /** What NiFi shows for the service: "subject: explanation" per problem, property validators included. */
     private List<String> problems() {
         final MockProcessContext context = (MockProcessContext) runner.getProcessContext();
-        final ValidationContext validationContext = new MockValidationContext(context)
-                .getControllerServiceValidationContext(service);
+        final ValidationContext validationContext =
+                new MockValidationContext(context).getControllerServiceValidationContext(service);
         return service.validate(validationContext).stream()
                 .filter(result -> !result.isValid())
                 .map(result -> result.getSubject() + ": " + result.getExplanation())
@@ -273,11 +291,13 @@ class StandardSnowflakeConnectionServiceTest {
         final Connection broken = service.getConnection();
         broken.abort(Runnable::run);
         // the failure that reveals the dead session (state 08003) evicts it from the pool...
-        assertThatThrownBy(broken::close).isInstanceOf(SQLException.class)
+        assertThatThrownBy(broken::close)
+                .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
 
         // ...so the next caller gets a new session
-        try (Connection connection = service.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = service.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("SELECT 1");
         }
         assertThat(stub.logins()).isEqualTo(2);
@@ -286,7 +306,8 @@ class StandardSnowflakeConnectionServiceTest {
     @Test
     void theSecretPropertiesAreSensitive() {
         assertThat(StandardSnowflakeConnectionService.PRIVATE_KEY.isSensitive()).isTrue();
-        assertThat(StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE.isSensitive()).isTrue();
+        assertThat(StandardSnowflakeConnectionService.PRIVATE_KEY_PASSPHRASE.isSensitive())
+                .isTrue();
         assertThat(StandardSnowflakeConnectionService.PASSWORD.isSensitive()).isTrue();
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,16 +46,24 @@ import java.util.zip.GZIPInputStream;
 public final class SnowflakeStub implements AutoCloseable {
 
     /** What a failure can be injected into. */
-    public enum Endpoint { LOGIN, QUERY, INSERT_FILES, LOAD_HISTORY }
+    public enum Endpoint {
+        LOGIN,
+        QUERY,
+        INSERT_FILES,
+        LOAD_HISTORY
+    }
 
     /** One statement the driver sent: its text and its binds in order. */
-    public record Statement(String sql, List<String> bindings) {
-    }
+    public record Statement(String sql, List<String> bindings) {}
 
     /** One Snowpipe REST request. */
-    public record RestRequest(String method, String path, Map<String, String> query, String authorization,
-                              String tokenType, JsonNode body) {
-    }
+    public record RestRequest(
+            String method,
+            String path,
+            Map<String, String> query,
+            String authorization,
+            String tokenType,
+            JsonNode body) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,14 +85,11 @@ public final class SnowflakeStub implements AutoCloseable {
     private volatile RestAnswer insertFilesAnswer = new RestAnswer(200, null);
     private volatile int loadHistoryPageSize = Integer.MAX_VALUE;
 
-    private record SqlRule(Pattern pattern, Deque<ObjectNode> answers) {
-    }
+    private record SqlRule(Pattern pattern, Deque<ObjectNode> answers) {}
 
-    private record Failure(int status, AtomicInteger remaining) {
-    }
+    private record Failure(int status, AtomicInteger remaining) {}
 
-    private record RestAnswer(int status, ObjectNode body) {
-    }
+    private record RestAnswer(int status, ObjectNode body) {}
 
     private SnowflakeStub(final String account, final String user, final PublicKey publicKey) throws IOException {
         this.account = account.toUpperCase(Locale.ROOT);
@@ -137,18 +141,28 @@ public final class SnowflakeStub implements AutoCloseable {
 
     /** The next insertFiles calls answer this HTTP status and Snowflake error body. */
     public void answerInsertFiles(final int status, final String code, final String message) {
-        final ObjectNode body = JSON.createObjectNode().put("success", false).put("code", code).put("message", message);
+        final ObjectNode body =
+                JSON.createObjectNode().put("success", false).put("code", code).put("message", message);
         body.putNull("data");
         insertFilesAnswer = new RestAnswer(status, body);
     }
 
     /** Adds a file to the load history that loadHistoryScan reports. */
-    public void addLoadHistory(final String path, final String status, final long rowsInserted, final long rowsParsed,
-                               final String lastInsertTime, final String firstError) {
+    public void addLoadHistory(
+            final String path,
+            final String status,
+            final long rowsInserted,
+            final long rowsParsed,
+            final String lastInsertTime,
+            final String firstError) {
         final ObjectNode file = ((ArrayNode) loadHistory.get("files")).addObject();
-        file.put("path", path).put("status", status).put("rowsInserted", rowsInserted).put("rowsParsed", rowsParsed)
-                .put("lastInsertTime", lastInsertTime).put("complete", true).put("errorsSeen",
-                        firstError == null ? 0 : 1);
+        file.put("path", path)
+                .put("status", status)
+                .put("rowsInserted", rowsInserted)
+                .put("rowsParsed", rowsParsed)
+                .put("lastInsertTime", lastInsertTime)
+                .put("complete", true)
+                .put("errorsSeen", firstError == null ? 0 : 1);
         if (firstError != null) {
             file.put("firstError", firstError);
         }
@@ -230,8 +244,10 @@ public final class SnowflakeStub implements AutoCloseable {
                 rest(exchange, endpoint, body);
             } else {
                 // heartbeat, session close, telemetry
-                respond(exchange, 200, JSON.createObjectNode().put("success", true).set("data",
-                        JSON.createObjectNode()));
+                respond(
+                        exchange,
+                        200,
+                        JSON.createObjectNode().put("success", true).set("data", JSON.createObjectNode()));
             }
         } catch (final RuntimeException e) {
             respond(exchange, 500, JSON.createObjectNode().put("message", String.valueOf(e)));
@@ -259,7 +275,9 @@ public final class SnowflakeStub implements AutoCloseable {
         if (failure == null || failure.remaining().getAndDecrement() <= 0) {
             return false;
         }
-        injectedFailures.computeIfAbsent(endpoint + " " + failure.status(), ignored -> new AtomicInteger()).incrementAndGet();
+        injectedFailures
+                .computeIfAbsent(endpoint + " " + failure.status(), ignored -> new AtomicInteger())
+                .incrementAndGet();
         respond(exchange, failure.status(), JSON.createObjectNode().put("message", "injected failure"));
         return true;
     }
@@ -267,14 +285,16 @@ public final class SnowflakeStub implements AutoCloseable {
     private void login(final HttpExchange exchange, final JsonNode body) throws IOException {
         logins.incrementAndGet();
         final JsonNode data = body.path("data");
-        final boolean keyPair = "SNOWFLAKE_JWT".equals(data.path("AUTHENTICATOR").asText());
+        final boolean keyPair =
+                "SNOWFLAKE_JWT".equals(data.path("AUTHENTICATOR").asText());
         if (loginRefusal != null) {
             loginError(exchange, loginRefusal, "Incorrect username or password was specified.");
         } else if (keyPair && !validJwt(data.path("TOKEN").asText())) {
             loginError(exchange, "390144", "JWT token is invalid.");
         } else {
             final ObjectNode ok = JSON.createObjectNode().put("success", true);
-            final ObjectNode session = ok.putObject("data").put("token", "session-" + UUID.randomUUID())
+            final ObjectNode session = ok.putObject("data")
+                    .put("token", "session-" + UUID.randomUUID())
                     .put("masterToken", "master-" + UUID.randomUUID());
             session.putArray("parameters").addObject().put("name", "AUTOCOMMIT").put("value", true);
             respond(exchange, 200, ok);
@@ -282,8 +302,8 @@ public final class SnowflakeStub implements AutoCloseable {
     }
 
     private void loginError(final HttpExchange exchange, final String code, final String message) throws IOException {
-        final ObjectNode error = JSON.createObjectNode().put("success", false).put("code", code)
-                .put("message", message);
+        final ObjectNode error =
+                JSON.createObjectNode().put("success", false).put("code", code).put("message", message);
         error.putObject("data").put("errorCode", code);
         respond(exchange, 200, error);
     }
@@ -298,7 +318,9 @@ public final class SnowflakeStub implements AutoCloseable {
         statements.add(new Statement(sql, List.copyOf(bindings)));
         for (final SqlRule rule : sqlRules) {
             if (rule.pattern().matcher(sql).find()) {
-                final ObjectNode answer = rule.answers().size() > 1 ? rule.answers().poll() : rule.answers().peek();
+                final ObjectNode answer = rule.answers().size() > 1
+                        ? rule.answers().poll()
+                        : rule.answers().peek();
                 respond(exchange, 200, answer);
                 return;
             }
@@ -310,17 +332,30 @@ public final class SnowflakeStub implements AutoCloseable {
         final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         final String tokenType = exchange.getRequestHeaders().getFirst("X-Snowflake-Authorization-Token-Type");
         final URI uri = exchange.getRequestURI();
-        restRequests.add(new RestRequest(exchange.getRequestMethod(), uri.getRawPath(), query(uri), authorization,
-                tokenType, body));
-        final boolean authorized = authorization != null && authorization.startsWith("Bearer ")
-                && "KEYPAIR_JWT".equals(tokenType) && validJwt(authorization.substring("Bearer ".length()));
+        restRequests.add(new RestRequest(
+                exchange.getRequestMethod(), uri.getRawPath(), query(uri), authorization, tokenType, body));
+        final boolean authorized = authorization != null
+                && authorization.startsWith("Bearer ")
+                && "KEYPAIR_JWT".equals(tokenType)
+                && validJwt(authorization.substring("Bearer ".length()));
         if (!authorized) {
-            respond(exchange, 401, JSON.createObjectNode().put("success", false).put("code", "390144")
-                    .put("message", "JWT token is invalid."));
+            respond(
+                    exchange,
+                    401,
+                    JSON.createObjectNode()
+                            .put("success", false)
+                            .put("code", "390144")
+                            .put("message", "JWT token is invalid."));
         } else if (endpoint == Endpoint.INSERT_FILES) {
             final RestAnswer answer = insertFilesAnswer;
-            respond(exchange, answer.status(), answer.body() != null ? answer.body()
-                    : JSON.createObjectNode().put("requestId", query(uri).get("requestId")).put("status", "SUCCESS"));
+            respond(
+                    exchange,
+                    answer.status(),
+                    answer.body() != null
+                            ? answer.body()
+                            : JSON.createObjectNode()
+                                    .put("requestId", query(uri).get("requestId"))
+                                    .put("status", "SUCCESS"));
         } else {
             respond(exchange, 200, loadHistoryPage(query(uri).get("startTimeInclusive")));
         }
@@ -330,7 +365,8 @@ public final class SnowflakeStub implements AutoCloseable {
     private ObjectNode loadHistoryPage(final String start) {
         final ArrayNode files = (ArrayNode) loadHistory.get("files");
         final int offset = start != null && start.startsWith("1970-")
-                ? (int) Instant.parse(start).getEpochSecond() : 0;
+                ? (int) Instant.parse(start).getEpochSecond()
+                : 0;
         final int end = (int) Math.min(files.size(), (long) offset + loadHistoryPageSize);
         final ObjectNode page = JSON.createObjectNode().put("completeResult", end == files.size());
         final ArrayNode pageFiles = page.putArray("files");
@@ -373,7 +409,8 @@ public final class SnowflakeStub implements AutoCloseable {
         if (uri.getRawQuery() != null) {
             for (final String pair : uri.getRawQuery().split("&")) {
                 final int equals = pair.indexOf('=');
-                parameters.put(decode(equals < 0 ? pair : pair.substring(0, equals)),
+                parameters.put(
+                        decode(equals < 0 ? pair : pair.substring(0, equals)),
                         equals < 0 ? "" : decode(pair.substring(equals + 1)));
             }
         }
@@ -385,16 +422,16 @@ public final class SnowflakeStub implements AutoCloseable {
     }
 
     private static JsonNode readBody(final HttpExchange exchange) throws IOException {
-        final boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+        final boolean gzip =
+                "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
         try (InputStream raw = exchange.getRequestBody();
-             InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+                InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
             final byte[] bytes = in.readAllBytes();
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         }
     }
 
-    private static void respond(final HttpExchange exchange, final int status, final JsonNode body)
-            throws IOException {
+    private static void respond(final HttpExchange exchange, final int status, final JsonNode body) throws IOException {
         final byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

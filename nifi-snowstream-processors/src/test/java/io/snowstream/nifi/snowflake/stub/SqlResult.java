@@ -3,7 +3,6 @@ package io.snowstream.nifi.snowflake.stub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -11,8 +10,7 @@ import java.util.UUID;
 public final class SqlResult {
 
     /** A result column: {@code type} is Snowflake's (text, fixed, timestamp_ltz, boolean). */
-    public record Column(String name, String type) {
-    }
+    public record Column(String name, String type) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,12 +23,17 @@ public final class SqlResult {
     /** A result set; values are written as strings, as Snowflake's JSON result format does (null stays null). */
     public static SqlResult rows(final List<Column> columns, final List<?>... rows) {
         final ObjectNode answer = JSON.createObjectNode().put("success", true);
-        final ObjectNode data = answer.putObject("data").put("queryResultFormat", "json")
-                .put("queryId", UUID.randomUUID().toString()).put("statementTypeId", 4096)
-                .put("total", rows.length).put("returned", rows.length);
+        final ObjectNode data = answer.putObject("data")
+                .put("queryResultFormat", "json")
+                .put("queryId", UUID.randomUUID().toString())
+                .put("statementTypeId", 4096)
+                .put("total", rows.length)
+                .put("returned", rows.length);
         final ArrayNode rowType = data.putArray("rowtype");
         for (final Column column : columns) {
-            final ObjectNode type = rowType.addObject().put("name", column.name()).put("type", column.type())
+            final ObjectNode type = rowType.addObject()
+                    .put("name", column.name())
+                    .put("type", column.type())
                     .put("nullable", true);
             if (column.type().equals("fixed")) {
                 type.put("precision", 38).put("scale", 0);
@@ -54,9 +57,11 @@ public final class SqlResult {
 
     /** A Snowflake error, e.g. {@code error("002003", "02000", "SQL compilation error:\nPipe ... does not exist")}. */
     public static SqlResult error(final String code, final String sqlState, final String message) {
-        final ObjectNode answer = JSON.createObjectNode().put("success", false).put("code", code)
-                .put("message", message);
-        answer.putObject("data").put("errorCode", code).put("sqlState", sqlState)
+        final ObjectNode answer =
+                JSON.createObjectNode().put("success", false).put("code", code).put("message", message);
+        answer.putObject("data")
+                .put("errorCode", code)
+                .put("sqlState", sqlState)
                 .put("queryId", UUID.randomUUID().toString());
         return new SqlResult(answer);
     }

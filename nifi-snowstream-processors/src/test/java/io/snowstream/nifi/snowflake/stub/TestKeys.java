@@ -1,7 +1,6 @@
 package io.snowstream.nifi.snowflake.stub;
 
 import io.snowstream.nifi.snowflake.auth.PrivateKeys;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,8 +16,7 @@ public final class TestKeys {
 
     public static final String PASSPHRASE = "correct-horse";
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     public static String privateKeyPem() {
         return resource("test-key.p8");
