@@ -84,6 +84,7 @@ class RegistryVersioningSystemTest {
     static void stopRegistry() throws Exception {
         if (registryHome != null) {
             run(List.of("bash", registryHome.resolve("bin/nifi-registry.sh").toString(), "stop"));
+            NiFiInstance.deleteRecursively(registryHome);
         }
     }
 
