@@ -6,6 +6,8 @@
 #      "NiFi Registry" (created when missing); a group at an older version is moved to it, its parameter values kept;
 #   3. the parameters docker compose decides (S3 bucket, region, endpoint, path-style access) get the values of .env;
 #      every other parameter is the operator's.
+# Installs made before the flow was versioned hold it as an uploaded group named "Customer stream to Snowflake": that
+# group is renamed and kept (not doubled), and the deployer's log says how to bring it under version control.
 # Every step is safe to re-run.
 set -euo pipefail
 scripts="$(dirname "${BASH_SOURCE[0]}")/../scripts"
@@ -27,6 +29,7 @@ path_style=false
     --flow-id "$(jq -r '.flowId' <<<"$coordinates")" \
     --version "$(jq -r '.version' <<<"$coordinates")" \
     --group-name "$(basename "$flow_file" .json)" \
+    --former-group-name "Customer stream to Snowflake" \
     --parameter "s3.bucket=${S3_BUCKET:?S3_BUCKET is not set}" \
     --parameter "s3.region=${S3_REGION:?S3_REGION is not set}" \
     --parameter "s3.endpoint=${S3_ENDPOINT:-}" \

@@ -92,6 +92,46 @@ expect() {
     die "$what failed: HTTP $http_status${message:+: $message}"
 }
 
+# --- the options of the scripts that deploy into NiFi -----------------------------------------------------------------
+nifi_url=${NIFI_URL:-https://localhost:8443}
+login=true
+# NAME=VALUE assignments for set_parameters
+parameters=()
+
+# The usage lines of the options nifi_option understands.
+nifi_options_usage() {
+    cat <<'USAGE'
+  --nifi-url URL          NiFi base URL (default: $NIFI_URL or https://localhost:8443)
+  --parameter NAME=VALUE  after deploying, give this parameter of the group's context this value (repeatable;
+                          NAME= for no value); also applied to a group that is already there
+  --cacert FILE           trust NiFi's certificate from FILE
+  --insecure              accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
+  --no-login              NiFi runs without login (plain HTTP)
+USAGE
+}
+
+# nifi_option ARGUMENTS...: takes the option at the head of ARGUMENTS when it is one of nifi_options_usage's, and
+# sets nifi_option_length to the number of arguments it took, for the caller to shift; fails for any other argument.
+# shellcheck disable=SC2034 # nifi_url and nifi_option_length are read by the scripts that source this file
+nifi_option() {
+    case $1 in
+        --nifi-url) nifi_url=${2:?--nifi-url needs a value}; nifi_option_length=2 ;;
+        --parameter) parameters+=("${2:?--parameter needs NAME=VALUE}"); nifi_option_length=2 ;;
+        --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); nifi_option_length=2 ;;
+        --insecure) curl_options+=(--insecure); nifi_option_length=1 ;;
+        --no-login) login=false; nifi_option_length=1 ;;
+        *) return 1 ;;
+    esac
+}
+
+# login_to_nifi API: logs in as NiFi's single user unless --no-login (or a client certificate) said otherwise, and
+# puts the login header into `auth`.
+login_to_nifi() {
+    [ "$login" = true ] || return 0
+    nifi_login "$1" "$work_dir/authorization"
+    auth=(--header "@$work_dir/authorization")
+}
+
 # docker compose keeps the credentials it generated on first start in a file (NIFI_CREDENTIALS_FILE) rather than in
 # the environment of every container: read NIFI_USERNAME and NIFI_PASSWORD from it unless they are set already.
 # The file is written by deploy/init/setup.sh with shell quoting, so sourcing it runs nothing but assignments.

@@ -4,6 +4,8 @@
 # registry; a group at another version of the flow is moved to this one with NiFi's own version-update request (what
 # "Change Version" does in the UI), which keeps the values of existing parameters and adds new parameters with their
 # defaults. Safe to re-run: a group already at that version is left alone.
+# A group an earlier deployer uploaded (not under version control) is never doubled: it is left as it is, renamed to
+# --group-name when it still has its --former-group-name, and the script says how to bring it under version control.
 # The credentials come from the environment only (NIFI_USERNAME and NIFI_PASSWORD, or NIFI_CREDENTIALS_FILE).
 set -euo pipefail
 # shellcheck source=deploy/scripts/common.sh
@@ -14,52 +16,44 @@ usage() {
 Usage: NIFI_USERNAME=... NIFI_PASSWORD=... $script_name --registry-url URL --bucket-id ID --flow-id ID --version V [options]
 
 Options:
-  --nifi-url URL          NiFi base URL (default: \$NIFI_URL or https://localhost:8443)
   --registry-url URL      the NiFi Registry URL as NiFi reaches it (the registry client's URL property)
   --registry-client NAME  name of NiFi's registry client (default: NiFi Registry); created when missing
   --bucket-id ID, --flow-id ID, --version V
                           the flow version, as import-flow-into-registry.sh prints it
   --group-name NAME       name of a new process group, and of an unversioned one to look for (default: the name
                           NiFi gives the flow: its own)
+  --former-group-name NAME
+                          the name an earlier deployer gave the flow's group: an unversioned group of that name is
+                          renamed to --group-name and kept instead of a second copy being imported beside it
   --parent-group ID       process group to import into (default: the root group)
   --position X,Y          position of a new group on the canvas (default: 0,0)
-  --parameter NAME=VALUE  after deploying, give this parameter of the group's context this value (repeatable;
-                          NAME= for no value)
-  --cacert FILE           trust NiFi's certificate from FILE
-  --insecure              accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
-  --no-login              NiFi runs without login (plain HTTP)
+$(nifi_options_usage)
   -h, --help              this help
 USAGE
 }
 
-nifi_url=${NIFI_URL:-https://localhost:8443}
 registry_url=""
 client_name="NiFi Registry"
 bucket_id=""
 flow_id=""
 version=""
 group_name=""
+former_group_name=""
 parent_group=""
 position="0,0"
-parameters=()
-login=true
 while [ $# -gt 0 ]; do
     case $1 in
-        --nifi-url) nifi_url=${2:?--nifi-url needs a value}; shift 2 ;;
         --registry-url) registry_url=${2:?--registry-url needs a value}; shift 2 ;;
         --registry-client) client_name=${2:?--registry-client needs a value}; shift 2 ;;
         --bucket-id) bucket_id=${2:?--bucket-id needs a value}; shift 2 ;;
         --flow-id) flow_id=${2:?--flow-id needs a value}; shift 2 ;;
         --version) version=${2:?--version needs a value}; shift 2 ;;
         --group-name) group_name=${2:?--group-name needs a value}; shift 2 ;;
+        --former-group-name) former_group_name=${2:?--former-group-name needs a value}; shift 2 ;;
         --parent-group) parent_group=${2:?--parent-group needs a value}; shift 2 ;;
         --position) position=${2:?--position needs a value}; shift 2 ;;
-        --parameter) parameters+=("${2:?--parameter needs NAME=VALUE}"); shift 2 ;;
-        --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
-        --insecure) curl_options+=(--insecure); shift ;;
-        --no-login) login=false; shift ;;
         -h | --help) usage; exit 0 ;;
-        *) usage >&2; die "unknown argument: $1" ;;
+        *) nifi_option "$@" || { usage >&2; die "unknown argument: $1"; }; shift "$nifi_option_length" ;;
     esac
 done
 
@@ -67,14 +61,12 @@ require_tools curl jq
 for required in registry_url bucket_id flow_id version; do
     [ -n "${!required}" ] || { usage >&2; die "--${required//_/-} is required"; }
 done
+[ -z "$former_group_name" ] || [ -n "$group_name" ] || die "--former-group-name needs --group-name (the name to give it)"
 [[ $position =~ ^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$ ]] || die "--position must be X,Y (numbers), got '$position'"
 api="${nifi_url%/}/nifi-api"
 json=(--header 'Content-Type: application/json')
 
-if [ "$login" = true ]; then
-    nifi_login "$api" "$work_dir/authorization"
-    auth=(--header "@$work_dir/authorization")
-fi
+login_to_nifi "$api"
 
 # --- the registry client ---------------------------------------------------------------------------------------------
 http GET "$api/flow/registries" "${auth[@]}"
@@ -107,6 +99,26 @@ group=$(jq -c --arg name "$group_name" --arg flow "$flow_id" '.processGroupFlow.
     | (map(select(.component.versionControlInformation.flowId == $flow)) + map(select(.component.name == $name)))
     | first // empty' "$response_body")
 
+# An unversioned group of the former name is what an earlier deployer uploaded: the same flow, running
+former_group=$(jq -c --arg name "$former_group_name" '.processGroupFlow.flow.processGroups // []
+    | map(select($name != "" and .component.name == $name and .component.versionControlInformation == null))
+    | first // empty' "$response_body")
+if [ -n "$former_group" ]; then
+    former_id=$(jq -r '.id' <<<"$former_group")
+    if [ -z "$group" ]; then
+        http GET "$api/process-groups/$former_id" "${auth[@]}"
+        expect "reading process group '$former_group_name' (id $former_id)" 200
+        http PUT "$api/process-groups/$former_id" "${auth[@]}" "${json[@]}" --data "$(jq -c --arg name "$group_name" \
+            '{revision: .revision, disconnectedNodeAcknowledged: false, component: {id: .id, name: $name}}' "$response_body")"
+        expect "renaming process group '$former_group_name' (id $former_id) to '$group_name'" 200
+        group=$(cat "$response_body")
+        say "renamed process group '$former_group_name' (id $former_id), uploaded by an earlier deployer, to '$group_name'"
+    elif [ "$(jq -r '.id' <<<"$group")" != "$former_id" ]; then
+        say "warning: process group '$former_group_name' (id $former_id), uploaded by an earlier deployer, runs the" \
+            "same flow beside '$(jq -r '.component.name' <<<"$group")': stop it, empty its queues and delete it"
+    fi
+fi
+
 if [ -z "$group" ]; then
     name_field='{}'
     [ -z "$group_name" ] || name_field=$(jq -n -c --arg name "$group_name" '{name: $name}')
@@ -130,7 +142,9 @@ else
         # uploaded (which leaves a group unversioned): NiFi cannot attach it to a registry flow without committing
         # its contents as a new version, so the operator decides
         say "$group_label is not under version control (it was uploaded rather than imported from the registry):" \
-            "left as it is. For updates to reach it, delete or rename it and run this again."
+            "left as it is, and the flow's updates do not reach it. To have them: stop it, empty its queues, delete" \
+            "it and run this again; the flow is imported under version control and keeps using the parameter" \
+            "context of the same name, with its values (deleting a group leaves its parameter context)."
     elif [ "$(jq -r '.flowId' <<<"$vci")" != "$flow_id" ]; then
         die "$group_label is under version control of another flow ($(jq -r '.flowName // .flowId' <<<"$vci"))"
     elif [ "$(jq -r '.version' <<<"$vci")" = "$version" ]; then

@@ -13,43 +13,29 @@ Usage: NIFI_USERNAME=... NIFI_PASSWORD=... $script_name [options] [FLOW_FILE]
 Uploads FLOW_FILE (default: the one flows/<bucket>/<flow>.json of this repository) into NiFi as a process group.
 
 Options:
-  --nifi-url URL        NiFi base URL (default: \$NIFI_URL or https://localhost:8443)
-  --group-name NAME     name of the new process group (default: the file's name without .json, as NiFi's UI
-                        names an upload)
-  --parent-group ID     process group to upload into (default: the root group)
-  --position X,Y        position of the new group on the canvas (default: 0,0)
-  --parameter NAME=VALUE
-                        after uploading, give this parameter of the group's context this value (repeatable;
-                        NAME= for no value); also applied to a group that is already there
-  --cacert FILE         trust NiFi's certificate from FILE
-  --insecure            accept any certificate (NiFi's generated self-signed one, e.g. inside docker compose)
-  --no-login            NiFi runs without login (plain HTTP)
-  --client-cert FILE    authenticate with the client certificate and its key in FILE (PEM), as a secured NiFi
-                        cluster's admin does (docker compose --profile cluster); no login
-  -h, --help            this help
+  --group-name NAME       name of the new process group (default: the file's name without .json, as NiFi's UI
+                          names an upload)
+  --parent-group ID       process group to upload into (default: the root group)
+  --position X,Y          position of the new group on the canvas (default: 0,0)
+$(nifi_options_usage)
+  --client-cert FILE      authenticate with the client certificate and its key in FILE (PEM), as a secured NiFi
+                          cluster's admin does (docker compose --profile cluster); no login
+  -h, --help              this help
 USAGE
 }
 
-nifi_url=${NIFI_URL:-https://localhost:8443}
 group_name=""
 parent_group=""
 position="0,0"
-parameters=()
-login=true
 flow_file=""
 while [ $# -gt 0 ]; do
     case $1 in
-        --nifi-url) nifi_url=${2:?--nifi-url needs a value}; shift 2 ;;
         --group-name) group_name=${2:?--group-name needs a value}; shift 2 ;;
         --parent-group) parent_group=${2:?--parent-group needs a value}; shift 2 ;;
         --position) position=${2:?--position needs a value}; shift 2 ;;
-        --parameter) parameters+=("${2:?--parameter needs NAME=VALUE}"); shift 2 ;;
-        --cacert) curl_options+=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
-        --insecure) curl_options+=(--insecure); shift ;;
-        --no-login) login=false; shift ;;
         --client-cert) curl_options+=(--cert "${2:?--client-cert needs a value}"); login=false; shift 2 ;;
         -h | --help) usage; exit 0 ;;
-        -*) usage >&2; die "unknown option: $1" ;;
+        -*) nifi_option "$@" || { usage >&2; die "unknown option: $1"; }; shift "$nifi_option_length" ;;
         *) [ -z "$flow_file" ] || die "only one flow file can be uploaded at a time"; flow_file=$1; shift ;;
     esac
 done
@@ -61,10 +47,7 @@ check_flow_file "$flow_file"
 [ -n "$group_name" ] || group_name=$(basename "$flow_file" .json)
 api="${nifi_url%/}/nifi-api"
 
-if [ "$login" = true ]; then
-    nifi_login "$api" "$work_dir/authorization"
-    auth=(--header "@$work_dir/authorization")
-fi
+login_to_nifi "$api"
 
 http GET "$api/flow/process-groups/${parent_group:-root}" "${auth[@]}"
 [ "$http_status" != 404 ] || die "NiFi has no process group '$parent_group' to upload into"

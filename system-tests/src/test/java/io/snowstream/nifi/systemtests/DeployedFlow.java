@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process group "Customer stream to Snowflake" (flows/snowstream/customer-stream-to-snowflake.json) in a running
+ * The process group customer-stream-to-snowflake (flows/snowstream/customer-stream-to-snowflake.json) in a running
  * NiFi, deployed with the project's own {@code deploy/scripts/upload-flow-to-nifi.sh}, and what an operator does
  * with it through the REST API: set parameters, enable the Snowflake connection, start and stop processors, watch
  * queues and counters.

@@ -346,7 +346,7 @@ public final class CustomerStreamFlow {
 
     private VersionedControllerService snowflakeConnection() {
         final VersionedControllerService service = new VersionedControllerService();
-        describe(service, SNOWFLAKE_CONNECTION, ComponentType.CONTROLLER_SERVICE, -500, 750);
+        describe(service, SNOWFLAKE_CONNECTION, ComponentType.CONTROLLER_SERVICE);
         configure(
                 service,
                 SERVICE_TYPE,
@@ -469,11 +469,19 @@ public final class CustomerStreamFlow {
             final ComponentType type,
             final double x,
             final double y) {
+        describe(component, name, type);
+        component.setPosition(new Position(x, y));
+    }
+
+    /**
+     * A component off the canvas, such as a controller service: no position, as NiFi keeps none for it (one in the
+     * file would show as a local change, "Position Changed", right after an import from a registry).
+     */
+    private void describe(final VersionedComponent component, final String name, final ComponentType type) {
         component.setIdentifier(id(type + "/" + name));
         component.setGroupIdentifier(groupId);
         component.setName(name);
         component.setComponentType(type);
-        component.setPosition(new Position(x, y));
     }
 
     /**

@@ -269,7 +269,60 @@ class RegistryFlowDeployScriptTest {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(nifi.requestLines()).doesNotContain("POST " + CREATE_GROUP);
-        assertThat(run.stderr()).contains("is not under version control").contains("delete or rename it");
+        assertThat(run.stderr())
+                .contains("is not under version control")
+                .contains("stop it, empty its queues, delete it");
+    }
+
+    @Test
+    void renamesTheGroupAnEarlierDeployerUploadedInsteadOfImportingASecondCopy() throws IOException {
+        final String formerGroup = """
+                {"id": "pg-7", "revision": {"version": 5},
+                 "component": {"id": "pg-7", "name": "Customer stream to Snowflake", "parameterContext": {"id": "ctx-1"}}}""";
+        nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
+                .on("GET", ROOT_FLOW, 200, rootHolding(formerGroup))
+                .on("GET", API + "/process-groups/pg-7", 200, formerGroup)
+                .on(
+                        "PUT",
+                        API + "/process-groups/pg-7",
+                        200,
+                        formerGroup
+                                .replace("Customer stream to Snowflake", "customer-stream-to-snowflake")
+                                .replace("\"version\": 5", "\"version\": 6"));
+
+        final ScriptRun run = deploy("2", "--former-group-name", "Customer stream to Snowflake");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(json.readTree(
+                        nifi.request("PUT", API + "/process-groups/pg-7").body()))
+                .isEqualTo(json.readTree("""
+                {"revision": {"version": 5}, "disconnectedNodeAcknowledged": false,
+                 "component": {"id": "pg-7", "name": "customer-stream-to-snowflake"}}"""));
+        assertThat(nifi.requestLines()).doesNotContain("POST " + CREATE_GROUP);
+        assertThat(run.stderr())
+                .contains("renamed process group 'Customer stream to Snowflake' (id pg-7)")
+                .contains("process group 'customer-stream-to-snowflake' (id pg-7) is not under version control");
+    }
+
+    @Test
+    void warnsOfAGroupAnEarlierDeployerUploadedBesideTheVersionedOne() {
+        nifi.on("GET", CLIENTS, 200, CLIENT.formatted(REGISTRY_URL))
+                .on(
+                        "GET",
+                        ROOT_FLOW,
+                        200,
+                        rootHolding(
+                                versionedGroup("2", "UP_TO_DATE")
+                                        + ", {\"id\": \"pg-7\", \"component\": {\"id\": \"pg-7\", \"name\": \"Customer stream to Snowflake\"}}"));
+
+        final ScriptRun run = deploy("2", "--former-group-name", "Customer stream to Snowflake");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(nifi.requestLines())
+                .containsExactly("POST " + API + "/access/token", "GET " + CLIENTS, "GET " + ROOT_FLOW);
+        assertThat(run.stderr())
+                .contains("warning: process group 'Customer stream to Snowflake' (id pg-7)")
+                .contains("stop it, empty its queues and delete it");
     }
 
     @Test
