@@ -38,8 +38,10 @@ DECLARE
     events INTEGER DEFAULT 0;
     history_rows_removed INTEGER DEFAULT 0;
     history_rows_written INTEGER DEFAULT 0;
-    current_versions_changed INTEGER DEFAULT 0;
-    customer_rows_changed INTEGER DEFAULT 0;
+    current_versions_removed INTEGER DEFAULT 0;
+    current_versions_written INTEGER DEFAULT 0;
+    customer_rows_removed INTEGER DEFAULT 0;
+    customer_rows_written INTEGER DEFAULT 0;
     raw_rows_purged INTEGER DEFAULT 0;
 BEGIN
     -- The stream offset advances with this transaction's COMMIT and with nothing else: rows that Snowpipe commits
@@ -201,67 +203,60 @@ BEGIN
       AND stored.customer_id IS NULL;
     history_rows_written := SQLROWCOUNT;
 
-    -- The version in force of every touched key
+    -- The version in force of every touched key: the stored one goes where the rebuilt one differs, then the rebuilt
+    -- ones not stored are appended. Deleting and appending instead of updating in place: a run's keys are spread over
+    -- the whole table, and an UPDATE rewrites every column of each row it touches where the DELETE only marks the
+    -- row (DuckDB: a MERGE updating 10,000 keys spread over 2,000,000 costs several times the DELETE and INSERT;
+    -- Snowflake rewrites the touched micro-partitions either way)
+    -- @step remove_replaced_current_versions
+    DELETE FROM &{database}.&{schema}.customer_version_current c
+    USING &{database}.&{schema}.customer_history_rebuild n
+    WHERE n.is_current
+      AND c.customer_id = n.customer_id
+      AND (c.valid_from IS DISTINCT FROM n.valid_from
+           OR c.row_hash IS DISTINCT FROM n.row_hash
+           OR c.source_file IS DISTINCT FROM n.source_file
+           OR c.source_row IS DISTINCT FROM n.source_row);
+    current_versions_removed := SQLROWCOUNT;
+
     -- @step write_current_version
-    MERGE INTO &{database}.&{schema}.customer_version_current c
-    USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
-        ON c.customer_id = n.customer_id
-    WHEN MATCHED AND (c.valid_from IS DISTINCT FROM n.valid_from
-                      OR c.row_hash IS DISTINCT FROM n.row_hash
-                      OR c.source_file IS DISTINCT FROM n.source_file
-                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
-        first_name = n.first_name,
-        last_name = n.last_name,
-        email = n.email,
-        street = n.street,
-        city = n.city,
-        state = n.state,
-        country = n.country,
-        valid_from = n.valid_from,
-        is_deleted = n.is_deleted,
-        row_hash = n.row_hash,
-        source_file = n.source_file,
-        source_row = n.source_row,
-        changed_at = CURRENT_TIMESTAMP
-    WHEN NOT MATCHED THEN INSERT (
+    INSERT INTO &{database}.&{schema}.customer_version_current (
         customer_id, first_name, last_name, email, street, city, state, country,
         valid_from, is_deleted, row_hash, source_file, source_row, changed_at
-    ) VALUES (
-        n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
-        n.valid_from, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
-    );
-    current_versions_changed := SQLROWCOUNT;
+    )
+    SELECT n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+           n.valid_from, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_history_rebuild n
+    WHERE n.is_current
+      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_version_current c WHERE c.customer_id = n.customer_id);
+    current_versions_written := SQLROWCOUNT;
 
-    -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state
+    -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state (removed
+    -- where it differs, then appended, as above)
+    -- @step remove_replaced_customers
+    DELETE FROM &{database}.&{schema}.customer c
+    USING &{database}.&{schema}.customer_history_rebuild n
+    WHERE n.is_current
+      AND c.customer_id = n.customer_id
+      AND (n.is_deleted
+           OR c.row_hash IS DISTINCT FROM n.row_hash
+           OR c.updated_at IS DISTINCT FROM n.valid_from
+           OR c.source_file IS DISTINCT FROM n.source_file
+           OR c.source_row IS DISTINCT FROM n.source_row);
+    customer_rows_removed := SQLROWCOUNT;
+
     -- @step write_customer
-    MERGE INTO &{database}.&{schema}.customer c
-    USING (SELECT * FROM &{database}.&{schema}.customer_history_rebuild WHERE is_current) n
-        ON c.customer_id = n.customer_id
-    WHEN MATCHED AND n.is_deleted THEN DELETE
-    WHEN MATCHED AND (c.row_hash IS DISTINCT FROM n.row_hash
-                      OR c.updated_at IS DISTINCT FROM n.valid_from
-                      OR c.source_file IS DISTINCT FROM n.source_file
-                      OR c.source_row IS DISTINCT FROM n.source_row) THEN UPDATE SET
-        first_name = n.first_name,
-        last_name = n.last_name,
-        email = n.email,
-        street = n.street,
-        city = n.city,
-        state = n.state,
-        country = n.country,
-        updated_at = n.valid_from,
-        row_hash = n.row_hash,
-        source_file = n.source_file,
-        source_row = n.source_row,
-        changed_at = CURRENT_TIMESTAMP
-    WHEN NOT MATCHED AND NOT n.is_deleted THEN INSERT (
+    INSERT INTO &{database}.&{schema}.customer (
         customer_id, first_name, last_name, email, street, city, state, country,
         updated_at, row_hash, source_file, source_row, changed_at
-    ) VALUES (
-        n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
-        n.valid_from, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
-    );
-    customer_rows_changed := SQLROWCOUNT;
+    )
+    SELECT n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
+           n.valid_from, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
+    FROM &{database}.&{schema}.customer_history_rebuild n
+    WHERE n.is_current
+      AND NOT n.is_deleted
+      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer c WHERE c.customer_id = n.customer_id);
+    customer_rows_written := SQLROWCOUNT;
 
     -- Purge by age, in the same transaction that consumed the stream: a row older than the retention has been
     -- applied (now at the latest), and rows Snowpipe is committing meanwhile are young. Never TRUNCATE.
@@ -300,8 +295,10 @@ BEGIN
         'read_stream', changed_keys,
         'remove_superseded_versions', history_rows_removed,
         'write_history', history_rows_written,
-        'write_current_version', current_versions_changed,
-        'write_customer', customer_rows_changed,
+        'remove_replaced_current_versions', current_versions_removed,
+        'write_current_version', current_versions_written,
+        'remove_replaced_customers', customer_rows_removed,
+        'write_customer', customer_rows_written,
         'purge_raw', raw_rows_purged);
 EXCEPTION
     -- Undo everything, stream offset included, and fail the call so that the task run is recorded as failed

@@ -54,8 +54,10 @@ class ChangeProcessingScenarioTest {
                 "1 Ada ada@example.com [" + t(0) + ", " + t(5) + ")",
                 "1 Ada ada@analytical.org [" + t(5) + ", ) current");
         assertThat(counts.of("write_history")).as("the old version, ended").isEqualTo(1);
+        assertThat(counts.of("remove_replaced_current_versions")).as("the version in force before").isEqualTo(1);
         assertThat(counts.of("write_current_version")).as("the new version in force").isEqualTo(1);
-        assertThat(counts.of("write_customer")).isEqualTo(1);
+        assertThat(counts.of("remove_replaced_customers")).as("the former state").isEqualTo(1);
+        assertThat(counts.of("write_customer")).as("the new state").isEqualTo(1);
     }
 
     @Test
@@ -125,7 +127,8 @@ class ChangeProcessingScenarioTest {
                 "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
                 "1 deleted [" + t(3) + ", ) current",
                 "2 Bob b@x [" + t(0) + ", ) current");
-        assertThat(counts.of("write_customer")).isEqualTo(1);
+        assertThat(counts.of("remove_replaced_customers")).as("the deleted customer").isEqualTo(1);
+        assertThat(counts.of("write_customer")).isZero();
     }
 
     @Test

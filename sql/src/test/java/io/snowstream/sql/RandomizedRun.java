@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.snowstream.nifi.customer.csv.EventTime;
@@ -91,13 +90,17 @@ final class RandomizedRun {
             final List<HistoryRow> historyAfter = model.history();
             assertThat(counts.events()).as("events applied by batch %d", batch).isEqualTo(expected.events());
             assertThat(counts.of("quarantine_events")).as("events quarantined by batch %d", batch).isEqualTo(expected.quarantined());
-            assertThat(counts.of("write_customer")).as("SCD1 rows inserted, updated or deleted by batch %d", batch)
-                    .isEqualTo(changedRows(customersBefore, model.customers()));
+            assertThat(counts.of("remove_replaced_customers")).as("SCD1 rows removed or replaced by batch %d", batch)
+                    .isEqualTo(onlyIn(customersBefore, model.customers()));
+            assertThat(counts.of("write_customer")).as("SCD1 rows written by batch %d", batch)
+                    .isEqualTo(onlyIn(model.customers(), customersBefore));
             assertThat(counts.of("remove_superseded_versions")).as("ended versions removed by batch %d", batch)
                     .isEqualTo(onlyIn(ended(historyBefore), ended(historyAfter)));
             assertThat(counts.of("write_history")).as("ended versions written by batch %d", batch)
                     .isEqualTo(onlyIn(ended(historyAfter), ended(historyBefore)));
-            assertThat(counts.of("write_current_version")).as("current versions changed by batch %d", batch)
+            assertThat(counts.of("remove_replaced_current_versions")).as("current versions replaced by batch %d", batch)
+                    .isEqualTo(onlyIn(current(historyBefore), current(historyAfter)));
+            assertThat(counts.of("write_current_version")).as("current versions written by batch %d", batch)
                     .isEqualTo(onlyIn(current(historyAfter), current(historyBefore)));
             if (batch % CHECKPOINT_INTERVAL == 0) {
                 assertSameTables(warehouse, batch);
@@ -177,14 +180,6 @@ final class RandomizedRun {
         return values.get(random.nextInt(values.size()));
     }
 
-    private static long changedRows(final List<CustomerRow> before, final List<CustomerRow> after) {
-        final Map<Long, CustomerRow> beforeById = before.stream().collect(Collectors.toMap(CustomerRow::customerId, Function.identity()));
-        final Map<Long, CustomerRow> afterById = after.stream().collect(Collectors.toMap(CustomerRow::customerId, Function.identity()));
-        final long insertedOrUpdated = afterById.values().stream().filter(row -> !row.equals(beforeById.get(row.customerId()))).count();
-        final long deleted = beforeById.keySet().stream().filter(id -> !afterById.containsKey(id)).count();
-        return insertedOrUpdated + deleted;
-    }
-
     private static List<HistoryRow> ended(final List<HistoryRow> history) {
         return history.stream().filter(version -> !version.current()).toList();
     }
@@ -193,9 +188,9 @@ final class RandomizedRun {
         return history.stream().filter(HistoryRow::current).toList();
     }
 
-    /** How many of these versions, exactly as they are, the others do not have. */
-    private static long onlyIn(final List<HistoryRow> these, final List<HistoryRow> others) {
-        final Set<HistoryRow> only = new HashSet<>(these);
+    /** How many of these rows, exactly as they are, the others do not have. */
+    private static <R> long onlyIn(final List<R> these, final List<R> others) {
+        final Set<R> only = new HashSet<>(these);
         others.forEach(only::remove);
         return only.size();
     }
