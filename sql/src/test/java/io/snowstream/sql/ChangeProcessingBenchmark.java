@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongFunction;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,28 +41,49 @@ class ChangeProcessingBenchmark {
 
     @Test
     void costFollowsTheBatchNotTheHistory() throws SQLException, IOException {
-        final List<Long> sizes = Arrays.stream(System.getProperty("snowstream.sql.benchmark.history", "1000000,4000000,16000000").split(","))
-                .map(String::strip).map(Long::parseLong).toList();
+        final List<Long> sizes = Arrays.stream(
+                        System.getProperty("snowstream.sql.benchmark.history", "1000000,4000000,16000000")
+                                .split(","))
+                .map(String::strip)
+                .map(Long::parseLong)
+                .toList();
         final StringBuilder report = new StringBuilder();
-        for (final String series : System.getProperty("snowstream.sql.benchmark.series", "longer,wider").split(",")) {
+        for (final String series : System.getProperty("snowstream.sql.benchmark.series", "longer,wider")
+                .split(",")) {
             final boolean longer = series.strip().equals("longer");
-            report.append(longer
-                    ? "History growing longer: the same " + String.format(Locale.ROOT, "%,d", CUSTOMERS) + " customers, more versions each\n\n"
-                    : "History growing wider: " + VERSIONS_PER_CUSTOMER + " versions per customer, more customers\n\n");
-            report.append(series(sizes, historyRows -> longer
-                    ? new SyntheticHistory(CUSTOMERS, (int) (historyRows / CUSTOMERS), 10_000, Math.min(RAW_WINDOW, historyRows))
-                    : new SyntheticHistory(historyRows / VERSIONS_PER_CUSTOMER, VERSIONS_PER_CUSTOMER, 10_000, Math.min(RAW_WINDOW, historyRows))));
+            report.append(
+                    longer
+                            ? "History growing longer: the same " + String.format(Locale.ROOT, "%,d", CUSTOMERS)
+                                    + " customers, more versions each\n\n"
+                            : "History growing wider: " + VERSIONS_PER_CUSTOMER
+                                    + " versions per customer, more customers\n\n");
+            report.append(series(
+                    sizes,
+                    historyRows -> longer
+                            ? new SyntheticHistory(
+                                    CUSTOMERS,
+                                    (int) (historyRows / CUSTOMERS),
+                                    10_000,
+                                    Math.min(RAW_WINDOW, historyRows))
+                            : new SyntheticHistory(
+                                    historyRows / VERSIONS_PER_CUSTOMER,
+                                    VERSIONS_PER_CUSTOMER,
+                                    10_000,
+                                    Math.min(RAW_WINDOW, historyRows))));
         }
         System.out.println(report);
         Files.writeString(Path.of("target", "change-processing-scaling.md"), report, StandardCharsets.UTF_8);
     }
 
-    private static String series(final List<Long> sizes, final LongFunction<SyntheticHistory> histories) throws SQLException {
+    private static String series(final List<Long> sizes, final LongFunction<SyntheticHistory> histories)
+            throws SQLException {
         final Map<Long, Double> medianSeconds = new LinkedHashMap<>();
         String engine = "DuckDB";
         final StringBuilder table = new StringBuilder()
-                .append("| history rows | customers | raw rows | batch | run CPU, median of ").append(MEASURED_RUNS)
-                .append(" (s) | vs smallest | its wall time (s) | slowest steps (ms) |\n|---|---|---|---|---|---|---|---|\n");
+                .append("| history rows | customers | raw rows | batch | run CPU, median of ")
+                .append(MEASURED_RUNS)
+                .append(
+                        " (s) | vs smallest | its wall time (s) | slowest steps (ms) |\n|---|---|---|---|---|---|---|---|\n");
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (final long historyRows : sizes) {
             final SyntheticHistory synthetic = histories.apply(historyRows);
@@ -83,7 +103,8 @@ class ChangeProcessingBenchmark {
                     final double seconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
                     final double wallSeconds = (System.nanoTime() - start) / 1e9;
                     if (counts.events() != BATCH) {
-                        throw new AssertionError("run applied " + counts.events() + " events, not " + BATCH + ": " + counts);
+                        throw new AssertionError(
+                                "run applied " + counts.events() + " events, not " + BATCH + ": " + counts);
                     }
                     if (run > 0) {
                         runs.add(seconds);
@@ -93,9 +114,17 @@ class ChangeProcessingBenchmark {
                 }
                 final int median = medianIndex(runs);
                 medianSeconds.put(historyRows, runs.get(median));
-                table.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %.3f | %.2fx | %.3f | %s |%n", historyRows,
-                        synthetic.customers, synthetic.rawRows, BATCH, runs.get(median), runs.get(median) / medianSeconds.values().iterator().next(),
-                        wallRuns.get(median), slowest(steps.get(median))));
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| %,d | %,d | %,d | %,d | %.3f | %.2fx | %.3f | %s |%n",
+                        historyRows,
+                        synthetic.customers,
+                        synthetic.rawRows,
+                        BATCH,
+                        runs.get(median),
+                        runs.get(median) / medianSeconds.values().iterator().next(),
+                        wallRuns.get(median),
+                        slowest(steps.get(median))));
             }
         }
         final double ratio = medianSeconds.get(sizes.getLast()) / medianSeconds.get(sizes.getFirst());
@@ -110,7 +139,11 @@ class ChangeProcessingBenchmark {
     }
 
     private static String slowest(final Map<String, Long> stepNanos) {
-        return stepNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
-                .map(step -> step.getKey() + " " + step.getValue() / 1_000_000).reduce((a, b) -> a + ", " + b).orElse("");
+        return stepNanos.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(3)
+                .map(step -> step.getKey() + " " + step.getValue() / 1_000_000)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
     }
 }

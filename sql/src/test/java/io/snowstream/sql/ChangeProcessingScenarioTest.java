@@ -5,16 +5,14 @@ import static io.snowstream.sql.CustomerEvent.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.SQLException;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.snowstream.sql.Warehouse.ApplyCounts;
 import io.snowstream.sql.Warehouse.CustomerRow;
 import io.snowstream.sql.Warehouse.HistoryRow;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The scenarios of the SCD semantics, each run through the statements of 06_change_processing.sql. */
 class ChangeProcessingScenarioTest {
@@ -39,7 +37,8 @@ class ChangeProcessingScenarioTest {
         assertThat(history()).containsExactly("1 Ada ada@example.com [" + t(0) + ", ) current");
         assertThat(counts.events()).isEqualTo(1);
         assertThat(counts.of("write_customer")).isEqualTo(1);
-        assertThat(warehouse.customers().getFirst()).extracting(CustomerRow::sourceFile, CustomerRow::sourceRow)
+        assertThat(warehouse.customers().getFirst())
+                .extracting(CustomerRow::sourceFile, CustomerRow::sourceRow)
                 .containsExactly("a.csv.gz", 1L);
         assertThat(warehouse.streamRowCount()).isZero();
     }
@@ -50,13 +49,20 @@ class ChangeProcessingScenarioTest {
         final ApplyCounts counts = loadAndApply("b.csv.gz", upsert(1, t(5), "Ada", "ada@analytical.org"));
 
         assertThat(customers()).containsExactly("1 Ada ada@analytical.org @" + t(5));
-        assertThat(history()).containsExactly(
-                "1 Ada ada@example.com [" + t(0) + ", " + t(5) + ")",
-                "1 Ada ada@analytical.org [" + t(5) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada ada@example.com [" + t(0) + ", " + t(5) + ")",
+                        "1 Ada ada@analytical.org [" + t(5) + ", ) current");
         assertThat(counts.of("write_history")).as("the old version, ended").isEqualTo(1);
-        assertThat(counts.of("remove_replaced_current_versions")).as("the version in force before").isEqualTo(1);
-        assertThat(counts.of("write_current_version")).as("the new version in force").isEqualTo(1);
-        assertThat(counts.of("remove_replaced_customers")).as("the former state").isEqualTo(1);
+        assertThat(counts.of("remove_replaced_current_versions"))
+                .as("the version in force before")
+                .isEqualTo(1);
+        assertThat(counts.of("write_current_version"))
+                .as("the new version in force")
+                .isEqualTo(1);
+        assertThat(counts.of("remove_replaced_customers"))
+                .as("the former state")
+                .isEqualTo(1);
         assertThat(counts.of("write_customer")).as("the new state").isEqualTo(1);
     }
 
@@ -67,10 +73,11 @@ class ChangeProcessingScenarioTest {
         loadAndApply("c.csv.gz", upsert(1, t(2), "Ada", "c@x"));
 
         assertThat(customers()).containsExactly("1 Ada c@x @" + t(2));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
-                "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
-                "1 Ada c@x [" + t(2) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
+                        "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
+                        "1 Ada c@x [" + t(2) + ", ) current");
     }
 
     @Test
@@ -80,7 +87,8 @@ class ChangeProcessingScenarioTest {
         final List<CustomerRow> customersBefore = warehouse.customers();
 
         // the same file re-sent under a new name, and the same state again with a later event time
-        final ApplyCounts counts = loadAndApply("b-resent.csv.gz", upsert(1, t(0), "Ada", "a@x"), upsert(2, t(9), "Bob", "b@x"));
+        final ApplyCounts counts =
+                loadAndApply("b-resent.csv.gz", upsert(1, t(0), "Ada", "a@x"), upsert(2, t(9), "Bob", "b@x"));
 
         assertThat(counts.events()).isEqualTo(2);
         assertThat(counts.of("remove_superseded_versions")).isZero();
@@ -100,10 +108,11 @@ class ChangeProcessingScenarioTest {
         loadAndApply("c.csv.gz", upsert(1, t(2), "Ada", "a@x"));
 
         assertThat(customers()).containsExactly("1 Ada a@x @" + t(2));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
-                "1 Ada null [" + t(1) + ", " + t(2) + ")",
-                "1 Ada a@x [" + t(2) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
+                        "1 Ada null [" + t(1) + ", " + t(2) + ")",
+                        "1 Ada a@x [" + t(2) + ", ) current");
     }
 
     @Test
@@ -112,9 +121,8 @@ class ChangeProcessingScenarioTest {
         loadAndApply("a.csv.gz", upsert(1, t(0), "Ada", null));
         loadAndApply("b.csv.gz", upsert(1, t(1), "Ada", ""));
 
-        assertThat(history()).containsExactly(
-                "1 Ada null [" + t(0) + ", " + t(1) + ")",
-                "1 Ada  [" + t(1) + ", ) current");
+        assertThat(history())
+                .containsExactly("1 Ada null [" + t(0) + ", " + t(1) + ")", "1 Ada  [" + t(1) + ", ) current");
     }
 
     @Test
@@ -123,11 +131,14 @@ class ChangeProcessingScenarioTest {
         final ApplyCounts counts = loadAndApply("b.csv.gz", delete(1, t(3)));
 
         assertThat(customers()).containsExactly("2 Bob b@x @" + t(0));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
-                "1 deleted [" + t(3) + ", ) current",
-                "2 Bob b@x [" + t(0) + ", ) current");
-        assertThat(counts.of("remove_replaced_customers")).as("the deleted customer").isEqualTo(1);
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
+                        "1 deleted [" + t(3) + ", ) current",
+                        "2 Bob b@x [" + t(0) + ", ) current");
+        assertThat(counts.of("remove_replaced_customers"))
+                .as("the deleted customer")
+                .isEqualTo(1);
         assertThat(counts.of("write_customer")).isZero();
     }
 
@@ -137,9 +148,8 @@ class ChangeProcessingScenarioTest {
         final ApplyCounts counts = loadAndApply("b.csv.gz", delete(1, t(2)));
 
         assertThat(counts.of("write_history")).isZero();
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
-                "1 deleted [" + t(1) + ", ) current");
+        assertThat(history())
+                .containsExactly("1 Ada a@x [" + t(0) + ", " + t(1) + ")", "1 deleted [" + t(1) + ", ) current");
     }
 
     @Test
@@ -149,26 +159,29 @@ class ChangeProcessingScenarioTest {
         loadAndApply("c.csv.gz", upsert(1, t(6), "Ada", "a@x"));
 
         assertThat(customers()).containsExactly("1 Ada a@x @" + t(6));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
-                "1 deleted [" + t(3) + ", " + t(6) + ")",
-                "1 Ada a@x [" + t(6) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
+                        "1 deleted [" + t(3) + ", " + t(6) + ")",
+                        "1 Ada a@x [" + t(6) + ", ) current");
     }
 
     @Test
     void severalVersionsOfOneKeyInOneBatchAllReachTheHistory() throws SQLException {
         // written out of order, with an exact duplicate: the event time orders them, the duplicate collapses
-        final ApplyCounts counts = loadAndApply("a.csv.gz",
+        final ApplyCounts counts = loadAndApply(
+                "a.csv.gz",
                 upsert(1, t(2), "Ada", "c@x"),
                 upsert(1, t(0), "Ada", "a@x"),
                 upsert(1, t(1), "Ada", "b@x"),
                 upsert(1, t(1), "Ada", "b@x"));
 
         assertThat(customers()).containsExactly("1 Ada c@x @" + t(2));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
-                "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
-                "1 Ada c@x [" + t(2) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(1) + ")",
+                        "1 Ada b@x [" + t(1) + ", " + t(2) + ")",
+                        "1 Ada c@x [" + t(2) + ", ) current");
         assertThat(counts.events()).isEqualTo(4);
         assertThat(counts.of("write_history")).isEqualTo(2);
         assertThat(counts.of("write_current_version")).isEqualTo(1);
@@ -178,12 +191,16 @@ class ChangeProcessingScenarioTest {
     void sameEventTimeIsDecidedByFileThenRowWhateverTheArrivalOrder() throws SQLException {
         loadAndApply("2026/11/23/batch-0002.csv.gz", upsert(1, t(0), "Ada", "later-file@x"));
         loadAndApply("2026/11/23/batch-0001.csv.gz", upsert(1, t(0), "Ada", "first-file-wins@x"));
-        loadAndApply("2026/11/23/batch-0003.csv.gz", upsert(2, t(0), "Bob", "row-1-wins@x"), upsert(2, t(0), "Bob", "row-2@x"));
+        loadAndApply(
+                "2026/11/23/batch-0003.csv.gz",
+                upsert(2, t(0), "Bob", "row-1-wins@x"),
+                upsert(2, t(0), "Bob", "row-2@x"));
 
         assertThat(customers()).containsExactly("1 Ada first-file-wins@x @" + t(0), "2 Bob row-1-wins@x @" + t(0));
-        assertThat(history()).containsExactly(
-                "1 Ada first-file-wins@x [" + t(0) + ", ) current",
-                "2 Bob row-1-wins@x [" + t(0) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada first-file-wins@x [" + t(0) + ", ) current",
+                        "2 Bob row-1-wins@x [" + t(0) + ", ) current");
         assertThat(warehouse.customers().getFirst().sourceFile()).isEqualTo("2026/11/23/batch-0001.csv.gz");
     }
 
@@ -196,10 +213,11 @@ class ChangeProcessingScenarioTest {
 
         assertThat(customers()).containsExactly("1 Ada c@x @" + t(6));
         assertThat(counts.of("write_customer")).isZero();
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
-                "1 Ada b@x [" + t(3) + ", " + t(6) + ")",
-                "1 Ada c@x [" + t(6) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
+                        "1 Ada b@x [" + t(3) + ", " + t(6) + ")",
+                        "1 Ada c@x [" + t(6) + ", ) current");
     }
 
     @Test
@@ -210,11 +228,12 @@ class ChangeProcessingScenarioTest {
         loadAndApply("late.csv.gz", upsert(1, t(0), "Ada", "first@x"), delete(1, t(5)));
 
         assertThat(customers()).containsExactly("1 Ada c@x @" + t(8));
-        assertThat(history()).containsExactly(
-                "1 Ada first@x [" + t(0) + ", " + t(2) + ")",
-                "1 Ada a@x [" + t(2) + ", " + t(5) + ")",
-                "1 deleted [" + t(5) + ", " + t(8) + ")",
-                "1 Ada c@x [" + t(8) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada first@x [" + t(0) + ", " + t(2) + ")",
+                        "1 Ada a@x [" + t(2) + ", " + t(5) + ")",
+                        "1 deleted [" + t(5) + ", " + t(8) + ")",
+                        "1 Ada c@x [" + t(8) + ", ) current");
     }
 
     @Test
@@ -225,9 +244,8 @@ class ChangeProcessingScenarioTest {
         loadAndApply("late.csv.gz", upsert(1, t(3), "Ada", "c@x"));
 
         assertThat(customers()).containsExactly("1 Ada c@x @" + t(3));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
-                "1 Ada c@x [" + t(3) + ", ) current");
+        assertThat(history())
+                .containsExactly("1 Ada a@x [" + t(0) + ", " + t(3) + ")", "1 Ada c@x [" + t(3) + ", ) current");
     }
 
     @Test
@@ -239,10 +257,11 @@ class ChangeProcessingScenarioTest {
         loadAndApply("late.csv.gz", upsert(1, t(3), "Ada", "b@x"));
 
         assertThat(customers()).containsExactly("1 Ada a@x @" + t(6));
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
-                "1 Ada b@x [" + t(3) + ", " + t(6) + ")",
-                "1 Ada a@x [" + t(6) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(3) + ")",
+                        "1 Ada b@x [" + t(3) + ", " + t(6) + ")",
+                        "1 Ada a@x [" + t(6) + ", ) current");
     }
 
     @Test
@@ -271,9 +290,8 @@ class ChangeProcessingScenarioTest {
         loadAndApply("b-late.csv.gz", upsert(7, t(1), "Eve", "e@x"));
 
         assertThat(customers()).isEmpty();
-        assertThat(history()).containsExactly(
-                "7 Eve e@x [" + t(1) + ", " + t(5) + ")",
-                "7 deleted [" + t(5) + ", ) current");
+        assertThat(history())
+                .containsExactly("7 Eve e@x [" + t(1) + ", " + t(5) + ")", "7 deleted [" + t(5) + ", ) current");
     }
 
     @Test
@@ -331,9 +349,8 @@ class ChangeProcessingScenarioTest {
         final ApplyCounts counts = loadAndApply("late.csv.gz", upsert(1, t(7), "Ada", "b@x"));
 
         assertThat(customers()).isEmpty();
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(5) + ")",
-                "1 deleted [" + t(5) + ", ) current");
+        assertThat(history())
+                .containsExactly("1 Ada a@x [" + t(0) + ", " + t(5) + ")", "1 deleted [" + t(5) + ", ) current");
         assertThat(counts.of("quarantine_events")).isEqualTo(1);
         assertThat(quarantined()).containsExactly("late.csv.gz:1 1 U @" + t(7) + " OLDER_THAN_PURGED_EVENTS");
     }
@@ -345,15 +362,17 @@ class ChangeProcessingScenarioTest {
         loadAndApply("c.csv.gz", upsert(1, t(50), "Ada", "c@x"));
 
         // late, but after every purged event of key 1; key 2 has no purged event at all
-        final ApplyCounts counts = loadAndApply("late.csv.gz", upsert(1, t(40), "Ada", "b@x"), upsert(2, t(1), "Bob", "b@x"));
+        final ApplyCounts counts =
+                loadAndApply("late.csv.gz", upsert(1, t(40), "Ada", "b@x"), upsert(2, t(1), "Bob", "b@x"));
 
         assertThat(counts.of("quarantine_events")).isZero();
         assertThat(counts.events()).isEqualTo(2);
-        assertThat(history()).containsExactly(
-                "1 Ada a@x [" + t(0) + ", " + t(40) + ")",
-                "1 Ada b@x [" + t(40) + ", " + t(50) + ")",
-                "1 Ada c@x [" + t(50) + ", ) current",
-                "2 Bob b@x [" + t(1) + ", ) current");
+        assertThat(history())
+                .containsExactly(
+                        "1 Ada a@x [" + t(0) + ", " + t(40) + ")",
+                        "1 Ada b@x [" + t(40) + ", " + t(50) + ")",
+                        "1 Ada c@x [" + t(50) + ", ) current",
+                        "2 Bob b@x [" + t(1) + ", ) current");
     }
 
     @Test
@@ -371,12 +390,17 @@ class ChangeProcessingScenarioTest {
     @Test
     void rawTableRejectsRowsWithoutKeyOrEventTime() {
         // the pipe's COPY (ON_ERROR = CONTINUE) turns these constraint violations into rejected rows
-        assertThatThrownBy(() -> warehouse.executeUpdate("INSERT INTO {schema}.customer_raw (customer_id, updated_at, op, source_file, "
-                + "source_row, loaded_at) VALUES (NULL, TIMESTAMP '2026-11-23 10:00:00', 'U', 'f', 1, CURRENT_TIMESTAMP)"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("NOT NULL");
-        assertThatThrownBy(() -> warehouse.executeUpdate("INSERT INTO {schema}.customer_raw (customer_id, updated_at, op, source_file, "
-                + "source_row, loaded_at) VALUES (1, NULL, 'U', 'f', 1, CURRENT_TIMESTAMP)"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("NOT NULL");
+        assertThatThrownBy(
+                        () -> warehouse.executeUpdate(
+                                "INSERT INTO {schema}.customer_raw (customer_id, updated_at, op, source_file, "
+                                        + "source_row, loaded_at) VALUES (NULL, TIMESTAMP '2026-11-23 10:00:00', 'U', 'f', 1, CURRENT_TIMESTAMP)"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("NOT NULL");
+        assertThatThrownBy(() -> warehouse.executeUpdate(
+                        "INSERT INTO {schema}.customer_raw (customer_id, updated_at, op, source_file, "
+                                + "source_row, loaded_at) VALUES (1, NULL, 'U', 'f', 1, CURRENT_TIMESTAMP)"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("NOT NULL");
     }
 
     @Test
@@ -405,7 +429,9 @@ class ChangeProcessingScenarioTest {
     }
 
     private List<String> quarantined() throws SQLException {
-        return warehouse.quarantined().stream().map(Warehouse.QuarantinedEvent::describe).toList();
+        return warehouse.quarantined().stream()
+                .map(Warehouse.QuarantinedEvent::describe)
+                .toList();
     }
 
     private List<String> history() throws SQLException {

@@ -1,9 +1,8 @@
 package io.snowstream.sql;
 
+import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import java.util.Arrays;
 import java.util.List;
-
-import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 
 /**
  * One change event as a row of the canonical CSV: an upsert carries every attribute (NULL where the field is
@@ -22,8 +21,10 @@ record CustomerEvent(long customerId, List<String> attributes, String updatedAt,
     }
 
     /** An upsert whose attributes are derived from a first name and an email; null values stay null. */
-    static CustomerEvent upsert(final long customerId, final String updatedAt, final String firstName, final String email) {
-        return upsert(customerId, updatedAt, firstName, "Lovelace", email, "12 St James's Square", "London", "LND", "GB");
+    static CustomerEvent upsert(
+            final long customerId, final String updatedAt, final String firstName, final String email) {
+        return upsert(
+                customerId, updatedAt, firstName, "Lovelace", email, "12 St James's Square", "London", "LND", "GB");
     }
 
     static CustomerEvent upsert(final long customerId, final String updatedAt, final String... attributes) {
@@ -31,7 +32,8 @@ record CustomerEvent(long customerId, List<String> attributes, String updatedAt,
     }
 
     static CustomerEvent delete(final long customerId, final String updatedAt) {
-        return new CustomerEvent(customerId, Arrays.asList(new String[ATTRIBUTE_COUNT]), updatedAt, CustomerCsvFormat.OP_DELETE, null);
+        return new CustomerEvent(
+                customerId, Arrays.asList(new String[ATTRIBUTE_COUNT]), updatedAt, CustomerCsvFormat.OP_DELETE, null);
     }
 
     /** The same row with another op, e.g. one the change processing does not know. */

@@ -1,5 +1,8 @@
 package io.snowstream.sql;
 
+import io.snowstream.sql.Warehouse.CustomerRow;
+import io.snowstream.sql.Warehouse.HistoryRow;
+import io.snowstream.sql.Warehouse.QuarantinedEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,10 +15,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.snowstream.sql.Warehouse.CustomerRow;
-import io.snowstream.sql.Warehouse.HistoryRow;
-import io.snowstream.sql.Warehouse.QuarantinedEvent;
-
 /**
  * The SCD semantics of README.md written as plainly as possible, to check the SQL against: every table is a function
  * of the set of events applied so far, whatever their batches and arrival order. An event is applied unless it is
@@ -24,12 +23,10 @@ import io.snowstream.sql.Warehouse.QuarantinedEvent;
  */
 final class CustomerModel {
 
-    private record Received(CustomerEvent event, String sourceFile, long sourceRow) {
-    }
+    private record Received(CustomerEvent event, String sourceFile, long sourceRow) {}
 
     /** What one run of the change processing did: events applied (re-deliveries included) and newly quarantined. */
-    record RunCounts(long events, long quarantined) {
-    }
+    record RunCounts(long events, long quarantined) {}
 
     private static final Comparator<Received> TIE_BREAK =
             Comparator.comparing(Received::sourceFile).thenComparingLong(Received::sourceRow);
@@ -77,7 +74,9 @@ final class CustomerModel {
             if (reason == null) {
                 events++;
                 if (applied.add(received)) {
-                    appliedByCustomer.computeIfAbsent(received.event().customerId(), id -> new ArrayList<>()).add(received);
+                    appliedByCustomer
+                            .computeIfAbsent(received.event().customerId(), id -> new ArrayList<>())
+                            .add(received);
                 }
             } else if (!quarantined.containsKey(received)) {
                 quarantined.put(received, reason);
@@ -88,7 +87,10 @@ final class CustomerModel {
         for (final String file : aged) {
             for (final Received purged : rawByFile.remove(file)) {
                 if (purged.event().isApplicable()) {
-                    purgedThrough.merge(purged.event().customerId(), purged.event().updatedAt(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                    purgedThrough.merge(
+                            purged.event().customerId(),
+                            purged.event().updatedAt(),
+                            (a, b) -> a.compareTo(b) >= 0 ? a : b);
                 }
             }
         }
@@ -115,8 +117,13 @@ final class CustomerModel {
     List<QuarantinedEvent> quarantined() {
         return quarantined.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(TIE_BREAK))
-                .map(entry -> new QuarantinedEvent(entry.getKey().sourceFile(), entry.getKey().sourceRow(),
-                        entry.getKey().event().customerId(), entry.getKey().event().op(), entry.getKey().event().updatedAt(), entry.getValue()))
+                .map(entry -> new QuarantinedEvent(
+                        entry.getKey().sourceFile(),
+                        entry.getKey().sourceRow(),
+                        entry.getKey().event().customerId(),
+                        entry.getKey().event().op(),
+                        entry.getKey().event().updatedAt(),
+                        entry.getValue()))
                 .toList();
     }
 
@@ -130,8 +137,12 @@ final class CustomerModel {
         final List<CustomerRow> customers = new ArrayList<>();
         for (final HistoryRow version : history()) {
             if (version.current() && !version.deleted()) {
-                customers.add(new CustomerRow(version.customerId(), version.attributes(), version.validFrom(),
-                        version.sourceFile(), version.sourceRow()));
+                customers.add(new CustomerRow(
+                        version.customerId(),
+                        version.attributes(),
+                        version.validFrom(),
+                        version.sourceFile(),
+                        version.sourceRow()));
             }
         }
         return customers;
@@ -155,9 +166,15 @@ final class CustomerModel {
             final Received start = versionStarts.get(i);
             final boolean current = i == versionStarts.size() - 1;
             final CustomerEvent event = start.event();
-            chain.add(new HistoryRow(customerId, event.isDelete() ? NO_ATTRIBUTES : event.attributes(), event.updatedAt(),
-                    current ? null : versionStarts.get(i + 1).event().updatedAt(), current, event.isDelete(),
-                    start.sourceFile(), start.sourceRow()));
+            chain.add(new HistoryRow(
+                    customerId,
+                    event.isDelete() ? NO_ATTRIBUTES : event.attributes(),
+                    event.updatedAt(),
+                    current ? null : versionStarts.get(i + 1).event().updatedAt(),
+                    current,
+                    event.isDelete(),
+                    start.sourceFile(),
+                    start.sourceRow()));
         }
         return chain;
     }

@@ -12,24 +12,29 @@ import java.util.regex.Pattern;
  */
 final class DuckDbDialect {
 
-    record Substitution(String snowflake, String duckDb, String reason) {
-    }
+    record Substitution(String snowflake, String duckDb, String reason) {}
 
     static final List<Substitution> SUBSTITUTIONS = List.of(
-            new Substitution("TIMESTAMP_NTZ(3)", "TIMESTAMP_MS",
+            new Substitution(
+                    "TIMESTAMP_NTZ(3)",
+                    "TIMESTAMP_MS",
                     "DuckDB's name for a timestamp without time zone at millisecond precision"),
-            new Substitution("TIMESTAMP_LTZ", "TIMESTAMPTZ",
-                    "DuckDB's name for an instant (a timestamp with time zone)"),
-            new Substitution("CREATE TRANSIENT TABLE", "CREATE TABLE",
+            new Substitution(
+                    "TIMESTAMP_LTZ", "TIMESTAMPTZ", "DuckDB's name for an instant (a timestamp with time zone)"),
+            new Substitution(
+                    "CREATE TRANSIENT TABLE",
+                    "CREATE TABLE",
                     "DuckDB has no fail-safe storage for a table to opt out of"),
-            new Substitution("CREATE OR ALTER VIEW", "CREATE OR REPLACE VIEW",
+            new Substitution(
+                    "CREATE OR ALTER VIEW",
+                    "CREATE OR REPLACE VIEW",
                     "DuckDB's name for creating a view or changing its definition (a view holds no data)"));
 
-    private DuckDbDialect() {
-    }
+    private DuckDbDialect() {}
 
     private static final Pattern COPY = Pattern.compile(
-            "COPY INTO (?<table>\\S+) \\((?<columns>[^)]*)\\)\\s+FROM \\(\\s*(?<select>SELECT .*?) FROM @(?<stage>\\S+)\\s*\\)", Pattern.DOTALL);
+            "COPY INTO (?<table>\\S+) \\((?<columns>[^)]*)\\)\\s+FROM \\(\\s*(?<select>SELECT .*?) FROM @(?<stage>\\S+)\\s*\\)",
+            Pattern.DOTALL);
     private static final Pattern POSITIONAL_FIELD = Pattern.compile("\\$(\\d+)");
 
     /**
@@ -41,10 +46,12 @@ final class DuckDbDialect {
     static String copyToInsert(final String createPipe) {
         final Matcher copy = COPY.matcher(createPipe);
         if (!copy.find()) {
-            throw new IllegalArgumentException("no COPY INTO t (columns) FROM (SELECT ... FROM @stage) in " + createPipe);
+            throw new IllegalArgumentException(
+                    "no COPY INTO t (columns) FROM (SELECT ... FROM @stage) in " + createPipe);
         }
         final String select = POSITIONAL_FIELD.matcher(copy.group("select")).replaceAll("\"\\$$1\"");
-        return toDuckDb("INSERT INTO " + copy.group("table") + " (" + copy.group("columns") + ") " + select + " FROM " + copy.group("stage"));
+        return toDuckDb("INSERT INTO " + copy.group("table") + " (" + copy.group("columns") + ") " + select + " FROM "
+                + copy.group("stage"));
     }
 
     static String toDuckDb(final String snowflakeStatement) {

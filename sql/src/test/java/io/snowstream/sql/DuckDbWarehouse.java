@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -32,13 +31,13 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbWarehouse extends JdbcWarehouse {
 
     /** What COPY_HISTORY would say about one file. */
-    record PipeLoad(long rowsLoaded, long rowsRejected, String firstError) {
-    }
+    record PipeLoad(long rowsLoaded, long rowsRejected, String firstError) {}
 
     /** The pipe's one timestamp format, in DuckDB's strptime notation. */
     private static final String TO_TIMESTAMP_NTZ = "CREATE MACRO to_timestamp_ntz(text, format) AS CASE "
             + "WHEN format = 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"' THEN CAST(strptime(text, '%Y-%m-%dT%H:%M:%S.%gZ') AS TIMESTAMP_MS) "
             + "ELSE error('format not emulated: ' || format) END";
+
     private static final int FIELDS = 11;
 
     private final String database;
@@ -57,11 +56,15 @@ final class DuckDbWarehouse extends JdbcWarehouse {
         schemaName = variables.get("schema");
         execute("ATTACH ':memory:' AS " + database);
         execute("CREATE SCHEMA " + schema);
-        for (final String ddl : SqlScript.read("04_tables.sql").templated(variables).marked("ddl").values()) {
+        for (final String ddl : SqlScript.read("04_tables.sql")
+                .templated(variables)
+                .marked("ddl")
+                .values()) {
             execute(DuckDbDialect.toDuckDb(ddl));
         }
         execute("CREATE TABLE " + schema + ".customer_raw_stream AS SELECT *, 'INSERT' AS METADATA$ACTION, "
-                + "FALSE AS METADATA$ISUPDATE, CAST(NULL AS VARCHAR) AS METADATA$ROW_ID FROM " + schema + ".customer_raw WHERE FALSE");
+                + "FALSE AS METADATA$ISUPDATE, CAST(NULL AS VARCHAR) AS METADATA$ROW_ID FROM " + schema
+                + ".customer_raw WHERE FALSE");
         final StringBuilder fields = new StringBuilder();
         for (int field = 1; field <= FIELDS; field++) {
             fields.append("\"$").append(field).append("\" VARCHAR, ");
@@ -69,10 +72,16 @@ final class DuckDbWarehouse extends JdbcWarehouse {
         execute("CREATE TABLE " + schema + ".pipe_landing (" + fields
                 + "METADATA$FILENAME VARCHAR, METADATA$FILE_ROW_NUMBER BIGINT, loaded_days_ago INTEGER)");
         execute("CREATE VIEW " + schema + ".customer_stage AS SELECT *, "
-                + "CURRENT_TIMESTAMP - (loaded_days_ago * INTERVAL '1 DAY') AS METADATA$START_SCAN_TIME FROM " + schema + ".pipe_landing");
+                + "CURRENT_TIMESTAMP - (loaded_days_ago * INTERVAL '1 DAY') AS METADATA$START_SCAN_TIME FROM " + schema
+                + ".pipe_landing");
         execute(TO_TIMESTAMP_NTZ);
-        pipeCopy = DuckDbDialect.copyToInsert(SqlScript.read("05_pipe.sql").templated(variables).marked("copy").get("customer_pipe"));
-        SqlScript.read("06_change_processing.sql").templated(variables).marked("step")
+        pipeCopy = DuckDbDialect.copyToInsert(SqlScript.read("05_pipe.sql")
+                .templated(variables)
+                .marked("copy")
+                .get("customer_pipe"));
+        SqlScript.read("06_change_processing.sql")
+                .templated(variables)
+                .marked("step")
                 .forEach((name, statement) -> steps.put(name, DuckDbDialect.toDuckDb(statement)));
     }
 
@@ -87,7 +96,8 @@ final class DuckDbWarehouse extends JdbcWarehouse {
     }
 
     /** Loads a file as if the pipe had loaded it {@code loadedDaysAgo} days ago; the stream shows its rows. */
-    PipeLoad load(final String sourceFile, final int loadedDaysAgo, final List<CustomerEvent> events) throws SQLException {
+    PipeLoad load(final String sourceFile, final int loadedDaysAgo, final List<CustomerEvent> events)
+            throws SQLException {
         final List<List<String>> rows = new ArrayList<>();
         for (final CustomerEvent event : events) {
             final List<String> row = new ArrayList<>();
@@ -105,7 +115,8 @@ final class DuckDbWarehouse extends JdbcWarehouse {
      * Runs the pipe's COPY on one file given as its rows' fields (up to eleven, null for an empty field), rows
      * numbered from 1; a row the COPY refuses is skipped and counted (ON_ERROR = CONTINUE).
      */
-    PipeLoad loadFields(final String sourceFile, final int loadedDaysAgo, final List<List<String>> rows) throws SQLException {
+    PipeLoad loadFields(final String sourceFile, final int loadedDaysAgo, final List<List<String>> rows)
+            throws SQLException {
         final long rawBefore = rawRowCount();
         fillLanding(sourceFile, loadedDaysAgo, rows, 1);
         long rejected = 0;
@@ -128,10 +139,12 @@ final class DuckDbWarehouse extends JdbcWarehouse {
         return new PipeLoad(rawRowCount() - rawBefore, rejected, firstError);
     }
 
-    private void fillLanding(final String sourceFile, final int loadedDaysAgo, final List<List<String>> rows, final long firstRow)
+    private void fillLanding(
+            final String sourceFile, final int loadedDaysAgo, final List<List<String>> rows, final long firstRow)
             throws SQLException {
         executeUpdate("DELETE FROM {schema}.pipe_landing");
-        try (DuckDBAppender landing = connection.unwrap(DuckDBConnection.class).createAppender(database, schemaName, "pipe_landing")) {
+        try (DuckDBAppender landing =
+                connection.unwrap(DuckDBConnection.class).createAppender(database, schemaName, "pipe_landing")) {
             long rowNumber = firstRow;
             for (final List<String> row : rows) {
                 landing.beginRow();
@@ -143,7 +156,10 @@ final class DuckDbWarehouse extends JdbcWarehouse {
                         landing.append(value);
                     }
                 }
-                landing.append(sourceFile).append(rowNumber++).append(loadedDaysAgo).endRow();
+                landing.append(sourceFile)
+                        .append(rowNumber++)
+                        .append(loadedDaysAgo)
+                        .endRow();
             }
         }
     }
@@ -154,7 +170,8 @@ final class DuckDbWarehouse extends JdbcWarehouse {
      */
     int replayIntoStream(final String sourceFile) throws SQLException {
         try (PreparedStatement replay = connection.prepareStatement("INSERT INTO " + schema + ".customer_raw_stream "
-                + "SELECT *, 'INSERT', FALSE, source_file || ':' || source_row FROM " + schema + ".customer_raw WHERE source_file = ?")) {
+                + "SELECT *, 'INSERT', FALSE, source_file || ':' || source_row FROM " + schema
+                + ".customer_raw WHERE source_file = ?")) {
             replay.setString(1, sourceFile);
             return replay.executeUpdate();
         }
@@ -185,6 +202,7 @@ final class DuckDbWarehouse extends JdbcWarehouse {
         } finally {
             connection.setAutoCommit(true);
         }
-        return new ApplyCounts(counts, queryLong("SELECT COALESCE(SUM(event_count), 0) FROM " + schema + ".customer_change_batch"));
+        return new ApplyCounts(
+                counts, queryLong("SELECT COALESCE(SUM(event_count), 0) FROM " + schema + ".customer_change_batch"));
     }
 }

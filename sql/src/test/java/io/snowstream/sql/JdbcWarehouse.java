@@ -17,6 +17,7 @@ abstract class JdbcWarehouse implements Warehouse {
     final Connection connection;
     /** The qualified schema name. */
     final String schema;
+
     private final int rawRetentionDays;
 
     JdbcWarehouse(final Connection connection, final Map<String, String> variables) {
@@ -32,10 +33,16 @@ abstract class JdbcWarehouse implements Warehouse {
     public List<CustomerRow> customers() throws SQLException {
         final List<CustomerRow> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", " + eventTimeText("updated_at")
-                     + ", source_file, source_row FROM " + schema + ".customer ORDER BY customer_id")) {
+                ResultSet result =
+                        statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", " + eventTimeText("updated_at")
+                                + ", source_file, source_row FROM " + schema + ".customer ORDER BY customer_id")) {
             while (result.next()) {
-                rows.add(new CustomerRow(result.getLong(1), attributes(result), result.getString(9), result.getString(10), result.getLong(11)));
+                rows.add(new CustomerRow(
+                        result.getLong(1),
+                        attributes(result),
+                        result.getString(9),
+                        result.getString(10),
+                        result.getLong(11)));
             }
         }
         return rows;
@@ -45,12 +52,20 @@ abstract class JdbcWarehouse implements Warehouse {
     public List<HistoryRow> history() throws SQLException {
         final List<HistoryRow> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT customer_id, " + ATTRIBUTES + ", " + eventTimeText("valid_from") + ", "
-                     + eventTimeText("valid_to") + ", is_current, is_deleted, source_file, source_row FROM "
-                     + schema + ".customer_history ORDER BY customer_id, valid_from")) {
+                ResultSet result = statement.executeQuery(
+                        "SELECT customer_id, " + ATTRIBUTES + ", " + eventTimeText("valid_from") + ", "
+                                + eventTimeText("valid_to") + ", is_current, is_deleted, source_file, source_row FROM "
+                                + schema + ".customer_history ORDER BY customer_id, valid_from")) {
             while (result.next()) {
-                rows.add(new HistoryRow(result.getLong(1), attributes(result), result.getString(9), result.getString(10),
-                        result.getBoolean(11), result.getBoolean(12), result.getString(13), result.getLong(14)));
+                rows.add(new HistoryRow(
+                        result.getLong(1),
+                        attributes(result),
+                        result.getString(9),
+                        result.getString(10),
+                        result.getBoolean(11),
+                        result.getBoolean(12),
+                        result.getString(13),
+                        result.getLong(14)));
             }
         }
         return rows;
@@ -58,8 +73,9 @@ abstract class JdbcWarehouse implements Warehouse {
 
     @Override
     public void ageBeyondRetention(final String sourceFile) throws SQLException {
-        try (PreparedStatement age = connection.prepareStatement("UPDATE " + schema + ".customer_raw SET loaded_at = loaded_at - INTERVAL '"
-                + (rawRetentionDays + 1) + " DAYS' WHERE source_file = ?")) {
+        try (PreparedStatement age =
+                connection.prepareStatement("UPDATE " + schema + ".customer_raw SET loaded_at = loaded_at - INTERVAL '"
+                        + (rawRetentionDays + 1) + " DAYS' WHERE source_file = ?")) {
             age.setString(1, sourceFile);
             age.executeUpdate();
         }
@@ -69,11 +85,17 @@ abstract class JdbcWarehouse implements Warehouse {
     public List<QuarantinedEvent> quarantined() throws SQLException {
         final List<QuarantinedEvent> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT source_file, source_row, customer_id, op, " + eventTimeText("updated_at")
-                     + ", reason FROM " + schema + ".customer_event_quarantine ORDER BY source_file, source_row")) {
+                ResultSet result = statement.executeQuery("SELECT source_file, source_row, customer_id, op, "
+                        + eventTimeText("updated_at") + ", reason FROM " + schema
+                        + ".customer_event_quarantine ORDER BY source_file, source_row")) {
             while (result.next()) {
-                rows.add(new QuarantinedEvent(result.getString(1), result.getLong(2), result.getLong(3), result.getString(4),
-                        result.getString(5), result.getString(6)));
+                rows.add(new QuarantinedEvent(
+                        result.getString(1),
+                        result.getLong(2),
+                        result.getLong(3),
+                        result.getString(4),
+                        result.getString(5),
+                        result.getString(6)));
             }
         }
         return rows;
@@ -103,7 +125,8 @@ abstract class JdbcWarehouse implements Warehouse {
     }
 
     long queryLong(final String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 import java.util.stream.LongStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +23,8 @@ class RandomizedChangeProcessingTest {
             final RandomizedRun.Coverage coverage = new RandomizedRun(12_000, 300, 400).run(warehouse, 20261123L);
 
             assertThat(coverage.rawRowsPurged()).as("raw rows purged").isGreaterThan(5_000);
-            assertThat(coverage.quarantinedByReason()).as("quarantined, by reason")
+            assertThat(coverage.quarantinedByReason())
+                    .as("quarantined, by reason")
                     .containsOnlyKeys("UNKNOWN_OP", "EXTRA_FIELD", "OLDER_THAN_PURGED_EVENTS")
                     .allSatisfy((reason, count) -> assertThat(count).as(reason).isPositive());
         }
@@ -42,7 +42,9 @@ class RandomizedChangeProcessingTest {
             final RandomizedRun.Coverage coverage = new RandomizedRun(800, 40, 80).run(warehouse, seed);
 
             assertThat(coverage.rawRowsPurged()).as("raw rows purged").isPositive();
-            assertThat(coverage.quarantinedByReason()).as("late events met a purged event").containsKey("OLDER_THAN_PURGED_EVENTS");
+            assertThat(coverage.quarantinedByReason())
+                    .as("late events met a purged event")
+                    .containsKey("OLDER_THAN_PURGED_EVENTS");
         }
     }
 }

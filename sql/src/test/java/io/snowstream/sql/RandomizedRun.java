@@ -2,6 +2,10 @@ package io.snowstream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowstream.nifi.customer.csv.EventTime;
+import io.snowstream.sql.Warehouse.ApplyCounts;
+import io.snowstream.sql.Warehouse.CustomerRow;
+import io.snowstream.sql.Warehouse.HistoryRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,11 +17,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import io.snowstream.nifi.customer.csv.EventTime;
-import io.snowstream.sql.Warehouse.ApplyCounts;
-import io.snowstream.sql.Warehouse.CustomerRow;
-import io.snowstream.sql.Warehouse.HistoryRow;
 
 /**
  * Random change events, in random batches and files, with late events, re-sends, ties on event time, NULLs and
@@ -53,19 +52,23 @@ final class RandomizedRun {
     }
 
     /** What a run went through, so that a test can check that it exercised what it claims to. */
-    record Coverage(long rawRowsPurged, Map<String, Long> quarantinedByReason) {
-    }
+    record Coverage(long rawRowsPurged, Map<String, Long> quarantinedByReason) {}
 
     /** Runs with the seed of {@code -Dsnowstream.sql.seed}, or the given one; the seed is in any failure's message. */
     Coverage run(final Warehouse warehouse, final long defaultSeed) throws SQLException {
         final long seed = Long.getLong("snowstream.sql.seed", defaultSeed);
         try {
             run(warehouse, new Random(seed));
-            return new Coverage(rawRowsPurged, model.quarantined().stream()
-                    .collect(Collectors.groupingBy(Warehouse.QuarantinedEvent::reason, TreeMap::new, Collectors.counting())));
+            return new Coverage(
+                    rawRowsPurged,
+                    model.quarantined().stream()
+                            .collect(Collectors.groupingBy(
+                                    Warehouse.QuarantinedEvent::reason, TreeMap::new, Collectors.counting())));
         } catch (final AssertionError | RuntimeException | SQLException e) {
-            throw new AssertionError("randomized run failed with seed " + seed
-                    + " (re-run with -Dsnowstream.sql.seed=" + seed + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "randomized run failed with seed " + seed + " (re-run with -Dsnowstream.sql.seed=" + seed + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -79,7 +82,9 @@ final class RandomizedRun {
             if (warehouse instanceof DuckDbWarehouse duckDb && random.nextInt(20) == 0) {
                 // a batch the stream delivers a second time: must change nothing more
                 final String file = files.get(random.nextInt(files.size()));
-                assertThat(duckDb.replayIntoStream(file)).as("rows of %s still in raw", file).isEqualTo(model.redeliver(file));
+                assertThat(duckDb.replayIntoStream(file))
+                        .as("rows of %s still in raw", file)
+                        .isEqualTo(model.redeliver(file));
             }
 
             final ApplyCounts counts = warehouse.apply();
@@ -89,18 +94,26 @@ final class RandomizedRun {
 
             final List<HistoryRow> historyAfter = model.history();
             assertThat(counts.events()).as("events applied by batch %d", batch).isEqualTo(expected.events());
-            assertThat(counts.of("quarantine_events")).as("events quarantined by batch %d", batch).isEqualTo(expected.quarantined());
-            assertThat(counts.of("remove_replaced_customers")).as("SCD1 rows removed or replaced by batch %d", batch)
+            assertThat(counts.of("quarantine_events"))
+                    .as("events quarantined by batch %d", batch)
+                    .isEqualTo(expected.quarantined());
+            assertThat(counts.of("remove_replaced_customers"))
+                    .as("SCD1 rows removed or replaced by batch %d", batch)
                     .isEqualTo(onlyIn(customersBefore, model.customers()));
-            assertThat(counts.of("write_customer")).as("SCD1 rows written by batch %d", batch)
+            assertThat(counts.of("write_customer"))
+                    .as("SCD1 rows written by batch %d", batch)
                     .isEqualTo(onlyIn(model.customers(), customersBefore));
-            assertThat(counts.of("remove_superseded_versions")).as("ended versions removed by batch %d", batch)
+            assertThat(counts.of("remove_superseded_versions"))
+                    .as("ended versions removed by batch %d", batch)
                     .isEqualTo(onlyIn(ended(historyBefore), ended(historyAfter)));
-            assertThat(counts.of("write_history")).as("ended versions written by batch %d", batch)
+            assertThat(counts.of("write_history"))
+                    .as("ended versions written by batch %d", batch)
                     .isEqualTo(onlyIn(ended(historyAfter), ended(historyBefore)));
-            assertThat(counts.of("remove_replaced_current_versions")).as("current versions replaced by batch %d", batch)
+            assertThat(counts.of("remove_replaced_current_versions"))
+                    .as("current versions replaced by batch %d", batch)
                     .isEqualTo(onlyIn(current(historyBefore), current(historyAfter)));
-            assertThat(counts.of("write_current_version")).as("current versions written by batch %d", batch)
+            assertThat(counts.of("write_current_version"))
+                    .as("current versions written by batch %d", batch)
                     .isEqualTo(onlyIn(current(historyAfter), current(historyBefore)));
             if (batch % CHECKPOINT_INTERVAL == 0) {
                 assertSameTables(warehouse, batch);
@@ -166,8 +179,16 @@ final class RandomizedRun {
         final String updatedAt = EventTime.format(DAY_START + minute * 60_000L + random.nextInt(2) * 7L);
         final CustomerEvent event = random.nextInt(8) == 0
                 ? CustomerEvent.delete(customerId, updatedAt)
-                : CustomerEvent.upsert(customerId, updatedAt, pick(random, FIRST_NAMES), "Hopper", pick(random, EMAILS),
-                        "1 Main St", pick(random, CITIES), null, "GB");
+                : CustomerEvent.upsert(
+                        customerId,
+                        updatedAt,
+                        pick(random, FIRST_NAMES),
+                        "Hopper",
+                        pick(random, EMAILS),
+                        "1 Main St",
+                        pick(random, CITIES),
+                        null,
+                        "GB");
         sent.add(event);
         return switch (random.nextInt(100)) {
             case 0 -> event.withOp(random.nextBoolean() ? "u" : "X");
@@ -207,22 +228,31 @@ final class RandomizedRun {
                 .collect(Collectors.groupingBy(HistoryRow::customerId, TreeMap::new, Collectors.toList()));
         final List<CustomerRow> liveCurrentVersions = new ArrayList<>();
         chains.forEach((customerId, chain) -> {
-            assertThat(chain.stream().filter(HistoryRow::current)).as("current versions of %d", customerId).hasSize(1);
+            assertThat(chain.stream().filter(HistoryRow::current))
+                    .as("current versions of %d", customerId)
+                    .hasSize(1);
             for (int i = 0; i < chain.size() - 1; i++) {
                 final HistoryRow version = chain.get(i);
                 final HistoryRow next = chain.get(i + 1);
-                assertThat(version.validTo()).as("no gap or overlap in %d", customerId).isEqualTo(next.validFrom());
+                assertThat(version.validTo())
+                        .as("no gap or overlap in %d", customerId)
+                        .isEqualTo(next.validFrom());
                 assertThat(version.validFrom()).isLessThan(version.validTo());
-                assertThat(version.deleted() == next.deleted() && version.attributes().equals(next.attributes()))
-                        .as("consecutive versions of %d differ", customerId).isFalse();
+                assertThat(version.deleted() == next.deleted()
+                                && version.attributes().equals(next.attributes()))
+                        .as("consecutive versions of %d differ", customerId)
+                        .isFalse();
             }
             final HistoryRow last = chain.getLast();
             assertThat(last.current()).isTrue();
             assertThat(last.validTo()).isNull();
             if (!last.deleted()) {
-                liveCurrentVersions.add(new CustomerRow(customerId, last.attributes(), last.validFrom(), last.sourceFile(), last.sourceRow()));
+                liveCurrentVersions.add(new CustomerRow(
+                        customerId, last.attributes(), last.validFrom(), last.sourceFile(), last.sourceRow()));
             }
         });
-        assertThat(customers).as("SCD1 is the live current version of every chain").containsExactlyElementsOf(liveCurrentVersions);
+        assertThat(customers)
+                .as("SCD1 is the live current version of every chain")
+                .containsExactlyElementsOf(liveCurrentVersions);
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,29 +31,46 @@ class RunScriptTest {
             final String script = SqlScript.all().get(i).name();
             assertThat(calls.get(i)).startsWith("sql|-f|" + script + "|");
         }
-        assertThat(calls).allSatisfy(call -> assertThat(call)
-                .contains("|-D|database=SNOWSTREAM|")
-                .contains("|-D|task_compute=WAREHOUSE = SNOWSTREAM_WH|")
-                .doesNotContain("99_teardown.sql"));
+        assertThat(calls)
+                .allSatisfy(call -> assertThat(call)
+                        .contains("|-D|database=SNOWSTREAM|")
+                        .contains("|-D|task_compute=WAREHOUSE = SNOWSTREAM_WH|")
+                        .doesNotContain("99_teardown.sql"));
     }
 
     @Test
     void snowSqlGetsVariableSubstitutionSwitchedOn() throws Exception {
         final List<String> calls = run("snowsql", "04_tables.sql");
 
-        assertThat(calls).containsExactly(String.join("|", List.of("-o", "variable_substitution=true", "-o", "exit_on_error=true",
-                "-f", "04_tables.sql")) + "|" + String.join("|", SqlScript.variables().entrySet().stream()
-                .flatMap(variable -> List.of("-D", variable.getKey() + "=" + variable.getValue()).stream()).toList()));
+        assertThat(calls)
+                .containsExactly(String.join(
+                                "|",
+                                List.of(
+                                        "-o",
+                                        "variable_substitution=true",
+                                        "-o",
+                                        "exit_on_error=true",
+                                        "-f",
+                                        "04_tables.sql"))
+                        + "|"
+                        + String.join(
+                                "|",
+                                SqlScript.variables().entrySet().stream()
+                                        .flatMap(variable ->
+                                                List.of("-D", variable.getKey() + "=" + variable.getValue()).stream())
+                                        .toList()));
     }
 
     /** Runs run.sh with a stand-in client that records its arguments, one call per line, joined by '|'. */
     private List<String> run(final String client, final String... scripts) throws IOException, InterruptedException {
         final Path log = clientDirectory.resolve("calls.log");
         final Path fakeClient = clientDirectory.resolve(client);
-        Files.writeString(fakeClient, "#!/usr/bin/env bash\n(IFS='|'; echo \"$*\") >> '" + log + "'\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                fakeClient, "#!/usr/bin/env bash\n(IFS='|'; echo \"$*\") >> '" + log + "'\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(fakeClient, PosixFilePermissions.fromString("rwx------"));
 
-        final List<String> command = new ArrayList<>(List.of("bash", SqlScript.directory().resolve("run.sh").toString(), client));
+        final List<String> command = new ArrayList<>(
+                List.of("bash", SqlScript.directory().resolve("run.sh").toString(), client));
         command.addAll(List.of(scripts));
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PATH", clientDirectory + ":" + System.getenv("PATH"));

@@ -2,6 +2,7 @@ package io.snowstream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -11,27 +12,35 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import io.snowstream.nifi.customer.csv.CustomerCsvFormat;
 
 /** What reading the scripts can prove: safe to re-run, no secrets, least privilege, the canonical CSV exactly. */
 class ScriptStaticChecksTest {
 
-    private static final Pattern CREATE = Pattern.compile("^CREATE\\s+(?<rest>.*)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE =
+            Pattern.compile("^CREATE\\s+(?<rest>.*)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
     @Test
     void scriptsAreNumberedInRunOrderAndTeardownIsLast() {
-        assertThat(SqlScript.all()).extracting(SqlScript::name).containsExactly(
-                "01_roles.sql", "02_accountadmin.sql", "03_storage.sql", "04_tables.sql", "05_pipe.sql",
-                "06_change_processing.sql", "07_tasks.sql", "08_monitoring.sql", "99_teardown.sql");
+        assertThat(SqlScript.all())
+                .extracting(SqlScript::name)
+                .containsExactly(
+                        "01_roles.sql",
+                        "02_accountadmin.sql",
+                        "03_storage.sql",
+                        "04_tables.sql",
+                        "05_pipe.sql",
+                        "06_change_processing.sql",
+                        "07_tasks.sql",
+                        "08_monitoring.sql",
+                        "99_teardown.sql");
     }
 
     @Test
     void nothingHoldingDataOffsetsOrLoadHistoryIsEverReplaced() {
         for (final String statement : allStatements()) {
-            final Matcher replace = Pattern.compile("CREATE\\s+OR\\s+REPLACE\\s+(\\w+)", Pattern.CASE_INSENSITIVE).matcher(statement);
+            final Matcher replace = Pattern.compile("CREATE\\s+OR\\s+REPLACE\\s+(\\w+)", Pattern.CASE_INSENSITIVE)
+                    .matcher(statement);
             while (replace.find()) {
                 assertThat(replace.group(1)).as(statement).isEqualToIgnoringCase("PROCEDURE");
             }
@@ -44,13 +53,19 @@ class ScriptStaticChecksTest {
             for (final String statement : script.statements()) {
                 final String normalized = statement.replaceAll("\\s+", " ").toUpperCase();
                 if (normalized.startsWith("CREATE ")) {
-                    assertThat(normalized.contains(" IF NOT EXISTS ") || normalized.startsWith("CREATE OR ALTER ")
-                            || normalized.startsWith("CREATE OR REPLACE PROCEDURE "))
-                            .as("%s: %s", script, firstLine(statement)).isTrue();
+                    assertThat(normalized.contains(" IF NOT EXISTS ")
+                                    || normalized.startsWith("CREATE OR ALTER ")
+                                    || normalized.startsWith("CREATE OR REPLACE PROCEDURE "))
+                            .as("%s: %s", script, firstLine(statement))
+                            .isTrue();
                 } else if (normalized.startsWith("DROP ")) {
-                    assertThat(normalized).as("%s: %s", script, firstLine(statement)).contains(" IF EXISTS ");
+                    assertThat(normalized)
+                            .as("%s: %s", script, firstLine(statement))
+                            .contains(" IF EXISTS ");
                 } else if (normalized.startsWith("ALTER TASK ") && normalized.endsWith(" SUSPEND")) {
-                    assertThat(normalized).as("suspending before the task may exist: %s", statement).contains(" IF EXISTS ");
+                    assertThat(normalized)
+                            .as("suspending before the task may exist: %s", statement)
+                            .contains(" IF EXISTS ");
                 }
             }
         }
@@ -59,7 +74,8 @@ class ScriptStaticChecksTest {
     @Test
     void noCredentialsInAnyScript() {
         for (final SqlScript script : SqlScript.all()) {
-            assertThat(script.text()).as(script.name())
+            assertThat(script.text())
+                    .as(script.name())
                     .doesNotContainPattern("(?i)AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|CREDENTIALS\\s*=|PASSWORD\\s*=")
                     .doesNotContainPattern("A[KS]IA[0-9A-Z]{16}");
         }
@@ -85,30 +101,42 @@ class ScriptStaticChecksTest {
             assertThat(step.start()).as("step inside the transaction").isBetween(begin, commit);
             steps++;
         }
-        assertThat(steps).isEqualTo(new ArrayList<>(SqlScript.read("06_change_processing.sql").marked("step").keySet()).size()).isGreaterThan(5);
-        assertThat(text.substring(commit)).containsPattern("EXCEPTION\\s+(--[^\\n]*\\n\\s*)*WHEN OTHER THEN\\s+ROLLBACK;\\s+RAISE;");
+        assertThat(steps)
+                .isEqualTo(new ArrayList<>(SqlScript.read("06_change_processing.sql")
+                                .marked("step")
+                                .keySet())
+                        .size())
+                .isGreaterThan(5);
+        assertThat(text.substring(commit))
+                .containsPattern("EXCEPTION\\s+(--[^\\n]*\\n\\s*)*WHEN OTHER THEN\\s+ROLLBACK;\\s+RAISE;");
         // the stream is read only inside the explicit transaction, where every read sees the same rows (Snowflake
         // locks the stream for the transaction) and the offset advances once, at COMMIT: by the two steps that split
         // its rows into quarantined and applied events
-        final Matcher streamRead = Pattern.compile("FROM &\\{database}\\.&\\{schema}\\.customer_raw_stream").matcher(text);
+        final Matcher streamRead = Pattern.compile("FROM &\\{database}\\.&\\{schema}\\.customer_raw_stream")
+                .matcher(text);
         int reads = 0;
         while (streamRead.find()) {
-            assertThat(streamRead.start()).as("stream read inside the transaction").isBetween(begin, commit);
+            assertThat(streamRead.start())
+                    .as("stream read inside the transaction")
+                    .isBetween(begin, commit);
             reads++;
         }
         assertThat(reads).isEqualTo(2);
-        final Map<String, String> marked = SqlScript.read("06_change_processing.sql").marked("step");
+        final Map<String, String> marked =
+                SqlScript.read("06_change_processing.sql").marked("step");
         assertThat(marked.get("quarantine_events")).contains("customer_raw_stream");
         assertThat(marked.get("read_stream")).contains("customer_raw_stream");
     }
 
     @Test
     void quarantineAndApplyTakeComplementaryEventsOfTheStream() {
-        final Map<String, String> steps = SqlScript.read("06_change_processing.sql").marked("step");
+        final Map<String, String> steps =
+                SqlScript.read("06_change_processing.sql").marked("step");
         assertThat(steps.get("quarantine_events").replaceAll("\\s+", " "))
                 .contains("s.op NOT IN ('U', 'D') OR s.extra_field IS NOT NULL OR s.updated_at <= p.purged_through");
         assertThat(steps.get("read_stream").replaceAll("\\s+", " "))
-                .contains("AND s.op IN ('U', 'D') AND s.extra_field IS NULL AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)");
+                .contains(
+                        "AND s.op IN ('U', 'D') AND s.extra_field IS NULL AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)");
         // the horizon moves before the purge, which deletes only what the horizon covers
         final List<String> names = new ArrayList<>(steps.keySet());
         assertThat(names.indexOf("advance_purge_horizon")).isEqualTo(names.indexOf("purge_raw") - 1);
@@ -117,26 +145,35 @@ class ScriptStaticChecksTest {
 
     @Test
     void changeDetectionIsNullSafe() {
-        for (final Map.Entry<String, String> step : SqlScript.read("06_change_processing.sql").marked("step").entrySet()) {
+        for (final Map.Entry<String, String> step :
+                SqlScript.read("06_change_processing.sql").marked("step").entrySet()) {
             assertThat(step.getValue()).as(step.getKey()).doesNotContain("<>").doesNotContain("!=");
         }
-        final String rebuild = SqlScript.read("06_change_processing.sql").marked("step").get("rebuild_chains");
-        for (final String attribute : List.of("first_name", "last_name", "email", "street", "city", "state", "country")) {
-            assertThat(rebuild).as("row hash covers " + attribute)
-                    .contains("COALESCE('v' || CAST(LENGTH(r." + attribute + ") AS VARCHAR) || ':' || r." + attribute + ", 'n')");
+        final String rebuild =
+                SqlScript.read("06_change_processing.sql").marked("step").get("rebuild_chains");
+        for (final String attribute :
+                List.of("first_name", "last_name", "email", "street", "city", "state", "country")) {
+            assertThat(rebuild)
+                    .as("row hash covers " + attribute)
+                    .contains("COALESCE('v' || CAST(LENGTH(r." + attribute + ") AS VARCHAR) || ':' || r." + attribute
+                            + ", 'n')");
         }
     }
 
     @Test
     void pipeLoadsTheCanonicalColumnsInHeaderOrderWithLineage() {
         final String pipe = SqlScript.read("05_pipe.sql").statements().stream()
-                .filter(statement -> statement.startsWith("CREATE PIPE")).findFirst().orElseThrow();
+                .filter(statement -> statement.startsWith("CREATE PIPE"))
+                .findFirst()
+                .orElseThrow();
         final Matcher columns = Pattern.compile("COPY INTO [^(]+\\(([^)]*)\\)").matcher(pipe);
         assertThat(columns.find()).isTrue();
-        final List<String> loaded = Arrays.stream(columns.group(1).split(",")).map(String::strip).toList();
+        final List<String> loaded =
+                Arrays.stream(columns.group(1).split(",")).map(String::strip).toList();
         final List<String> header = Arrays.asList(CustomerCsvFormat.HEADER.split(","));
         assertThat(loaded.subList(0, header.size())).isEqualTo(header);
-        assertThat(loaded.subList(header.size(), loaded.size())).containsExactly("extra_field", "source_file", "source_row", "loaded_at");
+        assertThat(loaded.subList(header.size(), loaded.size()))
+                .containsExactly("extra_field", "source_file", "source_row", "loaded_at");
 
         final Matcher positions = Pattern.compile("\\$(\\d+)").matcher(pipe.substring(pipe.indexOf("SELECT")));
         final List<Integer> fields = new ArrayList<>();
@@ -157,21 +194,24 @@ class ScriptStaticChecksTest {
     @Test
     void fileFormatIsTheCanonicalCsv() {
         final String format = SqlScript.read("03_storage.sql").statements().stream()
-                .filter(statement -> statement.startsWith("CREATE FILE FORMAT")).findFirst().orElseThrow();
-        assertThat(options(format)).containsAllEntriesOf(Map.ofEntries(
-                Map.entry("TYPE", "CSV"),
-                Map.entry("COMPRESSION", "GZIP"),
-                Map.entry("ENCODING", "'UTF8'"),
-                Map.entry("FIELD_DELIMITER", "','"),
-                Map.entry("RECORD_DELIMITER", "'\\n'"),
-                Map.entry("SKIP_HEADER", "1"),
-                Map.entry("FIELD_OPTIONALLY_ENCLOSED_BY", "'\"'"),
-                Map.entry("ESCAPE", "NONE"),
-                Map.entry("ESCAPE_UNENCLOSED_FIELD", "NONE"),
-                Map.entry("TRIM_SPACE", "FALSE"),
-                Map.entry("EMPTY_FIELD_AS_NULL", "TRUE"),
-                Map.entry("NULL_IF", "()"),
-                Map.entry("ERROR_ON_COLUMN_COUNT_MISMATCH", "TRUE")));
+                .filter(statement -> statement.startsWith("CREATE FILE FORMAT"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(options(format))
+                .containsAllEntriesOf(Map.ofEntries(
+                        Map.entry("TYPE", "CSV"),
+                        Map.entry("COMPRESSION", "GZIP"),
+                        Map.entry("ENCODING", "'UTF8'"),
+                        Map.entry("FIELD_DELIMITER", "','"),
+                        Map.entry("RECORD_DELIMITER", "'\\n'"),
+                        Map.entry("SKIP_HEADER", "1"),
+                        Map.entry("FIELD_OPTIONALLY_ENCLOSED_BY", "'\"'"),
+                        Map.entry("ESCAPE", "NONE"),
+                        Map.entry("ESCAPE_UNENCLOSED_FIELD", "NONE"),
+                        Map.entry("TRIM_SPACE", "FALSE"),
+                        Map.entry("EMPTY_FIELD_AS_NULL", "TRUE"),
+                        Map.entry("NULL_IF", "()"),
+                        Map.entry("ERROR_ON_COLUMN_COUNT_MISMATCH", "TRUE")));
         assertThat((char) CustomerCsvFormat.DELIMITER).isEqualTo(',');
         assertThat((char) CustomerCsvFormat.QUOTE).isEqualTo('"');
         assertThat((char) CustomerCsvFormat.LINE_FEED).isEqualTo('\n');
@@ -185,20 +225,23 @@ class ScriptStaticChecksTest {
                 grants.add(statement.replaceAll("&\\{\\w+}", "X").replaceAll("\\s+", " "));
             }
         }
-        assertThat(grants).containsExactlyInAnyOrder(
-                "GRANT USAGE ON WAREHOUSE X TO ROLE SNOWSTREAM_LOADER",
-                "GRANT USAGE ON DATABASE X TO ROLE SNOWSTREAM_LOADER",
-                "GRANT USAGE ON SCHEMA X.X TO ROLE SNOWSTREAM_LOADER",
-                "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER",
-                // COPY_HISTORY returns Snowpipe loads only to a role with some privilege on the target table
-                "GRANT REFERENCES ON TABLE X.X.customer_raw TO ROLE SNOWSTREAM_LOADER");
+        assertThat(grants)
+                .containsExactlyInAnyOrder(
+                        "GRANT USAGE ON WAREHOUSE X TO ROLE SNOWSTREAM_LOADER",
+                        "GRANT USAGE ON DATABASE X TO ROLE SNOWSTREAM_LOADER",
+                        "GRANT USAGE ON SCHEMA X.X TO ROLE SNOWSTREAM_LOADER",
+                        "GRANT OPERATE, MONITOR ON PIPE X.X.customer_pipe TO ROLE SNOWSTREAM_LOADER",
+                        // COPY_HISTORY returns Snowpipe loads only to a role with some privilege on the target table
+                        "GRANT REFERENCES ON TABLE X.X.customer_raw TO ROLE SNOWSTREAM_LOADER");
     }
 
     @Test
     void tasksRunOnAWarehouseNeedNoManagedTaskPrivilege() {
         assertThat(SqlScript.variables().get("task_compute")).startsWith("WAREHOUSE = ");
         for (final String statement : allStatements()) {
-            assertThat(statement).as("granted only by hand for serverless tasks").doesNotContain("EXECUTE MANAGED TASK");
+            assertThat(statement)
+                    .as("granted only by hand for serverless tasks")
+                    .doesNotContain("EXECUTE MANAGED TASK");
         }
     }
 
@@ -206,8 +249,12 @@ class ScriptStaticChecksTest {
     void noStatementUsesWhatSnowflakeRefusesOrHasDeprecated() {
         for (final SqlScript script : SqlScript.all()) {
             final String code = withoutComments(script.text());
-            assertThat(code).as("%s: not supported for a COPY that transforms", script).doesNotContain("VALIDATE_PIPE_LOAD");
-            assertThat(code).as("%s: deprecated for OVERLAP_POLICY", script).doesNotContain("ALLOW_OVERLAPPING_EXECUTION");
+            assertThat(code)
+                    .as("%s: not supported for a COPY that transforms", script)
+                    .doesNotContain("VALIDATE_PIPE_LOAD");
+            assertThat(code)
+                    .as("%s: deprecated for OVERLAP_POLICY", script)
+                    .doesNotContain("ALLOW_OVERLAPPING_EXECUTION");
         }
         assertThat(withoutComments(SqlScript.read("07_tasks.sql").text()))
                 .contains("DROP TASK IF EXISTS &{database}.&{schema}.capture_rejected_rows_task");
@@ -215,9 +262,12 @@ class ScriptStaticChecksTest {
 
     @Test
     void taskHistoryIsReadBeyondItsDefaultHundredRows() {
-        final String monitoring = withoutComments(SqlScript.read("08_monitoring.sql").text());
+        final String monitoring =
+                withoutComments(SqlScript.read("08_monitoring.sql").text());
         int calls = 0;
-        for (int call = monitoring.indexOf("TASK_HISTORY("); call >= 0; call = monitoring.indexOf("TASK_HISTORY(", call + 1)) {
+        for (int call = monitoring.indexOf("TASK_HISTORY(");
+                call >= 0;
+                call = monitoring.indexOf("TASK_HISTORY(", call + 1)) {
             assertThat(arguments(monitoring, call + "TASK_HISTORY".length())).contains("RESULT_LIMIT => 10000");
             calls++;
         }
@@ -227,11 +277,21 @@ class ScriptStaticChecksTest {
     @Test
     void storageIntegrationAndStageFollowTheVariablesOnEveryRun() {
         final List<String> statements = SqlScript.read("02_accountadmin.sql").statements();
-        final String alter = statements.stream().filter(statement -> statement.startsWith("ALTER STORAGE INTEGRATION")).findFirst().orElseThrow();
-        assertThat(alter).contains("STORAGE_AWS_ROLE_ARN = '&{aws_role_arn}'").contains("STORAGE_ALLOWED_LOCATIONS = ('&{bucket_url}')");
-        assertThat(statements.indexOf(alter)).isGreaterThan(statements.indexOf(statements.stream()
-                .filter(statement -> statement.startsWith("CREATE STORAGE INTEGRATION IF NOT EXISTS")).findFirst().orElseThrow()));
-        assertThat(SqlScript.read("03_storage.sql").text()).contains("CREATE OR ALTER STAGE").contains("URL = '&{bucket_url}'");
+        final String alter = statements.stream()
+                .filter(statement -> statement.startsWith("ALTER STORAGE INTEGRATION"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(alter)
+                .contains("STORAGE_AWS_ROLE_ARN = '&{aws_role_arn}'")
+                .contains("STORAGE_ALLOWED_LOCATIONS = ('&{bucket_url}')");
+        assertThat(statements.indexOf(alter))
+                .isGreaterThan(statements.indexOf(statements.stream()
+                        .filter(statement -> statement.startsWith("CREATE STORAGE INTEGRATION IF NOT EXISTS"))
+                        .findFirst()
+                        .orElseThrow()));
+        assertThat(SqlScript.read("03_storage.sql").text())
+                .contains("CREATE OR ALTER STAGE")
+                .contains("URL = '&{bucket_url}'");
     }
 
     @Test
@@ -240,7 +300,9 @@ class ScriptStaticChecksTest {
             if (script.text().contains("USE ROLE ACCOUNTADMIN")) {
                 assertThat(script.name()).isIn("02_accountadmin.sql", "99_teardown.sql");
             }
-            assertThat(script.text().strip()).as("%s states its role first", script).containsPattern("(?m)^USE ROLE \\w+;");
+            assertThat(script.text().strip())
+                    .as("%s states its role first", script)
+                    .containsPattern("(?m)^USE ROLE \\w+;");
         }
     }
 
@@ -266,10 +328,14 @@ class ScriptStaticChecksTest {
 
     @Test
     void everyDuckDbSubstitutionIsNeededByTheStatementsTheTestsRun() {
-        final List<String> executed = new ArrayList<>(SqlScript.read("04_tables.sql").marked("ddl").values());
-        executed.addAll(SqlScript.read("06_change_processing.sql").marked("step").values());
+        final List<String> executed =
+                new ArrayList<>(SqlScript.read("04_tables.sql").marked("ddl").values());
+        executed.addAll(
+                SqlScript.read("06_change_processing.sql").marked("step").values());
         for (final DuckDbDialect.Substitution substitution : DuckDbDialect.SUBSTITUTIONS) {
-            assertThat(executed).as(substitution.reason()).anyMatch(statement -> statement.contains(substitution.snowflake()));
+            assertThat(executed)
+                    .as(substitution.reason())
+                    .anyMatch(statement -> statement.contains(substitution.snowflake()));
         }
     }
 
@@ -286,7 +352,9 @@ class ScriptStaticChecksTest {
     }
 
     private static List<String> allStatements() {
-        return SqlScript.all().stream().flatMap(script -> script.statements().stream()).toList();
+        return SqlScript.all().stream()
+                .flatMap(script -> script.statements().stream())
+                .toList();
     }
 
     /** NAME = value pairs of a DDL statement, values as written. */

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +29,8 @@ class SnowflakeAccountTest {
         final String keyFile = System.getenv("SNOWFLAKE_PRIVATE_KEY_FILE");
         final String warehouseName = System.getenv("SNOWFLAKE_WAREHOUSE");
         final String database = System.getenv("SNOWFLAKE_DATABASE");
-        assumeTrue(account != null && user != null && keyFile != null && warehouseName != null && database != null,
+        assumeTrue(
+                account != null && user != null && keyFile != null && warehouseName != null && database != null,
                 "set SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY_FILE, SNOWFLAKE_WAREHOUSE and SNOWFLAKE_DATABASE"
                         + " to run against a real account");
 
@@ -49,10 +49,14 @@ class SnowflakeAccountTest {
 
         final Map<String, String> variables = new HashMap<>(SqlScript.variables());
         variables.put("database", database);
-        variables.put("schema", "SNOWSTREAM_TEST_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT));
+        variables.put(
+                "schema",
+                "SNOWSTREAM_TEST_"
+                        + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT));
         variables.put("warehouse", warehouseName);
 
-        final Connection connection = DriverManager.getConnection("jdbc:snowflake://" + account + ".snowflakecomputing.com/", properties);
+        final Connection connection =
+                DriverManager.getConnection("jdbc:snowflake://" + account + ".snowflakecomputing.com/", properties);
         try (SnowflakeWarehouse warehouse = new SnowflakeWarehouse(connection, variables)) {
             new RandomizedRun(600, 25, 80).run(warehouse, 20261123L);
         }

@@ -26,7 +26,8 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
         execute("CREATE SCHEMA " + schema);
         try {
             for (final String script : List.of("04_tables.sql", "06_change_processing.sql")) {
-                for (final String statement : SqlScript.read(script).templated(variables).statements()) {
+                for (final String statement :
+                        SqlScript.read(script).templated(variables).statements()) {
                     if (!statement.startsWith("USE ROLE") && !statement.startsWith("GRANT ")) {
                         execute(statement);
                     }
@@ -45,9 +46,11 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
 
     @Override
     public void load(final String sourceFile, final List<CustomerEvent> events) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + schema + ".customer_raw (customer_id, "
-                + ATTRIBUTES + ", updated_at, op, extra_field, source_file, source_row, loaded_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "TO_TIMESTAMP_NTZ(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"'), ?, ?, ?, ?, CURRENT_TIMESTAMP()")) {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + schema + ".customer_raw (customer_id, "
+                        + ATTRIBUTES
+                        + ", updated_at, op, extra_field, source_file, source_row, loaded_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "TO_TIMESTAMP_NTZ(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF3\"Z\"'), ?, ?, ?, ?, CURRENT_TIMESTAMP()")) {
             long row = 1;
             for (final CustomerEvent event : events) {
                 int parameter = 1;
@@ -69,7 +72,7 @@ final class SnowflakeWarehouse extends JdbcWarehouse {
     @Override
     public ApplyCounts apply() throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("CALL " + schema + ".apply_customer_changes()")) {
+                ResultSet result = statement.executeQuery("CALL " + schema + ".apply_customer_changes()")) {
             result.next();
             final Map<String, Long> counts = new LinkedHashMap<>();
             final Matcher count = COUNT.matcher(result.getString(1));

@@ -59,7 +59,8 @@ final class SqlScript {
     static Map<String, String> variables() {
         try {
             final Map<String, String> variables = new LinkedHashMap<>();
-            for (final String line : Files.readAllLines(directory().resolve("snowstream.env"), StandardCharsets.UTF_8)) {
+            for (final String line :
+                    Files.readAllLines(directory().resolve("snowstream.env"), StandardCharsets.UTF_8)) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 package io.snowstream.sql;
 
+import io.snowstream.nifi.customer.csv.EventTime;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.snowstream.nifi.customer.csv.EventTime;
 
 /**
  * A large history made in place on DuckDB, as if {@code customers x versions} upserts had been applied and all but
@@ -23,7 +22,8 @@ final class SyntheticHistory {
 
     private static final long START = EventTime.parseCanonical("2026-01-01T00:00:00.000Z");
     private static final long STEP_MILLIS = 60_000;
-    private static final Pattern ROW_HASH = Pattern.compile("CASE WHEN r\\.op = 'D' THEN MD5\\('D'\\).*?\\bEND\\b", Pattern.DOTALL);
+    private static final Pattern ROW_HASH =
+            Pattern.compile("CASE WHEN r\\.op = 'D' THEN MD5\\('D'\\).*?\\bEND\\b", Pattern.DOTALL);
 
     final long customers;
     final int versions;
@@ -54,17 +54,21 @@ final class SyntheticHistory {
 
     /** Fills the warehouse's tables; the stream stays empty. */
     void seed(final DuckDbWarehouse warehouse) throws SQLException {
-        final Matcher rowHash = ROW_HASH.matcher(SqlScript.read("06_change_processing.sql").marked("step").get("rebuild_chains"));
+        final Matcher rowHash = ROW_HASH.matcher(
+                SqlScript.read("06_change_processing.sql").marked("step").get("rebuild_chains"));
         if (!rowHash.find()) {
             throw new IllegalStateException("no row hash expression in rebuild_chains");
         }
-        warehouse.executeUpdate("CREATE TEMP TABLE synthetic_events AS SELECT n, customer_id, version, " + eventColumns()
-                + " FROM (SELECT v.version * " + customers + " + c.customer_id AS n, c.customer_id, v.version"
-                + " FROM range(" + customers + ") c(customer_id), range(" + versions + ") v(version))");
+        warehouse.executeUpdate(
+                "CREATE TEMP TABLE synthetic_events AS SELECT n, customer_id, version, " + eventColumns()
+                        + " FROM (SELECT v.version * " + customers + " + c.customer_id AS n, c.customer_id, v.version"
+                        + " FROM range(" + customers + ") c(customer_id), range(" + versions + ") v(version))");
         final String version = "customer_id, " + JdbcWarehouse.ATTRIBUTES + ", updated_at";
-        final String rest = "FALSE, " + rowHash.group() + ", source_file, source_row, CURRENT_TIMESTAMP FROM synthetic_events r";
-        warehouse.executeUpdate("INSERT INTO {schema}.customer_version_closed SELECT " + version + ", updated_at + INTERVAL '"
-                + customers + " MINUTES', " + rest + " WHERE version < " + (versions - 1) + " ORDER BY n");
+        final String rest =
+                "FALSE, " + rowHash.group() + ", source_file, source_row, CURRENT_TIMESTAMP FROM synthetic_events r";
+        warehouse.executeUpdate(
+                "INSERT INTO {schema}.customer_version_closed SELECT " + version + ", updated_at + INTERVAL '"
+                        + customers + " MINUTES', " + rest + " WHERE version < " + (versions - 1) + " ORDER BY n");
         warehouse.executeUpdate("INSERT INTO {schema}.customer_version_current SELECT " + version + ", " + rest
                 + " WHERE version = " + (versions - 1) + " ORDER BY n");
         warehouse.executeUpdate("INSERT INTO {schema}.customer SELECT customer_id, " + JdbcWarehouse.ATTRIBUTES
@@ -72,8 +76,9 @@ final class SyntheticHistory {
         warehouse.executeUpdate("INSERT INTO {schema}.customer_raw SELECT customer_id, " + JdbcWarehouse.ATTRIBUTES
                 + ", updated_at, op, NULL, source_file, source_row, CURRENT_TIMESTAMP - INTERVAL '1 DAY' FROM synthetic_events "
                 + "WHERE n >= " + firstRawEvent() + " ORDER BY n");
-        warehouse.executeUpdate("INSERT INTO {schema}.customer_purge_horizon SELECT customer_id, MAX(updated_at) FROM synthetic_events "
-                + "WHERE n < " + firstRawEvent() + " GROUP BY customer_id");
+        warehouse.executeUpdate(
+                "INSERT INTO {schema}.customer_purge_horizon SELECT customer_id, MAX(updated_at) FROM synthetic_events "
+                        + "WHERE n < " + firstRawEvent() + " GROUP BY customer_id");
         warehouse.executeUpdate("DROP TABLE synthetic_events");
     }
 
@@ -89,7 +94,8 @@ final class SyntheticHistory {
 
     /** Whether the file's rows were purged from customer_raw, as {@link #seed} leaves it. */
     boolean isPurged(final String fileName) {
-        return Long.parseLong(fileName.substring("history/".length(), fileName.indexOf('.'))) * rowsPerFile < firstRawEvent();
+        return Long.parseLong(fileName.substring("history/".length(), fileName.indexOf('.'))) * rowsPerFile
+                < firstRawEvent();
     }
 
     /**
@@ -109,15 +115,31 @@ final class SyntheticHistory {
                 latestMillis += STEP_MILLIS;
                 millis = latestMillis;
             }
-            events.add(CustomerEvent.upsert(customerId, EventTime.format(millis), "F" + customerId % 1000, "L" + customerId % 97,
-                    "b" + batches + "." + i + "@example.com", customerId % 50 + " Main St", "City" + customerId % 300, null, "GB"));
+            events.add(CustomerEvent.upsert(
+                    customerId,
+                    EventTime.format(millis),
+                    "F" + customerId % 1000,
+                    "L" + customerId % 97,
+                    "b" + batches + "." + i + "@example.com",
+                    customerId % 50 + " Main St",
+                    "City" + customerId % 300,
+                    null,
+                    "GB"));
         }
         return events;
     }
 
     private CustomerEvent event(final long customerId, final long version, final long n) {
-        return CustomerEvent.upsert(customerId, EventTime.format(START + n * STEP_MILLIS), "F" + customerId % 1000, "L" + customerId % 97,
-                "e" + version + "." + customerId + "@example.com", customerId % 50 + " Main St", "City" + customerId % 300, null, "GB");
+        return CustomerEvent.upsert(
+                customerId,
+                EventTime.format(START + n * STEP_MILLIS),
+                "F" + customerId % 1000,
+                "L" + customerId % 97,
+                "e" + version + "." + customerId + "@example.com",
+                customerId % 50 + " Main St",
+                "City" + customerId % 300,
+                null,
+                "GB");
     }
 
     /** The same values as {@link #event}, in SQL over n, customer_id and version. */

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,8 @@ class SyntheticHistoryTest {
     void seededHistoryAndTheBenchmarkBatchesAgreeWithTheModel() throws SQLException {
         final SyntheticHistory synthetic = new SyntheticHistory(60, 6, 30, 120);
         final CustomerModel model = new CustomerModel();
-        for (final Map.Entry<String, List<CustomerEvent>> file : synthetic.files().entrySet()) {
+        for (final Map.Entry<String, List<CustomerEvent>> file :
+                synthetic.files().entrySet()) {
             model.receive(file.getKey(), file.getValue());
         }
         model.apply();
@@ -44,9 +44,15 @@ class SyntheticHistoryTest {
                 final CustomerModel.RunCounts expected = model.apply();
 
                 assertThat(counts.events()).isEqualTo(expected.events()).isEqualTo(50);
-                assertThat(counts.of("rebuild_chains")).as("rebuilt tails start at the versions in force").isGreaterThan(50);
-                assertThat(warehouse.history()).as("SCD2 after batch %d", batch).containsExactlyElementsOf(model.history());
-                assertThat(warehouse.customers()).as("SCD1 after batch %d", batch).containsExactlyElementsOf(model.customers());
+                assertThat(counts.of("rebuild_chains"))
+                        .as("rebuilt tails start at the versions in force")
+                        .isGreaterThan(50);
+                assertThat(warehouse.history())
+                        .as("SCD2 after batch %d", batch)
+                        .containsExactlyElementsOf(model.history());
+                assertThat(warehouse.customers())
+                        .as("SCD1 after batch %d", batch)
+                        .containsExactlyElementsOf(model.customers());
             }
         }
     }

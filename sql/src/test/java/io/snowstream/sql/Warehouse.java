@@ -27,16 +27,24 @@ interface Warehouse extends AutoCloseable {
         }
     }
 
-    record HistoryRow(long customerId, List<String> attributes, String validFrom, String validTo, boolean current,
-                      boolean deleted, String sourceFile, long sourceRow) {
+    record HistoryRow(
+            long customerId,
+            List<String> attributes,
+            String validFrom,
+            String validTo,
+            boolean current,
+            boolean deleted,
+            String sourceFile,
+            long sourceRow) {
         String describe() {
-            return customerId + " " + (deleted ? "deleted" : attributes.get(0) + " " + attributes.get(2))
-                    + " [" + validFrom + ", " + (validTo == null ? "" : validTo) + ")" + (current ? " current" : "");
+            return customerId + " " + (deleted ? "deleted" : attributes.get(0) + " " + attributes.get(2)) + " ["
+                    + validFrom + ", " + (validTo == null ? "" : validTo) + ")" + (current ? " current" : "");
         }
     }
 
     /** A row of customer_event_quarantine. */
-    record QuarantinedEvent(String sourceFile, long sourceRow, long customerId, String op, String updatedAt, String reason) {
+    record QuarantinedEvent(
+            String sourceFile, long sourceRow, long customerId, String op, String updatedAt, String reason) {
         String describe() {
             return sourceFile + ":" + sourceRow + " " + customerId + " " + op + " @" + updatedAt + " " + reason;
         }

@@ -12,20 +12,24 @@ public final class Await {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Polls {@code observe} until {@code done} accepts what it returned, and returns that; fails after {@code timeout}
      * with {@code what} and the last observation. An exception thrown while observing (NiFi restarting, say) counts as
      * "not yet" and is reported if the deadline passes.
      */
-    public static <T> T until(final String what, final Duration timeout, final Supplier<T> observe, final Predicate<T> done) {
+    public static <T> T until(
+            final String what, final Duration timeout, final Supplier<T> observe, final Predicate<T> done) {
         return until(what, timeout, POLL_INTERVAL, observe, done);
     }
 
-    public static <T> T until(final String what, final Duration timeout, final Duration interval, final Supplier<T> observe,
-                              final Predicate<T> done) {
+    public static <T> T until(
+            final String what,
+            final Duration timeout,
+            final Duration interval,
+            final Supplier<T> observe,
+            final Predicate<T> done) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
         RuntimeException lastError = null;
@@ -40,8 +44,8 @@ public final class Await {
                 lastError = e;
             }
             if (System.nanoTime() > deadline) {
-                final AssertionError failure = new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for "
-                        + what + "; last seen: " + (lastError != null ? lastError : last));
+                final AssertionError failure = new AssertionError("Timed out after " + timeout.toSeconds()
+                        + " s waiting for " + what + "; last seen: " + (lastError != null ? lastError : last));
                 if (lastError != null) {
                     failure.initCause(lastError);
                 }

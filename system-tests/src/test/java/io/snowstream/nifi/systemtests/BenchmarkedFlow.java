@@ -1,7 +1,6 @@
 package io.snowstream.nifi.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +26,17 @@ import java.util.function.LongSupplier;
  * @param inputDirectory     the directory its GetFile reads
  * @param generatedRecords   the records its generator has issued so far (exact once the generator is stopped)
  */
-record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String generator, String fileSource,
-                       List<String> pipeline, Set<String> parkedConnections, String s3Prefix, Path inputDirectory,
-                       LongSupplier generatedRecords) {
+record BenchmarkedFlow(
+        NiFiClient nifi,
+        String label,
+        String groupId,
+        String generator,
+        String fileSource,
+        List<String> pipeline,
+        Set<String> parkedConnections,
+        String s3Prefix,
+        Path inputDirectory,
+        LongSupplier generatedRecords) {
 
     private static final Duration WAIT = Duration.ofMinutes(3);
 
@@ -39,11 +46,21 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
     }
 
     void start(final String processorId) {
-        if (!nifi.processor(processorId).path("component").path("state").asText().equals("RUNNING")) {
+        if (!nifi.processor(processorId)
+                .path("component")
+                .path("state")
+                .asText()
+                .equals("RUNNING")) {
             nifi.setProcessorState(processorId, "RUNNING");
         }
-        Await.until(label + " processor " + processorId + " to run", WAIT,
-                () -> nifi.processor(processorId).path("component").path("state").asText(), "RUNNING"::equals);
+        Await.until(
+                label + " processor " + processorId + " to run",
+                WAIT,
+                () -> nifi.processor(processorId)
+                        .path("component")
+                        .path("state")
+                        .asText(),
+                "RUNNING"::equals);
     }
 
     /** Asks the processor to stop and waits until it has, with no thread of it still active. */
@@ -51,8 +68,12 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
         if (nifi.processor(processorId).path("component").path("state").asText().equals("RUNNING")) {
             nifi.setProcessorState(processorId, "STOPPED");
         }
-        Await.until(label + " processor " + processorId + " to stop", WAIT, Duration.ofMillis(100),
-                () -> nifi.processor(processorId), DeployedFlow::isStopped);
+        Await.until(
+                label + " processor " + processorId + " to stop",
+                WAIT,
+                Duration.ofMillis(100),
+                () -> nifi.processor(processorId),
+                DeployedFlow::isStopped);
     }
 
     /** Stops the sources, then everything downstream. */
@@ -70,7 +91,8 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
         }
         for (final JsonNode connection : status.path("connectionStatusSnapshots")) {
             final JsonNode snapshot = connection.path("connectionStatusSnapshot");
-            if (!parkedConnections.contains(snapshot.path("id").asText()) && snapshot.path("flowFilesQueued").asInt() != 0) {
+            if (!parkedConnections.contains(snapshot.path("id").asText())
+                    && snapshot.path("flowFilesQueued").asInt() != 0) {
                 return false;
             }
         }
@@ -78,7 +100,11 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
     }
 
     void awaitDrained(final Duration timeout) {
-        Await.until(label + ": every queue empty and no thread active", timeout, Duration.ofMillis(250), this::drained,
+        Await.until(
+                label + ": every queue empty and no thread active",
+                timeout,
+                Duration.ofMillis(250),
+                this::drained,
                 Boolean.TRUE::equals);
     }
 
@@ -87,7 +113,9 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
         final Map<String, Integer> queues = new TreeMap<>();
         for (final JsonNode connection : nifi.groupStatus(groupId).path("connectionStatusSnapshots")) {
             final JsonNode snapshot = connection.path("connectionStatusSnapshot");
-            queues.put(snapshot.path("sourceName").asText() + " -> " + snapshot.path("destinationName").asText(),
+            queues.put(
+                    snapshot.path("sourceName").asText() + " -> "
+                            + snapshot.path("destinationName").asText(),
                     snapshot.path("flowFilesQueued").asInt());
         }
         return queues;
@@ -107,10 +135,15 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
             final String id = connection.path("id").asText();
             final List<JsonNode> queued = nifi.listQueue(id);
             if (!queued.isEmpty()) {
-                text.append("\n  ").append(component.path("source").path("name").asText()).append(' ')
-                        .append(component.path("selectedRelationships")).append(": ").append(queued.size())
+                text.append("\n  ")
+                        .append(component.path("source").path("name").asText())
+                        .append(' ')
+                        .append(component.path("selectedRelationships"))
+                        .append(": ")
+                        .append(queued.size())
                         .append(" or more FlowFiles; the first one's attributes: ")
-                        .append(nifi.flowFileAttributes(id, queued.getFirst().path("uuid").asText()));
+                        .append(nifi.flowFileAttributes(
+                                id, queued.getFirst().path("uuid").asText()));
             }
         }
         return text.isEmpty() ? "" : "\nRejected FlowFiles:" + text;
@@ -131,7 +164,8 @@ record BenchmarkedFlow(NiFiClient nifi, String label, String groupId, String gen
         final Map<String, Long> counts = new TreeMap<>();
         for (final JsonNode processor : nifi.groupStatus(groupId).path("processorStatusSnapshots")) {
             final JsonNode snapshot = processor.path("processorStatusSnapshot");
-            counts.put(snapshot.path("name").asText(), snapshot.path("taskCount").asLong());
+            counts.put(
+                    snapshot.path("name").asText(), snapshot.path("taskCount").asLong());
         }
         return counts;
     }

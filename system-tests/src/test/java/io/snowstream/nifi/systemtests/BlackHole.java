@@ -25,15 +25,17 @@ final class BlackHole implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
-        acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    accepted.add(server.accept());
-                } catch (final IOException e) {
-                    // closed
-                }
-            }
-        }, "black-hole");
+        acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            accepted.add(server.accept());
+                        } catch (final IOException e) {
+                            // closed
+                        }
+                    }
+                },
+                "black-hole");
         acceptor.setDaemon(true);
         acceptor.start();
     }

@@ -1,15 +1,9 @@
 package io.snowstream.nifi.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.snowstream.nifi.s3.S3MockServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +13,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The flow file on a three-node NiFi cluster ({@link NiFiCluster}: embedded ZooKeeper quorum, HTTPS and TLS between
@@ -45,6 +44,7 @@ class CustomerStreamClusterSystemTest {
     private static final long RECORDS = 1_000_000;
     /** Records of a crash phase before the kill, while the node is down, and after it rejoined. */
     private static final long RECORDS_PER_STEP = 200_000;
+
     private static final Duration GENERATE_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(15);
     private static final Pattern NODE_IN_KEY = Pattern.compile("-(node-\\d+)-");
@@ -56,7 +56,8 @@ class CustomerStreamClusterSystemTest {
 
     @RegisterExtension
     @Order(2)
-    static final NiFiCluster CLUSTER = new NiFiCluster(node -> FlowFixture.withAwsEnvironment(node).withHeap("512m", NODE_HEAP));
+    static final NiFiCluster CLUSTER =
+            new NiFiCluster(node -> FlowFixture.withAwsEnvironment(node).withHeap("512m", NODE_HEAP));
 
     private static final Map<String, String> PARAMETERS = Map.of(
             "s3.batch.max.age", "5 sec",
@@ -77,8 +78,12 @@ class CustomerStreamClusterSystemTest {
         for (final String put : List.of(DeployedFlow.PUT_BATCHES, DeployedFlow.PUT_QUARANTINE)) {
             final String key = flow.processorProperty(put, "Object Key");
             assertThat(key).as("%s's Object Key", put).contains("${hostname()}");
-            flow.configureProcessor(put, Map.of("Object Key",
-                    key.replace("${hostname()}", "${hostname()}-${" + NiFiCluster.NODE_PROPERTY + "}")), Map.of());
+            flow.configureProcessor(
+                    put,
+                    Map.of(
+                            "Object Key",
+                            key.replace("${hostname()}", "${hostname()}-${" + NiFiCluster.NODE_PROPERTY + "}")),
+                    Map.of());
         }
     }
 
@@ -115,21 +120,30 @@ class CustomerStreamClusterSystemTest {
 
         clusterRecordsPerSecond = (flow.generatedRecords() - phase.start.generated()) / seconds;
         final Landed landed = phase.landed();
-        System.out.printf("[cluster a] %,.0f records/s from the generator's start until every record was loaded"
-                + " (%.1f s, 3 nodes on %d cores); primary %s; share per node: %s%n", clusterRecordsPerSecond,
-                seconds, Runtime.getRuntime().availableProcessors(), primary, landed.shares());
+        System.out.printf(
+                "[cluster a] %,.0f records/s from the generator's start until every record was loaded"
+                        + " (%.1f s, 3 nodes on %d cores); primary %s; share per node: %s%n",
+                clusterRecordsPerSecond, seconds, Runtime.getRuntime().availableProcessors(), primary, landed.shares());
         final Delivery.Report report = fixture.delivery.verify(phase.start, "INSERT_FILES", Delivery.Run.UNINTERRUPTED);
         System.out.println("[cluster a] " + report);
 
         assertThat(report.generated()).isGreaterThanOrEqualTo(RECORDS);
-        assertThat(report.quarantinedRecords()).as("records quarantined (0.5 % are generated invalid)").isPositive();
-        assertThat(landed.recordsByNode().keySet()).as("nodes whose PutS3Batch stored objects")
+        assertThat(report.quarantinedRecords())
+                .as("records quarantined (0.5 % are generated invalid)")
+                .isPositive();
+        assertThat(landed.recordsByNode().keySet())
+                .as("nodes whose PutS3Batch stored objects")
                 .containsExactlyInAnyOrder("node-1", "node-2", "node-3");
-        assertThat(landed.recordsByNode().values()).as("records stored per node").allMatch(records -> records > 0);
-        assertThat(generatorOutputByNode()).as("FlowFiles the generator emitted, by node (primary: %s)", primary)
+        assertThat(landed.recordsByNode().values())
+                .as("records stored per node")
+                .allMatch(records -> records > 0);
+        assertThat(generatorOutputByNode())
+                .as("FlowFiles the generator emitted, by node (primary: %s)", primary)
                 .containsOnlyKeys(primary);
         phase.assertEveryNewCustomerIdOnce(landed, Set.of());
-        assertThat(flow.queues().values()).as("queues after draining: " + flow.queues()).allMatch(queued -> queued == 0);
+        assertThat(flow.queues().values())
+                .as("queues after draining: " + flow.queues())
+                .allMatch(queued -> queued == 0);
         assertNoErrors();
     }
 
@@ -138,7 +152,9 @@ class CustomerStreamClusterSystemTest {
     void b_aNodeKilledMidRunAndRestartedLosesNothingAndDuplicatesNothing() {
         flow.setParameters(Map.of("generator.invalid.percentage", "0"));
         final String primary = CLUSTER.primaryNode();
-        final String victim = CLUSTER.nodeStates().keySet().stream().filter(node -> !node.equals(primary)).findFirst()
+        final String victim = CLUSTER.nodeStates().keySet().stream()
+                .filter(node -> !node.equals(primary))
+                .findFirst()
                 .orElseThrow();
         final Phase phase = Phase.begin();
         flow.startAll();
@@ -158,7 +174,9 @@ class CustomerStreamClusterSystemTest {
         System.out.printf("[cluster b] %s; share per node: %s%n", report, landed.shares());
         assertThat(report.loadedRecords()).isEqualTo(report.generated());
         phase.assertEveryNewCustomerIdOnce(landed, Set.of());
-        assertThat(flow.queues().values()).as("queues after draining: " + flow.queues()).allMatch(queued -> queued == 0);
+        assertThat(flow.queues().values())
+                .as("queues after draining: " + flow.queues())
+                .allMatch(queued -> queued == 0);
     }
 
     @Test
@@ -169,26 +187,40 @@ class CustomerStreamClusterSystemTest {
         flow.startAll();
         awaitGenerated(phase, RECORDS_PER_STEP);
         CLUSTER.node(primary).kill();
-        final long positionAtKill = Await.until("the generator's stored position after the kill", Duration.ofMinutes(5),
-                flow::generatedRecords, position -> position > 0);
-        final String newPrimary = Await.until("another node to become the primary node", Duration.ofMinutes(10),
-                Duration.ofSeconds(2), CLUSTER::primaryNode, node -> !node.equals(primary));
-        Await.until("the new primary " + newPrimary + " to continue the stream", GENERATE_TIMEOUT,
+        final long positionAtKill = Await.until(
+                "the generator's stored position after the kill",
+                Duration.ofMinutes(5),
+                flow::generatedRecords,
+                position -> position > 0);
+        final String newPrimary = Await.until(
+                "another node to become the primary node",
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(2),
+                CLUSTER::primaryNode,
+                node -> !node.equals(primary));
+        Await.until(
+                "the new primary " + newPrimary + " to continue the stream",
+                GENERATE_TIMEOUT,
                 () -> flow.generatedRecords() >= positionAtKill + RECORDS_PER_STEP);
-        System.out.printf("[cluster c] killed the primary %s at stored position %,d; %s continued from cluster state%n",
+        System.out.printf(
+                "[cluster c] killed the primary %s at stored position %,d; %s continued from cluster state%n",
                 primary, positionAtKill, newPrimary);
         CLUSTER.node(primary).launch();
         CLUSTER.awaitAllConnected();
         flow.stop(DeployedFlow.GENERATE);
         flow.awaitDrained(DRAIN_TIMEOUT);
 
-        final Delivery.Report report = fixture.delivery.verify(phase.start, "INSERT_FILES", Delivery.Run.GENERATOR_CRASHED);
+        final Delivery.Report report =
+                fixture.delivery.verify(phase.start, "INSERT_FILES", Delivery.Run.GENERATOR_CRASHED);
         final Landed landed = phase.landed();
         System.out.printf("[cluster c] %s; share per node: %s%n", report, landed.shares());
-        assertThat(report.skipped()).as("events reserved by the killed generator, skipped")
+        assertThat(report.skipped())
+                .as("events reserved by the killed generator, skipped")
                 .isLessThan(report.generated() / 2);
         phase.assertEveryNewCustomerIdOnce(landed, landed.skippedIds(phase, report.skipped()));
-        assertThat(flow.queues().values()).as("queues after draining: " + flow.queues()).allMatch(queued -> queued == 0);
+        assertThat(flow.queues().values())
+                .as("queues after draining: " + flow.queues())
+                .allMatch(queued -> queued == 0);
     }
 
     /**
@@ -203,7 +235,8 @@ class CustomerStreamClusterSystemTest {
         for (final NiFiInstance node : CLUSTER.nodes()) {
             node.stop();
         }
-        final NiFiInstance single = FlowFixture.withAwsEnvironment(NiFiInstance.http()).withHeap("512m", NODE_HEAP);
+        final NiFiInstance single =
+                FlowFixture.withAwsEnvironment(NiFiInstance.http()).withHeap("512m", NODE_HEAP);
         try {
             single.create(CustomerStreamClusterSystemTest.class.getSimpleName());
             single.start();
@@ -212,15 +245,22 @@ class CustomerStreamClusterSystemTest {
                 final Delivery.Start start = alone.delivery.start();
                 final long startNanos = System.nanoTime();
                 alone.flow.startAll();
-                Await.until("one node to generate " + RECORDS + " records", GENERATE_TIMEOUT,
+                Await.until(
+                        "one node to generate " + RECORDS + " records",
+                        GENERATE_TIMEOUT,
                         () -> alone.flow.generatedRecords() - start.generated() >= RECORDS);
                 alone.flow.stop(DeployedFlow.GENERATE);
                 alone.flow.awaitDrained(DRAIN_TIMEOUT);
                 final double seconds = (System.nanoTime() - startNanos) / 1e9;
                 final Delivery.Report report = alone.delivery.verify(start, "INSERT_FILES", Delivery.Run.UNINTERRUPTED);
-                System.out.printf("[cluster d] one node: %s; %,.0f records/s (%.1f s); the 3-node cluster on the same %d"
-                        + " cores: %,.0f records/s (ratio %.2f)%n", report, report.generated() / seconds, seconds,
-                        Runtime.getRuntime().availableProcessors(), clusterRecordsPerSecond,
+                System.out.printf(
+                        "[cluster d] one node: %s; %,.0f records/s (%.1f s); the 3-node cluster on the same %d"
+                                + " cores: %,.0f records/s (ratio %.2f)%n",
+                        report,
+                        report.generated() / seconds,
+                        seconds,
+                        Runtime.getRuntime().availableProcessors(),
+                        clusterRecordsPerSecond,
                         clusterRecordsPerSecond / (report.generated() / seconds));
                 single.client().scheduleGroup(alone.flow.groupId(), "STOPPED");
             }
@@ -232,14 +272,19 @@ class CustomerStreamClusterSystemTest {
     // ---- phases
 
     private static void awaitGenerated(final Phase phase, final long records) {
-        Await.until("the generator to issue " + records + " records in the phase", GENERATE_TIMEOUT, Duration.ofSeconds(1),
-                flow::generatedRecords, position -> position - phase.start.generated() >= records);
+        Await.until(
+                "the generator to issue " + records + " records in the phase",
+                GENERATE_TIMEOUT,
+                Duration.ofSeconds(1),
+                flow::generatedRecords,
+                position -> position - phase.start.generated() >= records);
     }
 
     /** FlowFiles the generator sent out in NiFi's 5-minute status window, by node (nodes that sent none left out). */
     private static Map<String, Long> generatorOutputByNode() {
         final Map<String, Long> byNode = new TreeMap<>();
-        final Map<Integer, JsonNode> status = CLUSTER.client().processorStatusByNode(flow.processorId(DeployedFlow.GENERATE));
+        final Map<Integer, JsonNode> status =
+                CLUSTER.client().processorStatusByNode(flow.processorId(DeployedFlow.GENERATE));
         for (int node = 1; node <= NiFiCluster.NODES; node++) {
             final String name = NiFiCluster.nodeName(node);
             final JsonNode snapshot = status.get(CLUSTER.node(name).baseUri().getPort());
@@ -258,13 +303,17 @@ class CustomerStreamClusterSystemTest {
     private static void assertNoErrors() {
         for (final NiFiInstance node : CLUSTER.nodes()) {
             final List<String> errors = node.errorLines();
-            final List<String> retried = errors.stream().filter(line -> line.contains("TriggerSnowpipeRefresh")
-                    && line.endsWith("(will retry)")).toList();
+            final List<String> retried = errors.stream()
+                    .filter(line -> line.contains("TriggerSnowpipeRefresh") && line.endsWith("(will retry)"))
+                    .toList();
             if (!retried.isEmpty()) {
-                System.out.printf("[cluster] %s: %d retried Snowpipe notifications logged at ERROR, first: %s%n",
+                System.out.printf(
+                        "[cluster] %s: %d retried Snowpipe notifications logged at ERROR, first: %s%n",
                         node.home().getFileName(), retried.size(), retried.getFirst());
             }
-            assertThat(errors).as("ERROR lines in %s's logs/nifi-app.log", node.home()).allMatch(retried::contains);
+            assertThat(errors)
+                    .as("ERROR lines in %s's logs/nifi-app.log", node.home())
+                    .allMatch(retried::contains);
         }
     }
 
@@ -285,7 +334,9 @@ class CustomerStreamClusterSystemTest {
                     continue;
                 }
                 final Matcher node = NODE_IN_KEY.matcher(key);
-                assertThat(node.find()).as("the node's name in object key %s", key).isTrue();
+                assertThat(node.find())
+                        .as("the node's name in object key %s", key)
+                        .isTrue();
                 final StoredObjects.Content content = StoredObjects.read(fixture.s3(), Delivery.BUCKET, key);
                 recordsByNode.merge(node.group(1), (long) content.recordCount(), Long::sum);
                 objectsByNode.merge(node.group(1), 1, Integer::sum);
@@ -303,9 +354,12 @@ class CustomerStreamClusterSystemTest {
          */
         void assertEveryNewCustomerIdOnce(final Landed landed, final Set<Long> skipped) {
             final long next = flow.nextCustomerId();
-            assertThat(next).as("the generator's next customer id after the phase").isGreaterThan(nextCustomerId);
+            assertThat(next)
+                    .as("the generator's next customer id after the phase")
+                    .isGreaterThan(nextCustomerId);
             final Set<Long> issued = landed.customerIds().subSet(nextCustomerId, true, Long.MAX_VALUE, true);
-            assertThat(issued).as("customer ids at or above the counter's value at the start (%d)", nextCustomerId)
+            assertThat(issued)
+                    .as("customer ids at or above the counter's value at the start (%d)", nextCustomerId)
                     .allMatch(id -> id < next);
             final List<Long> missing = new ArrayList<>();
             for (long id = nextCustomerId; id < next; id++) {
@@ -313,22 +367,30 @@ class CustomerStreamClusterSystemTest {
                     missing.add(id);
                 }
             }
-            assertThat(missing).as("ids the generator counted out in [%d, %d) that no loaded record carries", nextCustomerId,
-                    next).isEmpty();
-            System.out.printf("[cluster] customer ids %,d to %,d issued in the phase, each in the loaded records%s%n",
-                    nextCustomerId, next - 1, skipped.isEmpty() ? "" : " except " + skipped.size() + " skipped with the"
-                            + " killed generator's reservation");
+            assertThat(missing)
+                    .as("ids the generator counted out in [%d, %d) that no loaded record carries", nextCustomerId, next)
+                    .isEmpty();
+            System.out.printf(
+                    "[cluster] customer ids %,d to %,d issued in the phase, each in the loaded records%s%n",
+                    nextCustomerId,
+                    next - 1,
+                    skipped.isEmpty()
+                            ? ""
+                            : " except " + skipped.size() + " skipped with the" + " killed generator's reservation");
         }
     }
 
-    private record Landed(Map<String, Long> recordsByNode, Map<String, Integer> objectsByNode, TreeSet<Long> customerIds) {
+    private record Landed(
+            Map<String, Long> recordsByNode, Map<String, Integer> objectsByNode, TreeSet<Long> customerIds) {
 
         String shares() {
-            final long total = recordsByNode.values().stream().mapToLong(Long::longValue).sum();
+            final long total =
+                    recordsByNode.values().stream().mapToLong(Long::longValue).sum();
             final StringBuilder shares = new StringBuilder();
             recordsByNode.forEach((node, records) -> shares.append(shares.isEmpty() ? "" : ", ")
-                    .append(String.format("%s %,d records in %d objects (%.1f %%)", node, records,
-                            objectsByNode.get(node), 100.0 * records / total)));
+                    .append(String.format(
+                            "%s %,d records in %d objects (%.1f %%)",
+                            node, records, objectsByNode.get(node), 100.0 * records / total)));
             return shares.toString();
         }
 
@@ -348,8 +410,11 @@ class CustomerStreamClusterSystemTest {
             if (!gap.isEmpty()) {
                 final long first = ((TreeSet<Long>) gap).first();
                 final long last = ((TreeSet<Long>) gap).last();
-                assertThat(last - first + 1).as("span of the ids not loaded (%d..%d, %d ids) against the events skipped",
-                        first, last, gap.size()).isLessThanOrEqualTo(skippedEvents);
+                assertThat(last - first + 1)
+                        .as(
+                                "span of the ids not loaded (%d..%d, %d ids) against the events skipped",
+                                first, last, gap.size())
+                        .isLessThanOrEqualTo(skippedEvents);
             }
             return gap;
         }

@@ -1,7 +1,15 @@
 package io.snowstream.nifi.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.snowstream.nifi.s3.S3MockServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -9,15 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bundle in a real NiFi over plain HTTP (scenario a), then the flow file deployed with the project's own script
@@ -30,16 +29,19 @@ class CustomerStreamSystemTest {
 
     /** Records per phase of scenario b: a few hundred thousand, in FlowFiles of 10,000. */
     private static final long RECORDS_INSERT_FILES = 300_000;
+
     private static final long RECORDS_REFRESH = 100_000;
     private static final Duration GENERATE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
     /** Scenario c: the window over which the idle NiFi's CPU is measured, and the bound (share of one core). */
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(30);
+
     private static final double IDLE_CPU_BOUND = 0.05;
     private static final Duration SETTLE_SLICE = Duration.ofSeconds(5);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
     /** Scenario f: FlowFiles queued in front of PutS3Batch, and the bound on CPU(all) / CPU(first half). */
     private static final int SMALL_FLOWFILES = 100_000;
+
     private static final double CPU_GROWTH_BOUND = 3.0;
 
     @RegisterExtension
@@ -55,11 +57,14 @@ class CustomerStreamSystemTest {
 
     @BeforeAll
     static void deployFlow() throws Exception {
-        fixture = FlowFixture.deploy(NIFI, S3, Map.of(
-                "s3.batch.max.age", "5 sec",
-                "s3.batch.max.records", "100000",
-                "generator.records.per.flowfile", "10000",
-                "generator.invalid.percentage", "0.5"));
+        fixture = FlowFixture.deploy(
+                NIFI,
+                S3,
+                Map.of(
+                        "s3.batch.max.age", "5 sec",
+                        "s3.batch.max.records", "100000",
+                        "generator.records.per.flowfile", "10000",
+                        "generator.invalid.percentage", "0.5"));
         flow = fixture.flow;
     }
 
@@ -100,18 +105,26 @@ class CustomerStreamSystemTest {
         final Delivery.Start start = fixture.delivery.start();
 
         flow.startAll();
-        Await.until("the generator to issue " + records + " records", GENERATE_TIMEOUT,
+        Await.until(
+                "the generator to issue " + records + " records",
+                GENERATE_TIMEOUT,
                 () -> flow.generatedRecords() - start.generated() >= records);
         flow.stop(DeployedFlow.GENERATE);
         flow.awaitDrained(DRAIN_TIMEOUT);
 
         final Delivery.Report report = fixture.delivery.verify(start, notification, Delivery.Run.UNINTERRUPTED);
         System.out.println("[system test b, " + notification + "] " + report);
-        assertThat(report.quarantinedRecords()).as("records quarantined (0.5 % are generated invalid)").isPositive();
+        assertThat(report.quarantinedRecords())
+                .as("records quarantined (0.5 % are generated invalid)")
+                .isPositive();
         if (notification.equals("REFRESH")) {
-            assertThat(fixture.snowpipe.refreshStatements()).as("ALTER PIPE REFRESH statements").isPositive();
+            assertThat(fixture.snowpipe.refreshStatements())
+                    .as("ALTER PIPE REFRESH statements")
+                    .isPositive();
         }
-        assertThat(flow.queues().values()).as("queues after draining: " + flow.queues()).allMatch(queued -> queued == 0);
+        assertThat(flow.queues().values())
+                .as("queues after draining: " + flow.queues())
+                .allMatch(queued -> queued == 0);
         assertThat(NIFI.errorLines()).as("ERROR lines in logs/nifi-app.log").isEmpty();
     }
 
@@ -133,13 +146,23 @@ class CustomerStreamSystemTest {
         flow.awaitDrained(DRAIN_TIMEOUT);
         awaitQuiet();
         final Idle idle = measureIdle();
-        System.out.printf("[system test c] idle NiFi JVM with the flow running (generator stopped): %.2f CPU s in %.1f s ="
-                + " %.1f %% of one core (bound %.0f %%); with nothing scheduled: %.1f %%; tasks in the window by"
-                + " processor: %s; busiest threads (CPU s): %s%n", idle.cpu(), idle.seconds(), idle.share() * 100,
-                IDLE_CPU_BOUND * 100, framework.share() * 100, idle.tasks(), idle.threads());
+        System.out.printf(
+                "[system test c] idle NiFi JVM with the flow running (generator stopped): %.2f CPU s in %.1f s ="
+                        + " %.1f %% of one core (bound %.0f %%); with nothing scheduled: %.1f %%; tasks in the window by"
+                        + " processor: %s; busiest threads (CPU s): %s%n",
+                idle.cpu(),
+                idle.seconds(),
+                idle.share() * 100,
+                IDLE_CPU_BOUND * 100,
+                framework.share() * 100,
+                idle.tasks(),
+                idle.threads());
         assertThat(flow.queued()).as("queued while idle").isZero();
-        assertThat(idle.share()).as("share of one core the idle NiFi JVM used (NiFi with nothing scheduled: %.1f %%;"
-                        + " tasks by processor: %s; busiest threads: %s)", framework.share() * 100, idle.tasks(), idle.threads())
+        assertThat(idle.share())
+                .as(
+                        "share of one core the idle NiFi JVM used (NiFi with nothing scheduled: %.1f %%;"
+                                + " tasks by processor: %s; busiest threads: %s)",
+                        framework.share() * 100, idle.tasks(), idle.threads())
                 .isLessThan(IDLE_CPU_BOUND);
     }
 
@@ -171,11 +194,16 @@ class CustomerStreamSystemTest {
      */
     private static void awaitQuiet() {
         try {
-            Await.until("a quiet 5 s slice of the NiFi JVM after the busy phases", SETTLE_TIMEOUT, Duration.ZERO, () -> {
-                final double before = NIFI.cpuSeconds();
-                Await.sleep(SETTLE_SLICE);
-                return (NIFI.cpuSeconds() - before) / SETTLE_SLICE.toSeconds();
-            }, share -> share < IDLE_CPU_BOUND);
+            Await.until(
+                    "a quiet 5 s slice of the NiFi JVM after the busy phases",
+                    SETTLE_TIMEOUT,
+                    Duration.ZERO,
+                    () -> {
+                        final double before = NIFI.cpuSeconds();
+                        Await.sleep(SETTLE_SLICE);
+                        return (NIFI.cpuSeconds() - before) / SETTLE_SLICE.toSeconds();
+                    },
+                    share -> share < IDLE_CPU_BOUND);
         } catch (final AssertionError e) {
             System.out.println("[system test c] NiFi never settled: " + e.getMessage());
         }
@@ -186,7 +214,8 @@ class CustomerStreamSystemTest {
         final Map<String, Long> counts = new TreeMap<>();
         for (final JsonNode processor : flow.status().path("processorStatusSnapshots")) {
             final JsonNode snapshot = processor.path("processorStatusSnapshot");
-            counts.put(snapshot.path("name").asText(), snapshot.path("taskCount").asLong());
+            counts.put(
+                    snapshot.path("name").asText(), snapshot.path("taskCount").asLong());
         }
         return counts;
     }
@@ -196,8 +225,12 @@ class CustomerStreamSystemTest {
         final Map<String, String> times = new TreeMap<>();
         for (final JsonNode processor : flow.status().path("processorStatusSnapshots")) {
             final JsonNode snapshot = processor.path("processorStatusSnapshot");
-            times.put(snapshot.path("name").asText(), String.format("%,d tasks / %.1f s", snapshot.path("taskCount").asLong(),
-                    snapshot.path("tasksDurationNanos").asLong() / 1e9));
+            times.put(
+                    snapshot.path("name").asText(),
+                    String.format(
+                            "%,d tasks / %.1f s",
+                            snapshot.path("taskCount").asLong(),
+                            snapshot.path("tasksDurationNanos").asLong() / 1e9));
         }
         return times;
     }
@@ -229,12 +262,16 @@ class CustomerStreamSystemTest {
         final List<Sample> samples = new ArrayList<>();
         samples.add(sample(queue));
         flow.start(DeployedFlow.GENERATE);
-        Await.until(SMALL_FLOWFILES + " FlowFiles queued in front of PutS3Batch", Duration.ofMinutes(10),
-                Duration.ofMillis(250), () -> {
+        Await.until(
+                SMALL_FLOWFILES + " FlowFiles queued in front of PutS3Batch",
+                Duration.ofMinutes(10),
+                Duration.ofMillis(250),
+                () -> {
                     final Sample sample = sample(queue);
                     samples.add(sample);
                     return sample.queued();
-                }, queued -> queued >= SMALL_FLOWFILES);
+                },
+                queued -> queued >= SMALL_FLOWFILES);
         flow.stop(DeployedFlow.GENERATE);
         final Map<String, String> taskTime = taskTimes();
 
@@ -244,16 +281,26 @@ class CustomerStreamSystemTest {
         final double putAtStart = samples.getFirst().putTaskSeconds();
         final double putHalf = interpolate(samples, SMALL_FLOWFILES / 2, Sample::putTaskSeconds) - putAtStart;
         final double putAll = interpolate(samples, SMALL_FLOWFILES, Sample::putTaskSeconds) - putAtStart;
-        System.out.printf("[system test f] NiFi JVM CPU to queue one-record FlowFiles in front of PutS3Batch: %.1f s for the"
-                + " first %,d, %.1f s for %,d (%.1f CPU s per 100,000 FlowFiles); ratio %.2f (linear 2, quadratic 4)%n",
-                cpuHalf, SMALL_FLOWFILES / 2, cpuAll, SMALL_FLOWFILES, cpuAll * 100_000 / SMALL_FLOWFILES, cpuAll / cpuHalf);
-        System.out.printf("[system test f] PutS3Batch's own task time: %.1f s for the first %,d, %.1f s for %,d"
-                + " (%.1f s per 100,000 FlowFiles)%n", putHalf, SMALL_FLOWFILES / 2, putAll, SMALL_FLOWFILES,
-                putAll * 100_000 / SMALL_FLOWFILES);
-        System.out.println("[system test f] tasks and task time by processor in NiFi's 5-minute status window: " + taskTime);
-        assertThat(flow.counter(DeployedFlow.PUT_BATCHES, "Objects stored")).as("objects stored while the batch was not due")
+        System.out.printf(
+                "[system test f] NiFi JVM CPU to queue one-record FlowFiles in front of PutS3Batch: %.1f s for the"
+                        + " first %,d, %.1f s for %,d (%.1f CPU s per 100,000 FlowFiles); ratio %.2f (linear 2, quadratic 4)%n",
+                cpuHalf,
+                SMALL_FLOWFILES / 2,
+                cpuAll,
+                SMALL_FLOWFILES,
+                cpuAll * 100_000 / SMALL_FLOWFILES,
+                cpuAll / cpuHalf);
+        System.out.printf(
+                "[system test f] PutS3Batch's own task time: %.1f s for the first %,d, %.1f s for %,d"
+                        + " (%.1f s per 100,000 FlowFiles)%n",
+                putHalf, SMALL_FLOWFILES / 2, putAll, SMALL_FLOWFILES, putAll * 100_000 / SMALL_FLOWFILES);
+        System.out.println(
+                "[system test f] tasks and task time by processor in NiFi's 5-minute status window: " + taskTime);
+        assertThat(flow.counter(DeployedFlow.PUT_BATCHES, "Objects stored"))
+                .as("objects stored while the batch was not due")
                 .isEqualTo(objectsBefore);
-        assertThat(cpuAll / cpuHalf).as("CPU for %,d FlowFiles / CPU for the first half", SMALL_FLOWFILES)
+        assertThat(cpuAll / cpuHalf)
+                .as("CPU for %,d FlowFiles / CPU for the first half", SMALL_FLOWFILES)
                 .isLessThan(CPU_GROWTH_BOUND);
 
         // the batch falls due: everything queued is stored, announced and loaded
@@ -269,28 +316,35 @@ class CustomerStreamSystemTest {
      * The queue in front of PutS3Batch, NiFi's CPU time so far, and PutS3Batch's task time in NiFi's 5-minute status
      * window (the fill is shorter than that), at one moment.
      */
-    private record Sample(int queued, double cpu, double putTaskSeconds) {
-    }
+    private record Sample(int queued, double cpu, double putTaskSeconds) {}
 
     private static Sample sample(final String queue) {
         final JsonNode status = flow.status();
         int queued = 0;
         for (final JsonNode connection : status.path("connectionStatusSnapshots")) {
             if (connection.path("connectionStatusSnapshot").path("id").asText().equals(queue)) {
-                queued = connection.path("connectionStatusSnapshot").path("flowFilesQueued").asInt();
+                queued = connection
+                        .path("connectionStatusSnapshot")
+                        .path("flowFilesQueued")
+                        .asInt();
             }
         }
         double putTaskSeconds = 0;
         for (final JsonNode processor : status.path("processorStatusSnapshots")) {
             if (processor.path("processorStatusSnapshot").path("name").asText().equals(DeployedFlow.PUT_BATCHES)) {
-                putTaskSeconds = processor.path("processorStatusSnapshot").path("tasksDurationNanos").asLong() / 1e9;
+                putTaskSeconds = processor
+                                .path("processorStatusSnapshot")
+                                .path("tasksDurationNanos")
+                                .asLong()
+                        / 1e9;
             }
         }
         return new Sample(queued, NIFI.cpuSeconds(), putTaskSeconds);
     }
 
     /** A sampled value when the queue reached {@code queued}, interpolated between the two samples around it. */
-    private static double interpolate(final List<Sample> samples, final int queued, final ToDoubleFunction<Sample> value) {
+    private static double interpolate(
+            final List<Sample> samples, final int queued, final ToDoubleFunction<Sample> value) {
         for (int i = 1; i < samples.size(); i++) {
             final Sample before = samples.get(i - 1);
             final Sample after = samples.get(i);

@@ -1,8 +1,8 @@
 package io.snowstream.nifi.systemtests;
 
-import io.snowstream.nifi.customer.csv.EventTime;
-import software.amazon.awssdk.services.s3.S3Client;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowstream.nifi.customer.csv.EventTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The accounting of one phase of a system test, from outside NiFi: every record the generator issued in the phase
@@ -32,15 +31,15 @@ final class Delivery {
 
     /** The counters the accounting reads: processor name, counter name. */
     private static final List<String[]> COUNTERS = List.of(
-            new String[]{DeployedFlow.VALIDATE, "Records valid"},
-            new String[]{DeployedFlow.VALIDATE, "Records invalid"},
-            new String[]{DeployedFlow.PUT_BATCHES, "Objects stored"},
-            new String[]{DeployedFlow.PUT_BATCHES, "Records stored"},
-            new String[]{DeployedFlow.PUT_QUARANTINE, "Objects stored"},
-            new String[]{DeployedFlow.PUT_QUARANTINE, "Records stored"},
-            new String[]{DeployedFlow.TRIGGER, "Files queued"},
-            new String[]{DeployedFlow.TRIGGER, "Files loaded"},
-            new String[]{DeployedFlow.TRIGGER, "Files failed"});
+            new String[] {DeployedFlow.VALIDATE, "Records valid"},
+            new String[] {DeployedFlow.VALIDATE, "Records invalid"},
+            new String[] {DeployedFlow.PUT_BATCHES, "Objects stored"},
+            new String[] {DeployedFlow.PUT_BATCHES, "Records stored"},
+            new String[] {DeployedFlow.PUT_QUARANTINE, "Objects stored"},
+            new String[] {DeployedFlow.PUT_QUARANTINE, "Records stored"},
+            new String[] {DeployedFlow.TRIGGER, "Files queued"},
+            new String[] {DeployedFlow.TRIGGER, "Files loaded"},
+            new String[] {DeployedFlow.TRIGGER, "Files failed"});
 
     /** What happened to NiFi during the phase. */
     enum Run {
@@ -62,12 +61,17 @@ final class Delivery {
     }
 
     /** What the phase started from. */
-    record Start(long generated, Set<String> objects, Set<String> quarantined, Map<String, Long> counters) {
-    }
+    record Start(long generated, Set<String> objects, Set<String> quarantined, Map<String, Long> counters) {}
 
     /** What the phase delivered, for the test's report. */
-    record Report(long generated, long loadedRecords, long quarantinedRecords, int objects, int quarantineObjects,
-                  List<String> orphans, long skipped) {
+    record Report(
+            long generated,
+            long loadedRecords,
+            long quarantinedRecords,
+            int objects,
+            int quarantineObjects,
+            List<String> orphans,
+            long skipped) {
         @Override
         public String toString() {
             return generated + " records generated: " + loadedRecords + " loaded from " + objects + " objects, "
@@ -88,8 +92,11 @@ final class Delivery {
     }
 
     Start start() {
-        return new Start(flow.generatedRecords(), Set.copyOf(StoredObjects.keys(s3.get(), BUCKET, STAGE_PREFIX)),
-                Set.copyOf(StoredObjects.keys(s3.get(), BUCKET, QUARANTINE_PREFIX)), counters());
+        return new Start(
+                flow.generatedRecords(),
+                Set.copyOf(StoredObjects.keys(s3.get(), BUCKET, STAGE_PREFIX)),
+                Set.copyOf(StoredObjects.keys(s3.get(), BUCKET, QUARANTINE_PREFIX)),
+                counters());
     }
 
     private Map<String, Long> counters() {
@@ -131,18 +138,27 @@ final class Delivery {
                 continue;
             }
             objects++;
-            assertThat(loadedRows.get(path)).as("rows Snowpipe loaded from " + key).isEqualTo(content.recordCount());
+            assertThat(loadedRows.get(path))
+                    .as("rows Snowpipe loaded from " + key)
+                    .isEqualTo(content.recordCount());
             if (notification.equals("INSERT_FILES") && !crashed) {
-                assertThat(insertFiles.get(path)).as("insertFiles announcements of " + path).isEqualTo(1);
+                assertThat(insertFiles.get(path))
+                        .as("insertFiles announcements of " + path)
+                        .isEqualTo(1);
             } else if (notification.equals("INSERT_FILES")) {
                 // announced again when NiFi died after insertFiles and before the trigger committed: loaded once
-                assertThat(insertFiles.get(path)).as("insertFiles announcements of " + path).isPositive();
+                assertThat(insertFiles.get(path))
+                        .as("insertFiles announcements of " + path)
+                        .isPositive();
             } else {
-                assertThat(refreshes.get(path)).as("REFRESH statements covering " + path).isPositive();
+                assertThat(refreshes.get(path))
+                        .as("REFRESH statements covering " + path)
+                        .isPositive();
             }
             for (final long eventTime : content.eventTimes()) {
                 final long sequence = eventTime - START_MILLIS;
-                assertThat(sequence).as("sequence of a record in " + key)
+                assertThat(sequence)
+                        .as("sequence of a record in " + key)
                         .isBetween(start.generated(), start.generated() + generated - 1);
                 if (!loadedSequences.add(sequence)) {
                     duplicates.add(sequence);
@@ -164,7 +180,9 @@ final class Delivery {
         if (crashed) {
             // a quarantine object stored twice around a crash cannot be told from a real one: the crash phases run
             // without invalid records
-            assertThat(quarantinedRecords).as("quarantined records in a phase without invalid records").isZero();
+            assertThat(quarantinedRecords)
+                    .as("quarantined records in a phase without invalid records")
+                    .isZero();
         }
         long skipped = 0;
         if (run == Run.GENERATOR_CRASHED) {
@@ -176,28 +194,38 @@ final class Delivery {
             }
             skipped = missing.size();
             assertThat(missing.isEmpty() || missing.getLast() - missing.getFirst() == missing.size() - 1)
-                    .as("records generated and not loaded (%d, from %s to %s) form the one range the killed generator"
-                            + " reserved", missing.size(), missing.isEmpty() ? "-" : missing.getFirst(),
+                    .as(
+                            "records generated and not loaded (%d, from %s to %s) form the one range the killed generator"
+                                    + " reserved",
+                            missing.size(),
+                            missing.isEmpty() ? "-" : missing.getFirst(),
                             missing.isEmpty() ? "-" : missing.getLast())
                     .isTrue();
         }
         assertThat(loadedRecords + quarantinedRecords + skipped)
-                .as("records loaded (%d) plus records quarantined (%d) plus skipped by design (%d) against records"
-                        + " generated (%d)", loadedRecords, quarantinedRecords, skipped, generated)
+                .as(
+                        "records loaded (%d) plus records quarantined (%d) plus skipped by design (%d) against records"
+                                + " generated (%d)",
+                        loadedRecords, quarantinedRecords, skipped, generated)
                 .isEqualTo(generated);
 
         final List<String> left = new ArrayList<>();
         for (final StoredObjects.Content orphan : orphans) {
-            assertThat(crashed).as("an object Snowpipe never loaded, without a crash: " + orphan.key()).isTrue();
+            assertThat(crashed)
+                    .as("an object Snowpipe never loaded, without a crash: " + orphan.key())
+                    .isTrue();
             final String path = orphan.key().substring(STAGE_PREFIX.length());
-            assertThat(insertFiles.getOrDefault(path, 0)).as("announcements of the unannounced object " + path).isZero();
+            assertThat(insertFiles.getOrDefault(path, 0))
+                    .as("announcements of the unannounced object " + path)
+                    .isZero();
             final List<Long> notLoaded = new ArrayList<>();
             for (final long eventTime : orphan.eventTimes()) {
                 if (!loadedSequences.contains(eventTime - START_MILLIS)) {
                     notLoaded.add(eventTime - START_MILLIS);
                 }
             }
-            assertThat(notLoaded).as("records of the unannounced object " + orphan.key() + " that no loaded object holds")
+            assertThat(notLoaded)
+                    .as("records of the unannounced object " + orphan.key() + " that no loaded object holds")
                     .isEmpty();
             left.add(orphan.key());
         }
@@ -205,17 +233,29 @@ final class Delivery {
         if (run == Run.UNINTERRUPTED) {
             final Map<String, Long> now = counters();
             final Map<String, Long> delta = new HashMap<>();
-            now.forEach((name, value) -> delta.put(name, value - start.counters().getOrDefault(name, 0L)));
-            assertThat(delta).as("NiFi's counters over the phase").containsAllEntriesOf(Map.of(
-                    DeployedFlow.VALIDATE + ": Records valid", loadedRecords,
-                    DeployedFlow.VALIDATE + ": Records invalid", quarantinedRecords,
-                    DeployedFlow.PUT_BATCHES + ": Records stored", loadedRecords,
-                    DeployedFlow.PUT_BATCHES + ": Objects stored", (long) objects,
-                    DeployedFlow.PUT_QUARANTINE + ": Records stored", quarantinedRecords,
-                    DeployedFlow.PUT_QUARANTINE + ": Objects stored", (long) quarantineObjects,
-                    DeployedFlow.TRIGGER + ": Files queued", (long) objects,
-                    DeployedFlow.TRIGGER + ": Files loaded", (long) objects,
-                    DeployedFlow.TRIGGER + ": Files failed", 0L));
+            now.forEach(
+                    (name, value) -> delta.put(name, value - start.counters().getOrDefault(name, 0L)));
+            assertThat(delta)
+                    .as("NiFi's counters over the phase")
+                    .containsAllEntriesOf(Map.of(
+                            DeployedFlow.VALIDATE + ": Records valid",
+                            loadedRecords,
+                            DeployedFlow.VALIDATE + ": Records invalid",
+                            quarantinedRecords,
+                            DeployedFlow.PUT_BATCHES + ": Records stored",
+                            loadedRecords,
+                            DeployedFlow.PUT_BATCHES + ": Objects stored",
+                            (long) objects,
+                            DeployedFlow.PUT_QUARANTINE + ": Records stored",
+                            quarantinedRecords,
+                            DeployedFlow.PUT_QUARANTINE + ": Objects stored",
+                            (long) quarantineObjects,
+                            DeployedFlow.TRIGGER + ": Files queued",
+                            (long) objects,
+                            DeployedFlow.TRIGGER + ": Files loaded",
+                            (long) objects,
+                            DeployedFlow.TRIGGER + ": Files failed",
+                            0L));
         }
         return new Report(generated, loadedRecords, quarantinedRecords, objects, quarantineObjects, left, skipped);
     }

@@ -1,7 +1,6 @@
 package io.snowstream.nifi.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,6 +40,7 @@ final class DeployedFlow {
     private final Map<String, String> processorIds = new HashMap<>();
     /** "source name -> destination name" to connection id. */
     private final Map<String, String> connectionIds = new HashMap<>();
+
     private final String serviceId;
 
     private DeployedFlow(final NiFiClient nifi, final String groupId) {
@@ -48,18 +48,29 @@ final class DeployedFlow {
         this.groupId = groupId;
         final JsonNode flow = nifi.groupFlow(groupId);
         for (final JsonNode processor : flow.path("processors")) {
-            processorIds.put(processor.path("component").path("name").asText(), processor.path("id").asText());
+            processorIds.put(
+                    processor.path("component").path("name").asText(),
+                    processor.path("id").asText());
         }
         for (final JsonNode connection : flow.path("connections")) {
             final JsonNode component = connection.path("component");
-            connectionIds.put(component.path("source").path("name").asText() + " -> "
-                    + component.path("destination").path("name").asText(), connection.path("id").asText());
+            connectionIds.put(
+                    component.path("source").path("name").asText() + " -> "
+                            + component.path("destination").path("name").asText(),
+                    connection.path("id").asText());
         }
-        this.parameterContextId = nifi.processGroup(groupId).path("component").path("parameterContext").path("id").asText();
+        this.parameterContextId = nifi.processGroup(groupId)
+                .path("component")
+                .path("parameterContext")
+                .path("id")
+                .asText();
         this.serviceId = nifi.controllerServices(groupId).stream()
-                .filter(service -> service.path("component").path("name").asText().equals(SNOWFLAKE_SERVICE))
-                .map(service -> service.path("id").asText()).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no controller service '" + SNOWFLAKE_SERVICE + "' in the group"));
+                .filter(service ->
+                        service.path("component").path("name").asText().equals(SNOWFLAKE_SERVICE))
+                .map(service -> service.path("id").asText())
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalStateException("no controller service '" + SNOWFLAKE_SERVICE + "' in the group"));
     }
 
     /**
@@ -67,30 +78,44 @@ final class DeployedFlow {
      * over HTTP without login, or over HTTPS logged in as the single user, trusting NiFi's generated certificate.
      */
     static DeployedFlow upload(final NiFiInstance instance) {
-        return uploaded(instance.client(), runDeployScript(instance, "upload-flow-to-nifi.sh", List.of(FLOW_FILE.toString())));
+        return uploaded(
+                instance.client(), runDeployScript(instance, "upload-flow-to-nifi.sh", List.of(FLOW_FILE.toString())));
     }
 
     /** Uploads the flow file into a cluster, through one node, authenticated with the admin's client certificate. */
     static DeployedFlow upload(final NiFiCluster cluster) {
         final URI api = cluster.client().api();
         final URI node = URI.create(api.getScheme() + "://" + api.getRawAuthority());
-        final ScriptResult result = runScript("upload-flow-to-nifi.sh", node, List.of("--cacert",
-                cluster.caCertificatePem().toString(), "--client-cert", cluster.adminPem().toString()), Map.of(),
+        final ScriptResult result = runScript(
+                "upload-flow-to-nifi.sh",
+                node,
+                List.of(
+                        "--cacert",
+                        cluster.caCertificatePem().toString(),
+                        "--client-cert",
+                        cluster.adminPem().toString()),
+                Map.of(),
                 List.of(FLOW_FILE.toString()));
         return uploaded(cluster.client(), succeeded("upload-flow-to-nifi.sh", result));
     }
 
     /** The group the upload script reported creating, found by its name in NiFi's root group. */
     private static DeployedFlow uploaded(final NiFiClient nifi, final String output) {
-        final String groupId = NiFiClient.list(nifi.groupFlow(nifi.rootGroupId()).path("processGroups")).stream()
+        final String groupId = NiFiClient.list(
+                        nifi.groupFlow(nifi.rootGroupId()).path("processGroups"))
+                .stream()
                 .filter(group -> group.path("component").path("name").asText().equals(GROUP_NAME))
-                .map(group -> group.path("id").asText()).findFirst()
-                .orElseThrow(() -> new AssertionError("upload-flow-to-nifi.sh reported success but NiFi's root group has no '"
-                        + GROUP_NAME + "': " + output));
+                .map(group -> group.path("id").asText())
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("upload-flow-to-nifi.sh reported success but NiFi's root group has no '"
+                                + GROUP_NAME + "': " + output));
         return new DeployedFlow(nifi, groupId);
     }
 
-    static final Path REPOSITORY = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
+    static final Path REPOSITORY = Path.of(System.getProperty("snowstream.repository.root", ".."))
+            .toAbsolutePath()
+            .normalize();
     static final Path FLOW_FILE = REPOSITORY.resolve("flows/snowstream/customer-stream-to-snowflake.json");
 
     /**
@@ -108,23 +133,35 @@ final class DeployedFlow {
         return result.output();
     }
 
-    record ScriptResult(int exitCode, String output) {
-    }
+    record ScriptResult(int exitCode, String output) {}
 
     /** As {@link #runDeployScript}, for a run that may fail. */
-    static ScriptResult tryDeployScript(final NiFiInstance instance, final String script, final List<String> arguments) {
+    static ScriptResult tryDeployScript(
+            final NiFiInstance instance, final String script, final List<String> arguments) {
         if (instance.security() == NiFiInstance.Security.HTTP) {
             return runScript(script, instance.baseUri(), List.of("--no-login"), Map.of(), arguments);
         }
-        return runScript(script, instance.baseUri(), List.of("--cacert", instance.certificatePem().toString()),
-                Map.of("NIFI_USERNAME", instance.username(), "NIFI_PASSWORD", instance.password()), arguments);
+        return runScript(
+                script,
+                instance.baseUri(),
+                List.of("--cacert", instance.certificatePem().toString()),
+                Map.of("NIFI_USERNAME", instance.username(), "NIFI_PASSWORD", instance.password()),
+                arguments);
     }
 
-    private static ScriptResult runScript(final String script, final URI baseUri, final List<String> accessOptions,
-                                          final Map<String, String> environment, final List<String> arguments) {
-        final List<String> command = new ArrayList<>(List.of("bash", REPOSITORY.resolve("deploy/scripts").resolve(script).toString(),
-                "--nifi-url", baseUri.toString()));
-        final ProcessBuilder builder = new ProcessBuilder().directory(REPOSITORY.toFile()).redirectErrorStream(true);
+    private static ScriptResult runScript(
+            final String script,
+            final URI baseUri,
+            final List<String> accessOptions,
+            final Map<String, String> environment,
+            final List<String> arguments) {
+        final List<String> command = new ArrayList<>(List.of(
+                "bash",
+                REPOSITORY.resolve("deploy/scripts").resolve(script).toString(),
+                "--nifi-url",
+                baseUri.toString()));
+        final ProcessBuilder builder =
+                new ProcessBuilder().directory(REPOSITORY.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("NIFI_"));
         builder.environment().putAll(environment);
         command.addAll(accessOptions);
@@ -162,7 +199,8 @@ final class DeployedFlow {
     String connectionId(final String source, final String destination) {
         final String id = connectionIds.get(source + " -> " + destination);
         if (id == null) {
-            throw new IllegalArgumentException("no connection " + source + " -> " + destination + ": " + connectionIds.keySet());
+            throw new IllegalArgumentException(
+                    "no connection " + source + " -> " + destination + ": " + connectionIds.keySet());
         }
         return id;
     }
@@ -175,24 +213,35 @@ final class DeployedFlow {
 
     /** The value of a processor's property as configured (a parameter reference stays one). */
     String processorProperty(final String name, final String property) {
-        return nifi.processor(processorId(name)).path("component").path("config").path("properties").path(property).asText();
+        return nifi.processor(processorId(name))
+                .path("component")
+                .path("config")
+                .path("properties")
+                .path(property)
+                .asText();
     }
 
-    void configureProcessor(final String name, final Map<String, String> properties, final Map<String, String> settings) {
+    void configureProcessor(
+            final String name, final Map<String, String> properties, final Map<String, String> settings) {
         nifi.updateProcessor(processorId(name), properties, settings);
     }
 
     /** Enables the Snowflake connection service and Trigger Snowpipe (both DISABLED in the flow file). */
     void enableSnowflake() {
         nifi.setControllerServiceState(serviceId, "ENABLED");
-        Await.until("the Snowflake connection service to be enabled", WAIT,
+        Await.until(
+                "the Snowflake connection service to be enabled",
+                WAIT,
                 () -> nifi.controllerService(serviceId).path("component"),
                 service -> service.path("state").asText().equals("ENABLED"));
         final String trigger = processorId(TRIGGER);
         if (nifi.processor(trigger).path("component").path("state").asText().equals("DISABLED")) {
             nifi.setProcessorState(trigger, "STOPPED");
         }
-        Await.until("Trigger Snowpipe to be valid", WAIT, () -> nifi.processor(trigger).path("component"),
+        Await.until(
+                "Trigger Snowpipe to be valid",
+                WAIT,
+                () -> nifi.processor(trigger).path("component"),
                 processor -> processor.path("validationStatus").asText().equals("VALID"));
     }
 
@@ -235,17 +284,32 @@ final class DeployedFlow {
     }
 
     void awaitStopped(final String name, final Duration timeout) {
-        Await.until(name + " to stop with no active thread", timeout, Duration.ofMillis(100),
-                () -> nifi.processor(processorId(name)), DeployedFlow::isStopped);
+        Await.until(
+                name + " to stop with no active thread",
+                timeout,
+                Duration.ofMillis(100),
+                () -> nifi.processor(processorId(name)),
+                DeployedFlow::isStopped);
     }
 
     static boolean isStopped(final JsonNode processor) {
         return processor.path("component").path("physicalState").asText().equals("STOPPED")
-                && processor.path("status").path("aggregateSnapshot").path("activeThreadCount").asInt() == 0;
+                && processor
+                                .path("status")
+                                .path("aggregateSnapshot")
+                                .path("activeThreadCount")
+                                .asInt()
+                        == 0;
     }
 
     private void awaitRunning(final String name) {
-        Await.until(name + " to run", WAIT, () -> nifi.processor(processorId(name)).path("component").path("state").asText(),
+        Await.until(
+                name + " to run",
+                WAIT,
+                () -> nifi.processor(processorId(name))
+                        .path("component")
+                        .path("state")
+                        .asText(),
                 state -> state.equals("RUNNING") || state.equals("DISABLED"));
     }
 
@@ -276,7 +340,9 @@ final class DeployedFlow {
         final Map<String, Integer> queues = new java.util.TreeMap<>();
         for (final JsonNode connection : status().path("connectionStatusSnapshots")) {
             final JsonNode snapshot = connection.path("connectionStatusSnapshot");
-            queues.put(snapshot.path("sourceName").asText() + " -> " + snapshot.path("destinationName").asText(),
+            queues.put(
+                    snapshot.path("sourceName").asText() + " -> "
+                            + snapshot.path("destinationName").asText(),
                     snapshot.path("flowFilesQueued").asInt());
         }
         return queues;
@@ -289,8 +355,13 @@ final class DeployedFlow {
 
     /** Waits until no FlowFile is queued anywhere in the group and no thread of it is active. */
     void awaitDrained(final Duration timeout) {
-        Await.until("every queue of the group to be empty with no active thread", timeout, Duration.ofSeconds(1),
-                this::status, status -> status.path("flowFilesQueued").asInt() == 0 && status.path("activeThreadCount").asInt() == 0);
+        Await.until(
+                "every queue of the group to be empty with no active thread",
+                timeout,
+                Duration.ofSeconds(1),
+                this::status,
+                status -> status.path("flowFilesQueued").asInt() == 0
+                        && status.path("activeThreadCount").asInt() == 0);
     }
 
     /** The generator's stream position (the next event's sequence number): how many records it generated. */
@@ -313,11 +384,14 @@ final class DeployedFlow {
     long queuedRecords(final String connectionId) {
         final List<JsonNode> flowFiles = nifi.listQueue(connectionId);
         if (flowFiles.size() >= 100) {
-            throw new IllegalStateException("more than 100 FlowFiles queued in " + connectionId + ": cannot count their records");
+            throw new IllegalStateException(
+                    "more than 100 FlowFiles queued in " + connectionId + ": cannot count their records");
         }
         long records = 0;
         for (final JsonNode flowFile : flowFiles) {
-            records += Long.parseLong(nifi.flowFileAttributes(connectionId, flowFile.path("uuid").asText()).get("record.count"));
+            records += Long.parseLong(
+                    nifi.flowFileAttributes(connectionId, flowFile.path("uuid").asText())
+                            .get("record.count"));
         }
         return records;
     }

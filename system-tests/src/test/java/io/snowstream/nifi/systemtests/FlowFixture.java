@@ -3,12 +3,11 @@ package io.snowstream.nifi.systemtests;
 import io.snowstream.nifi.s3.S3MockServer;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The outside world of a deployed flow: S3Mock (the project's child-JVM fixture) with the bucket, the loopback
@@ -29,8 +28,11 @@ final class FlowFixture implements AutoCloseable {
     final Delivery delivery;
     private final Supplier<S3Client> s3;
 
-    private FlowFixture(final SnowflakeStub snowflake, final SnowpipePlayer snowpipe, final DeployedFlow flow,
-                        final Supplier<S3Client> s3) {
+    private FlowFixture(
+            final SnowflakeStub snowflake,
+            final SnowpipePlayer snowpipe,
+            final DeployedFlow flow,
+            final Supplier<S3Client> s3) {
         this.snowflake = snowflake;
         this.snowpipe = snowpipe;
         this.flow = flow;
@@ -51,26 +53,42 @@ final class FlowFixture implements AutoCloseable {
      * parameters for the test servers, a seeded generator, and Trigger Snowpipe polling the load history every second
      * (its Penalty Duration; 30 s in the file) so that a test waits seconds, not minutes, for confirmations.
      */
-    static FlowFixture deploy(final NiFiInstance nifi, final S3MockServer s3Server, final Map<String, String> parameters)
+    static FlowFixture deploy(
+            final NiFiInstance nifi, final S3MockServer s3Server, final Map<String, String> parameters)
             throws IOException {
         return deploy(nifi, s3Server::client, s3Server.endpoint().toString(), parameters);
     }
 
-    static FlowFixture deploy(final NiFiInstance nifi, final Supplier<S3Client> s3, final String s3Endpoint,
-                              final Map<String, String> parameters) throws IOException {
+    static FlowFixture deploy(
+            final NiFiInstance nifi,
+            final Supplier<S3Client> s3,
+            final String s3Endpoint,
+            final Map<String, String> parameters)
+            throws IOException {
         return deploy(nifi.client(), () -> DeployedFlow.upload(nifi), s3, s3Endpoint, parameters);
     }
 
     /** The same into a cluster, through any of its nodes. */
-    static FlowFixture deploy(final NiFiCluster cluster, final S3MockServer s3Server, final Map<String, String> parameters)
+    static FlowFixture deploy(
+            final NiFiCluster cluster, final S3MockServer s3Server, final Map<String, String> parameters)
             throws IOException {
-        return deploy(cluster.client(), () -> DeployedFlow.upload(cluster), s3Server::client, s3Server.endpoint().toString(),
+        return deploy(
+                cluster.client(),
+                () -> DeployedFlow.upload(cluster),
+                s3Server::client,
+                s3Server.endpoint().toString(),
                 parameters);
     }
 
-    private static FlowFixture deploy(final NiFiClient client, final Supplier<DeployedFlow> upload, final Supplier<S3Client> s3,
-                                      final String s3Endpoint, final Map<String, String> parameters) throws IOException {
-        if (s3.get().listBuckets().buckets().stream().noneMatch(bucket -> bucket.name().equals(Delivery.BUCKET))) {
+    private static FlowFixture deploy(
+            final NiFiClient client,
+            final Supplier<DeployedFlow> upload,
+            final Supplier<S3Client> s3,
+            final String s3Endpoint,
+            final Map<String, String> parameters)
+            throws IOException {
+        if (s3.get().listBuckets().buckets().stream()
+                .noneMatch(bucket -> bucket.name().equals(Delivery.BUCKET))) {
             s3.get().createBucket(request -> request.bucket(Delivery.BUCKET));
         }
         final SnowflakeStub snowflake = SnowflakeStub.start(ACCOUNT, USER, TestKeys.publicKey());
@@ -91,10 +109,10 @@ final class FlowFixture implements AutoCloseable {
         values.put("snowflake.stage.location", "s3://" + Delivery.BUCKET + "/" + Delivery.STAGE_PREFIX);
         values.putAll(parameters);
         flow.setParameters(values);
-        flow.configureProcessor(DeployedFlow.GENERATE, Map.of(
-                "Seed", SEED,
-                "Simulated Start Time", Delivery.SIMULATED_START,
-                "Event Time Step", "1 millis"), Map.of());
+        flow.configureProcessor(
+                DeployedFlow.GENERATE,
+                Map.of("Seed", SEED, "Simulated Start Time", Delivery.SIMULATED_START, "Event Time Step", "1 millis"),
+                Map.of());
         flow.configureProcessor(DeployedFlow.TRIGGER, Map.of(), Map.of("penaltyDuration", "1 sec"));
         flow.enableSnowflake();
         return new FlowFixture(snowflake, snowpipe, flow, s3);

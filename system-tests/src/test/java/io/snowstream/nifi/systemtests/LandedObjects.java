@@ -1,12 +1,6 @@
 package io.snowstream.nifi.systemtests;
 
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -16,6 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The objects a benchmarked flow stored under its prefix: listed while a round runs (an object is listed once its
@@ -27,8 +26,7 @@ final class LandedObjects {
     private static final int RECORD_LIMIT = 1 << 20;
 
     /** What one object holds: records (header excluded) and the bytes of its CSV (uncompressed). */
-    record Count(long records, long csvBytes) {
-    }
+    record Count(long records, long csvBytes) {}
 
     private final S3Client s3;
     private final String bucket;
@@ -43,7 +41,8 @@ final class LandedObjects {
     /** The keys under the prefix now. */
     List<String> keys() {
         return s3.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
     }
 
     /** The records and CSV bytes of the objects with these keys. */
@@ -59,8 +58,10 @@ final class LandedObjects {
     }
 
     Count count(final String key) {
-        try (ResponseInputStream<GetObjectResponse> stored = s3.getObject(request -> request.bucket(bucket).key(key));
-             CountingInputStream csv = new CountingInputStream(decompressed(new BufferedInputStream(stored, 1 << 16)))) {
+        try (ResponseInputStream<GetObjectResponse> stored =
+                        s3.getObject(request -> request.bucket(bucket).key(key));
+                CountingInputStream csv =
+                        new CountingInputStream(decompressed(new BufferedInputStream(stored, 1 << 16)))) {
             final CustomerCsvReader reader = new CustomerCsvReader(csv, RECORD_LIMIT);
             long lines = 0;
             CustomerCsvReader.Status status;
@@ -68,7 +69,8 @@ final class LandedObjects {
                 lines++;
             }
             if (status != CustomerCsvReader.Status.END_OF_INPUT) {
-                throw new IllegalStateException(key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
+                throw new IllegalStateException(
+                        key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
             }
             return new Count(Math.max(0, lines - 1), csv.count);
         } catch (final IOException e) {
@@ -81,7 +83,9 @@ final class LandedObjects {
         final List<String> keys = keys();
         for (int from = 0; from < keys.size(); from += 1000) {
             final List<ObjectIdentifier> batch = new ArrayList<>();
-            keys.subList(from, Math.min(keys.size(), from + 1000)).forEach(key -> batch.add(ObjectIdentifier.builder().key(key).build()));
+            keys.subList(from, Math.min(keys.size(), from + 1000))
+                    .forEach(
+                            key -> batch.add(ObjectIdentifier.builder().key(key).build()));
             s3.deleteObjects(request -> request.bucket(bucket).delete(delete -> delete.objects(batch)));
         }
     }

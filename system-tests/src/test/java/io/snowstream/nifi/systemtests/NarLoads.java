@@ -1,8 +1,9 @@
 package io.snowstream.nifi.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scenario a, shared by the HTTP and the HTTPS test classes: NiFi loaded the NAR from its autoload directory, lists
@@ -33,38 +32,54 @@ final class NarLoads {
     /** The autoloader scans extensions/ while NiFi starts and after: the types may appear a little after the API. */
     private static final Duration AUTOLOAD_TIMEOUT = Duration.ofMinutes(3);
 
-    private NarLoads() {
-    }
+    private NarLoads() {}
 
     /** Waits until every processor of the NAR is listed; returns each one's type entry (with its bundle). */
     static Map<String, JsonNode> awaitProcessorTypes(final NiFiClient nifi) {
-        final List<JsonNode> types = Await.until("NiFi to list the NAR's processors " + PROCESSORS, AUTOLOAD_TIMEOUT,
-                nifi::processorTypes, listed -> typeNames(listed).containsAll(PROCESSORS));
+        final List<JsonNode> types = Await.until(
+                "NiFi to list the NAR's processors " + PROCESSORS,
+                AUTOLOAD_TIMEOUT,
+                nifi::processorTypes,
+                listed -> typeNames(listed).containsAll(PROCESSORS));
         return ours(types);
     }
 
     static void verify(final NiFiInstance instance) {
         final NiFiClient nifi = instance.client();
         final Map<String, JsonNode> processors = awaitProcessorTypes(nifi);
-        assertThat(processors.keySet()).as("processor types of bundle " + ARTIFACT).containsExactlyInAnyOrderElementsOf(PROCESSORS);
+        assertThat(processors.keySet())
+                .as("processor types of bundle " + ARTIFACT)
+                .containsExactlyInAnyOrderElementsOf(PROCESSORS);
         final Map<String, JsonNode> services = ours(nifi.controllerServiceTypes());
-        assertThat(services.keySet()).as("controller service types of bundle " + ARTIFACT).containsExactly(CONNECTION_SERVICE);
+        assertThat(services.keySet())
+                .as("controller service types of bundle " + ARTIFACT)
+                .containsExactly(CONNECTION_SERVICE);
 
         for (final JsonNode type : processors.values()) {
             final String name = type.path("type").asText();
             assertThat(type.path("tags").isEmpty()).as("tags of " + name).isFalse();
-            final JsonNode definition = body(name + " processor definition", nifi.processorDefinition(type.path("bundle"), name));
+            final JsonNode definition =
+                    body(name + " processor definition", nifi.processorDefinition(type.path("bundle"), name));
             assertThat(definition.path("type").asText()).isEqualTo(name);
-            assertThat(definition.path("propertyDescriptors").isEmpty()).as("properties documented for " + name).isFalse();
-            assertThat(definition.path("supportedRelationships").isEmpty()).as("relationships documented for " + name).isFalse();
-            assertThat(definition.path("additionalDetails").asBoolean()).as("additional details flagged for " + name).isTrue();
+            assertThat(definition.path("propertyDescriptors").isEmpty())
+                    .as("properties documented for " + name)
+                    .isFalse();
+            assertThat(definition.path("supportedRelationships").isEmpty())
+                    .as("relationships documented for " + name)
+                    .isFalse();
+            assertThat(definition.path("additionalDetails").asBoolean())
+                    .as("additional details flagged for " + name)
+                    .isTrue();
             assertAdditionalDetails(nifi, type, name);
         }
         final JsonNode service = services.get(CONNECTION_SERVICE);
-        final JsonNode definition = body("connection service definition",
+        final JsonNode definition = body(
+                "connection service definition",
                 nifi.controllerServiceDefinition(service.path("bundle"), CONNECTION_SERVICE));
         assertThat(definition.path("type").asText()).isEqualTo(CONNECTION_SERVICE);
-        assertThat(definition.path("propertyDescriptors").isEmpty()).as("properties documented for the service").isFalse();
+        assertThat(definition.path("propertyDescriptors").isEmpty())
+                .as("properties documented for the service")
+                .isFalse();
         assertAdditionalDetails(nifi, service, CONNECTION_SERVICE);
 
         assertThat(instance.errorLines()).as("ERROR lines in logs/nifi-app.log").isEmpty();

@@ -1,12 +1,12 @@
 package io.snowstream.nifi.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scenario a in NiFi's default security set-up: HTTPS on localhost with the self-signed certificate NiFi's bootstrap

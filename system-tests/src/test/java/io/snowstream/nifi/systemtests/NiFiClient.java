@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The part of NiFi 2's REST API ({@code /nifi-api}) the system tests use, with plain {@link HttpClient} and Jackson
@@ -52,8 +51,7 @@ public final class NiFiClient {
     }
 
     /** One counter: the component that counted ("name (id)", or "All Processor's") and its name. */
-    public record Counter(String context, String name, long value) {
-    }
+    public record Counter(String context, String name, long value) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLIENT_ID = "snowstream-system-tests";
@@ -62,14 +60,17 @@ public final class NiFiClient {
 
     /** Where requests go: the first address, or, for a cluster, whichever node answered last. */
     private final List<URI> apis;
+
     private volatile int current;
     private final HttpClient http;
     private volatile String bearerToken;
 
     private NiFiClient(final List<URI> bases, final SSLContext sslContext) {
-        this.apis = bases.stream().map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/nifi-api")).toList();
-        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10));
+        this.apis = bases.stream()
+                .map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/nifi-api"))
+                .toList();
+        final HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if (sslContext != null) {
             builder.sslContext(sslContext);
         }
@@ -103,11 +104,13 @@ public final class NiFiClient {
 
     /** Logs in as NiFi's single user; later requests carry the token. */
     public void login(final String username, final String password) {
-        final String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        final Response response = send(HttpRequest.newBuilder(uri("/access/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)), "POST /access/token");
+        final String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        final Response response = send(
+                HttpRequest.newBuilder(uri("/access/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)),
+                "POST /access/token");
         if (!response.ok()) {
             throw new NiFiApiException("POST /access/token as " + username, response);
         }
@@ -151,7 +154,8 @@ public final class NiFiClient {
         try {
             return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (final IOException e) {
-            throw new UncheckedIOException(method + ' ' + path + " answered no JSON: " + abbreviate(response.body()), e);
+            throw new UncheckedIOException(
+                    method + ' ' + path + " answered no JSON: " + abbreviate(response.body()), e);
         }
     }
 
@@ -167,8 +171,12 @@ public final class NiFiClient {
             for (int attempt = 0; attempt < apis.size(); attempt++) {
                 final int node = current;
                 try {
-                    final HttpResponse<String> response = http.send(attempt == 0 ? request
-                            : HttpRequest.newBuilder(request, (name, value) -> true).uri(onNode(request.uri(), node)).build(),
+                    final HttpResponse<String> response = http.send(
+                            attempt == 0
+                                    ? request
+                                    : HttpRequest.newBuilder(request, (name, value) -> true)
+                                            .uri(onNode(request.uri(), node))
+                                            .build(),
                             HttpResponse.BodyHandlers.ofString());
                     return new Response(response.statusCode(), response.body());
                 } catch (final java.net.ConnectException e) {
@@ -226,14 +234,22 @@ public final class NiFiClient {
     }
 
     private static String coordinates(final JsonNode bundle, final String type) {
-        return bundle.path("group").asText() + '/' + bundle.path("artifact").asText() + '/'
-                + bundle.path("version").asText() + '/' + type;
+        return bundle.path("group").asText()
+                + '/'
+                + bundle.path("artifact").asText()
+                + '/'
+                + bundle.path("version").asText()
+                + '/'
+                + type;
     }
 
     // ---- process groups
 
     public String rootGroupId() {
-        return get("/flow/process-groups/root").path("processGroupFlow").path("id").asText();
+        return get("/flow/process-groups/root")
+                .path("processGroupFlow")
+                .path("id")
+                .asText();
     }
 
     /** The group's contents: processors, connections, ports, child groups, each as NiFi's entity. */
@@ -250,14 +266,17 @@ public final class NiFiClient {
      * can be, as the group's context menu does: disabled and invalid components are left alone.
      */
     public void scheduleGroup(final String groupId, final String state) {
-        final ObjectNode body = JSON.createObjectNode().put("id", groupId).put("state", state)
+        final ObjectNode body = JSON.createObjectNode()
+                .put("id", groupId)
+                .put("state", state)
                 .put("disconnectedNodeAcknowledged", false);
         put("/flow/process-groups/" + groupId, body);
     }
 
     /** Live status of the group and everything in it: queues, processors (run status, active threads), ports. */
     public JsonNode groupStatus(final String groupId) {
-        return get("/flow/process-groups/" + groupId + "/status?recursive=true").path("processGroupStatus")
+        return get("/flow/process-groups/" + groupId + "/status?recursive=true")
+                .path("processGroupStatus")
                 .path("aggregateSnapshot");
     }
 
@@ -271,7 +290,8 @@ public final class NiFiClient {
      * Changes a processor's configuration: {@code properties} (null removes a value) and settings of its
      * {@code config} such as {@code schedulingPeriod} or {@code penaltyDuration}. The processor must be stopped.
      */
-    public void updateProcessor(final String id, final Map<String, String> properties, final Map<String, String> settings) {
+    public void updateProcessor(
+            final String id, final Map<String, String> properties, final Map<String, String> settings) {
         final JsonNode current = processor(id);
         final ObjectNode body = JSON.createObjectNode();
         body.set("revision", revision(current));
@@ -299,7 +319,8 @@ public final class NiFiClient {
      */
     public Map<Integer, JsonNode> processorStatusByNode(final String id) {
         final Map<Integer, JsonNode> byNode = new LinkedHashMap<>();
-        for (final JsonNode node : get("/flow/processors/" + id + "/status?nodewise=true").path("processorStatus")
+        for (final JsonNode node : get("/flow/processors/" + id + "/status?nodewise=true")
+                .path("processorStatus")
                 .path("nodeSnapshots")) {
             byNode.put(node.path("apiPort").asInt(), node.path("statusSnapshot"));
         }
@@ -322,7 +343,8 @@ public final class NiFiClient {
 
     public List<JsonNode> controllerServices(final String groupId) {
         return list(get("/flow/process-groups/" + groupId
-                + "/controller-services?includeAncestorGroups=false&includeDescendantGroups=true").path("controllerServices"));
+                        + "/controller-services?includeAncestorGroups=false&includeDescendantGroups=true")
+                .path("controllerServices"));
     }
 
     public JsonNode controllerService(final String id) {
@@ -352,7 +374,8 @@ public final class NiFiClient {
         final JsonNode context = parameterContext(contextId);
         final Map<String, Boolean> sensitive = new HashMap<>();
         for (final JsonNode parameter : context.path("component").path("parameters")) {
-            sensitive.put(parameter.path("parameter").path("name").asText(),
+            sensitive.put(
+                    parameter.path("parameter").path("name").asText(),
                     parameter.path("parameter").path("sensitive").asBoolean());
         }
         final ObjectNode body = JSON.createObjectNode();
@@ -361,7 +384,10 @@ public final class NiFiClient {
         final ObjectNode component = body.putObject("component").put("id", contextId);
         final ArrayNode parameters = component.putArray("parameters");
         values.forEach((name, value) -> {
-            final ObjectNode parameter = parameters.addObject().putObject("parameter").put("name", name)
+            final ObjectNode parameter = parameters
+                    .addObject()
+                    .putObject("parameter")
+                    .put("name", name)
                     .put("sensitive", sensitive.getOrDefault(name, false));
             parameter.put("value", value);
         });
@@ -369,9 +395,13 @@ public final class NiFiClient {
         final String requestPath = "/parameter-contexts/" + contextId + "/update-requests/"
                 + submitted.path("request").path("requestId").asText();
         try {
-            final JsonNode done = Await.until("the update of parameters " + values.keySet(), ASYNC_TIMEOUT,
-                    () -> get(requestPath).path("request"), request -> request.path("complete").asBoolean());
-            if (!done.path("failureReason").isMissingNode() && !done.path("failureReason").isNull()) {
+            final JsonNode done = Await.until(
+                    "the update of parameters " + values.keySet(),
+                    ASYNC_TIMEOUT,
+                    () -> get(requestPath).path("request"),
+                    request -> request.path("complete").asBoolean());
+            if (!done.path("failureReason").isMissingNode()
+                    && !done.path("failureReason").isNull()) {
                 throw new IllegalStateException("NiFi could not update parameters " + values.keySet() + ": "
                         + done.path("failureReason").asText());
             }
@@ -400,10 +430,14 @@ public final class NiFiClient {
         final String path = "/flowfile-queues/" + connectionId + "/listing-requests/"
                 + submitted.path("listingRequest").path("id").asText();
         try {
-            final JsonNode listing = Await.until("the listing of queue " + connectionId, ASYNC_TIMEOUT,
-                    () -> get(path).path("listingRequest"), request -> request.path("finished").asBoolean());
+            final JsonNode listing = Await.until(
+                    "the listing of queue " + connectionId,
+                    ASYNC_TIMEOUT,
+                    () -> get(path).path("listingRequest"),
+                    request -> request.path("finished").asBoolean());
             if (listing.hasNonNull("failureReason")) {
-                throw new IllegalStateException("NiFi could not list queue " + connectionId + ": " + listing.path("failureReason"));
+                throw new IllegalStateException(
+                        "NiFi could not list queue " + connectionId + ": " + listing.path("failureReason"));
             }
             return list(listing.path("flowFileSummaries"));
         } finally {
@@ -414,9 +448,13 @@ public final class NiFiClient {
     /** The attributes of a queued FlowFile. */
     public Map<String, String> flowFileAttributes(final String connectionId, final String flowFileUuid) {
         final JsonNode attributes = get("/flowfile-queues/" + connectionId + "/flowfiles/" + flowFileUuid)
-                .path("flowFile").path("attributes");
+                .path("flowFile")
+                .path("attributes");
         final Map<String, String> values = new LinkedHashMap<>();
-        attributes.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
+        attributes
+                .fields()
+                .forEachRemaining(
+                        field -> values.put(field.getKey(), field.getValue().asText()));
         return values;
     }
 
@@ -426,7 +464,10 @@ public final class NiFiClient {
         final String path = "/flowfile-queues/" + connectionId + "/drop-requests/"
                 + submitted.path("dropRequest").path("id").asText();
         try {
-            Await.until("emptying queue " + connectionId, ASYNC_TIMEOUT, () -> get(path).path("dropRequest"),
+            Await.until(
+                    "emptying queue " + connectionId,
+                    ASYNC_TIMEOUT,
+                    () -> get(path).path("dropRequest"),
                     request -> request.path("finished").asBoolean());
         } finally {
             request("DELETE", path, null);
@@ -437,8 +478,11 @@ public final class NiFiClient {
 
     public List<Counter> counters() {
         final List<Counter> counters = new ArrayList<>();
-        for (final JsonNode counter : get("/counters").path("counters").path("aggregateSnapshot").path("counters")) {
-            counters.add(new Counter(counter.path("context").asText(), counter.path("name").asText(),
+        for (final JsonNode counter :
+                get("/counters").path("counters").path("aggregateSnapshot").path("counters")) {
+            counters.add(new Counter(
+                    counter.path("context").asText(),
+                    counter.path("name").asText(),
                     counter.path("valueCount").asLong()));
         }
         return counters;
@@ -447,8 +491,10 @@ public final class NiFiClient {
     /** The value of counter {@code name} of the component with id {@code componentId} (0 when it never counted). */
     public long counter(final String componentId, final String name) {
         return counters().stream()
-                .filter(counter -> counter.name().equals(name) && counter.context().endsWith("(" + componentId + ")"))
-                .mapToLong(Counter::value).sum();
+                .filter(counter ->
+                        counter.name().equals(name) && counter.context().endsWith("(" + componentId + ")"))
+                .mapToLong(Counter::value)
+                .sum();
     }
 
     /** The bulletins NiFi shows (warnings and errors of components), newest last. */
@@ -459,7 +505,8 @@ public final class NiFiClient {
     // ---- helpers
 
     private static ObjectNode revision(final JsonNode entity) {
-        return JSON.createObjectNode().put("clientId", CLIENT_ID)
+        return JSON.createObjectNode()
+                .put("clientId", CLIENT_ID)
                 .put("version", entity.path("revision").path("version").asLong());
     }
 

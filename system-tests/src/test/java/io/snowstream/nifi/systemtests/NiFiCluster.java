@@ -3,13 +3,6 @@ package io.snowstream.nifi.systemtests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A NiFi cluster of three nodes on this machine, each a {@link NiFiInstance} copy of NIFI_HOME with its own
@@ -67,11 +66,15 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
         if (installation.isDisabled()) {
             return installation;
         }
-        final NiFiInstallation nifi = NiFiInstallation.at(NiFiInstallation.configuredHome().orElseThrow());
-        return nifi.canCluster() ? installation : ConditionEvaluationResult.disabled(NiFiInstallation.NIFI_HOME + "="
-                + nifi.home() + " cannot run a cluster: lib/ has no nifi-framework-zookeeper-nar-<version>.nar (NiFi's"
-                + " leader election and cluster state provider, part of every binary distribution; missing from a build"
-                + " of selected modules)");
+        final NiFiInstallation nifi =
+                NiFiInstallation.at(NiFiInstallation.configuredHome().orElseThrow());
+        return nifi.canCluster()
+                ? installation
+                : ConditionEvaluationResult.disabled(NiFiInstallation.NIFI_HOME + "="
+                        + nifi.home()
+                        + " cannot run a cluster: lib/ has no nifi-framework-zookeeper-nar-<version>.nar (NiFi's"
+                        + " leader election and cluster state provider, part of every binary distribution; missing from a build"
+                        + " of selected modules)");
     }
 
     @Override
@@ -90,13 +93,15 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
         final List<Map<String, Integer>> ports = new ArrayList<>();
         for (int node = 1; node <= NODES; node++) {
             final Map<String, Integer> nodePorts = new LinkedHashMap<>();
-            for (final String port : List.of("zookeeper.client", "zookeeper.quorum", "zookeeper.election", "protocol", "load.balance")) {
+            for (final String port :
+                    List.of("zookeeper.client", "zookeeper.quorum", "zookeeper.election", "protocol", "load.balance")) {
                 nodePorts.put(port, freePort(taken));
             }
             ports.add(nodePorts);
         }
         final String zookeeperServers = servers(ports);
-        final String connectString = ports.stream().map(nodePorts -> "localhost:" + nodePorts.get("zookeeper.client"))
+        final String connectString = ports.stream()
+                .map(nodePorts -> "localhost:" + nodePorts.get("zookeeper.client"))
                 .collect(Collectors.joining(","));
         final String sensitivePropertiesKey = randomHex(16);
         final String authorizers = authorizersXml();
@@ -125,8 +130,10 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
                 properties.put("nifi.zookeeper.connect.string", connectString);
                 properties.put("nifi.zookeeper.connect.timeout", "30 secs");
                 properties.put("nifi.zookeeper.session.timeout", "30 secs");
-                final NiFiInstance instance = NiFiInstance.mutualTls(name, new NiFiInstance.TlsFiles(keystore,
-                                authority.truststore(), authority.password(), adminContext))
+                final NiFiInstance instance = NiFiInstance.mutualTls(
+                                name,
+                                new NiFiInstance.TlsFiles(
+                                        keystore, authority.truststore(), authority.password(), adminContext))
                         .withProperties(properties)
                         .withJavaArgument("snowstreamNode", "-D" + NODE_PROPERTY + "=" + name)
                         .withConfFile("conf/authorizers.xml", authorizers)
@@ -141,7 +148,8 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
             for (final NiFiInstance node : nodes) {
                 node.launch();
             }
-            client = NiFiClient.ofCluster(nodes.stream().map(NiFiInstance::baseUri).toList(), adminContext);
+            client = NiFiClient.ofCluster(
+                    nodes.stream().map(NiFiInstance::baseUri).toList(), adminContext);
             awaitAllConnected();
             grantAdminTheFlow();
             for (final NiFiInstance node : nodes) {
@@ -207,7 +215,8 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
     /** Each node's state as the cluster coordinator reports it, by node name: CONNECTED, DISCONNECTED, ... */
     Map<String, String> nodeStates() {
         final Map<String, String> states = new LinkedHashMap<>();
-        for (final JsonNode node : client.get("/controller/cluster").path("cluster").path("nodes")) {
+        for (final JsonNode node :
+                client.get("/controller/cluster").path("cluster").path("nodes")) {
             states.put(nameOf(node), node.path("status").asText());
         }
         return states;
@@ -215,7 +224,8 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
 
     /** The name of the node that is the primary node now. */
     String primaryNode() {
-        for (final JsonNode node : client.get("/controller/cluster").path("cluster").path("nodes")) {
+        for (final JsonNode node :
+                client.get("/controller/cluster").path("cluster").path("nodes")) {
             for (final JsonNode role : node.path("roles")) {
                 if (role.asText().equals("Primary Node")) {
                     return nameOf(node);
@@ -226,14 +236,22 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
     }
 
     void awaitAllConnected() {
-        Await.until("all " + NODES + " nodes to be CONNECTED to the cluster", CLUSTER_TIMEOUT, Duration.ofSeconds(2),
-                this::nodeStates, states -> states.size() == NODES && states.values().stream().allMatch("CONNECTED"::equals));
+        Await.until(
+                "all " + NODES + " nodes to be CONNECTED to the cluster",
+                CLUSTER_TIMEOUT,
+                Duration.ofSeconds(2),
+                this::nodeStates,
+                states -> states.size() == NODES && states.values().stream().allMatch("CONNECTED"::equals));
     }
 
     /** Waits until the coordinator has noticed that {@code name} is gone (no heartbeat) and disconnected it. */
     void awaitDisconnected(final String name) {
-        Await.until("the cluster to see " + name + " disconnected", CLUSTER_TIMEOUT, Duration.ofSeconds(2),
-                this::nodeStates, states -> !"CONNECTED".equals(states.get(name)));
+        Await.until(
+                "the cluster to see " + name + " disconnected",
+                CLUSTER_TIMEOUT,
+                Duration.ofSeconds(2),
+                this::nodeStates,
+                states -> !"CONNECTED".equals(states.get(name)));
     }
 
     /** A node is named by its API port, the one part of its address that differs on one machine. */
@@ -255,12 +273,19 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
      * the admin's data requests), the parameter contexts and the counters, once, as an operator does in the UI.
      */
     private void grantAdminTheFlow() {
-        final String rootGroupId = Await.until("the root group's id", CLUSTER_TIMEOUT,
-                () -> client.get("/flow/process-groups/root").path("processGroupFlow").path("id").asText(),
+        final String rootGroupId = Await.until(
+                "the root group's id",
+                CLUSTER_TIMEOUT,
+                () -> client.get("/flow/process-groups/root")
+                        .path("processGroupFlow")
+                        .path("id")
+                        .asText(),
                 id -> !id.isEmpty());
         final Map<String, String> userIds = new LinkedHashMap<>();
         for (final JsonNode user : client.get("/tenants/users").path("users")) {
-            userIds.put(user.path("component").path("identity").asText(), user.path("id").asText());
+            userIds.put(
+                    user.path("component").path("identity").asText(),
+                    user.path("id").asText());
         }
         final List<String> admin = List.of(userIds.get(TestCertificateAuthority.identity(ADMIN)));
         final List<String> adminAndNodes = new ArrayList<>(admin);
@@ -278,7 +303,8 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
     private void createPolicy(final String action, final String resource, final List<String> userIds) {
         final ObjectNode body = JSON.createObjectNode();
         body.putObject("revision").put("version", 0).put("clientId", "snowstream-system-tests");
-        final ObjectNode component = body.putObject("component").put("action", action).put("resource", resource);
+        final ObjectNode component =
+                body.putObject("component").put("action", action).put("resource", resource);
         userIds.forEach(id -> component.withArray("users").addObject().put("id", id));
         component.putArray("userGroups");
         client.post("/policies", body);
@@ -287,15 +313,25 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
     private String authorizersXml() {
         final StringBuilder nodeIdentities = new StringBuilder();
         for (int node = 1; node <= NODES; node++) {
-            nodeIdentities.append("        <property name=\"Node Identity ").append(node).append("\">")
-                    .append(TestCertificateAuthority.identity(nodeName(node))).append("</property>\n");
+            nodeIdentities
+                    .append("        <property name=\"Node Identity ")
+                    .append(node)
+                    .append("\">")
+                    .append(TestCertificateAuthority.identity(nodeName(node)))
+                    .append("</property>\n");
         }
         final StringBuilder initialUsers = new StringBuilder();
-        initialUsers.append("        <property name=\"Initial User Identity admin\">")
-                .append(TestCertificateAuthority.identity(ADMIN)).append("</property>\n");
+        initialUsers
+                .append("        <property name=\"Initial User Identity admin\">")
+                .append(TestCertificateAuthority.identity(ADMIN))
+                .append("</property>\n");
         for (int node = 1; node <= NODES; node++) {
-            initialUsers.append("        <property name=\"Initial User Identity ").append(node).append("\">")
-                    .append(TestCertificateAuthority.identity(nodeName(node))).append("</property>\n");
+            initialUsers
+                    .append("        <property name=\"Initial User Identity ")
+                    .append(node)
+                    .append("\">")
+                    .append(TestCertificateAuthority.identity(nodeName(node)))
+                    .append("</property>\n");
         }
         return """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -362,9 +398,15 @@ final class NiFiCluster implements ExecutionCondition, BeforeAllCallback, AfterA
         final StringBuilder servers = new StringBuilder();
         for (int node = 1; node <= ports.size(); node++) {
             final Map<String, Integer> nodePorts = ports.get(node - 1);
-            servers.append("server.").append(node).append("=localhost:").append(nodePorts.get("zookeeper.quorum"))
-                    .append(':').append(nodePorts.get("zookeeper.election")).append(";localhost:")
-                    .append(nodePorts.get("zookeeper.client")).append('\n');
+            servers.append("server.")
+                    .append(node)
+                    .append("=localhost:")
+                    .append(nodePorts.get("zookeeper.quorum"))
+                    .append(':')
+                    .append(nodePorts.get("zookeeper.election"))
+                    .append(";localhost:")
+                    .append(nodePorts.get("zookeeper.client"))
+                    .append('\n');
         }
         return servers.toString();
     }

@@ -1,19 +1,12 @@
 package io.snowstream.nifi.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.snowstream.nifi.customer.csv.EventTime;
 import io.snowstream.nifi.customer.generate.ChangeStreamGenerator;
 import io.snowstream.nifi.customer.generate.GeneratorSettings;
 import io.snowstream.nifi.customer.generate.GeneratorState;
 import io.snowstream.nifi.s3.S3MockServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,8 +27,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bundle's flow against the same job built from Apache NiFi's stock processors, both inside one real NiFi
@@ -72,7 +71,8 @@ class NiFiFlowBenchmark {
     private static final long REPLAY_RECORDS = (long) REPLAY_FILES * RECORDS_PER_FILE;
     private static final long BATCH_RECORDS = 100_000;
     private static final String BATCH_AGE = "10 sec";
-    private static final Duration GENERATION_WINDOW = Duration.ofSeconds(Long.getLong("snowstream.benchmark.window.seconds", 15));
+    private static final Duration GENERATION_WINDOW =
+            Duration.ofSeconds(Long.getLong("snowstream.benchmark.window.seconds", 15));
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -88,6 +88,7 @@ class NiFiFlowBenchmark {
 
     /** The goals of issue 11, printed beside the figures. */
     private static final double GOAL_REPLAY_SPEED = 3;
+
     private static final double GOAL_REPLAY_CPU = 3;
     private static final double GOAL_GENERATION_SPEED = 20;
     private static final double GOAL_GC_SHARE = 0.10;
@@ -98,7 +99,8 @@ class NiFiFlowBenchmark {
 
     @RegisterExtension
     @Order(2)
-    static final NiFiInstance NIFI = FlowFixture.withAwsEnvironment(NiFiInstance.http()).withHeap(HEAP, HEAP);
+    static final NiFiInstance NIFI =
+            FlowFixture.withAwsEnvironment(NiFiInstance.http()).withHeap(HEAP, HEAP);
 
     private static final Report REPORT = new Report();
     private static long nifiPid;
@@ -116,14 +118,26 @@ class NiFiFlowBenchmark {
     static void deployBothFlows() throws IOException {
         nifiPid = NIFI.applicationPid();
         final NiFiClient nifi = NIFI.client();
-        final var versionInfo = nifi.get("/system-diagnostics").path("systemDiagnostics").path("aggregateSnapshot").path("versionInfo");
-        REPORT.line("NiFi flow benchmark: the snowstream flow vs the same job from NiFi's stock processors, in one real NiFi");
+        final var versionInfo = nifi.get("/system-diagnostics")
+                .path("systemDiagnostics")
+                .path("aggregateSnapshot")
+                .path("versionInfo");
+        REPORT.line(
+                "NiFi flow benchmark: the snowstream flow vs the same job from NiFi's stock processors, in one real NiFi");
         REPORT.line("  %s", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
-        REPORT.line("  NiFi %s (NIFI_HOME=%s), Java %s (%s), NiFi heap -Xms%s -Xmx%s", nifi.about().path("version").asText(),
-                NIFI.installation().home(), versionInfo.path("javaVersion").asText(), versionInfo.path("javaVendor").asText(), HEAP, HEAP);
-        REPORT.line("  machine: nproc=%d, %s, load average at start %s", Runtime.getRuntime().availableProcessors(), memTotal(),
-                loadAverage());
-        REPORT.line("  other NiFi processes: %s; S3Mock (child JVM) and this test JVM share the machine",
+        REPORT.line(
+                "  NiFi %s (NIFI_HOME=%s), Java %s (%s), NiFi heap -Xms%s -Xmx%s",
+                nifi.about().path("version").asText(),
+                NIFI.installation().home(),
+                versionInfo.path("javaVersion").asText(),
+                versionInfo.path("javaVendor").asText(),
+                HEAP,
+                HEAP);
+        REPORT.line(
+                "  machine: nproc=%d, %s, load average at start %s",
+                Runtime.getRuntime().availableProcessors(), memTotal(), loadAverage());
+        REPORT.line(
+                "  other NiFi processes: %s; S3Mock (child JVM) and this test JVM share the machine",
                 otherNiFiProcesses().isEmpty() ? "none" : otherNiFiProcesses());
 
         S3.createBucket(BUCKET);
@@ -131,8 +145,10 @@ class NiFiFlowBenchmark {
         ours = deployOurs(nifi);
         stock = deployStock(nifi);
         replayFiles = writeReplayFiles();
-        REPORT.line("  batches: %,d records per object, max age %s, on both sides; rounds: %d warm-up + %d measured per flow,"
-                + " alternating", BATCH_RECORDS, BATCH_AGE, WARMUP_ROUNDS, ROUNDS);
+        REPORT.line(
+                "  batches: %,d records per object, max age %s, on both sides; rounds: %d warm-up + %d measured per flow,"
+                        + " alternating",
+                BATCH_RECORDS, BATCH_AGE, WARMUP_ROUNDS, ROUNDS);
         REPORT.line("");
     }
 
@@ -154,43 +170,82 @@ class NiFiFlowBenchmark {
 
         final Path input = temporaryDirectory("nifi-benchmark-snowstream-input");
         final ProcessGroupBuilder group = ProcessGroupBuilder.existingGroup(nifi, flow.groupId());
-        final ProcessGroupBuilder.Endpoint getFile = group.processor("Get customer CSV files", StockCustomerFlow.GET_FILE,
-                StockCustomerFlow.getFileProperties(input), "0 sec", Set.of());
-        group.connect(getFile, List.of("success"),
-                new ProcessGroupBuilder.Endpoint(flow.processorId(DeployedFlow.VALIDATE), ProcessGroupBuilder.Kind.PROCESSOR));
-        final List<String> pipeline = List.of(flow.processorId(DeployedFlow.VALIDATE), flow.processorId(DeployedFlow.PUT_BATCHES),
+        final ProcessGroupBuilder.Endpoint getFile = group.processor(
+                "Get customer CSV files",
+                StockCustomerFlow.GET_FILE,
+                StockCustomerFlow.getFileProperties(input),
+                "0 sec",
+                Set.of());
+        group.connect(
+                getFile,
+                List.of("success"),
+                new ProcessGroupBuilder.Endpoint(
+                        flow.processorId(DeployedFlow.VALIDATE), ProcessGroupBuilder.Kind.PROCESSOR));
+        final List<String> pipeline = List.of(
+                flow.processorId(DeployedFlow.VALIDATE),
+                flow.processorId(DeployedFlow.PUT_BATCHES),
                 flow.processorId(DeployedFlow.PUT_QUARANTINE));
-        group.awaitValid(Stream.concat(pipeline.stream(), Stream.of(getFile.id(), flow.processorId(DeployedFlow.GENERATE))).toList());
-        REPORT.line("  snowstream: %s, deployed with deploy/scripts/upload-flow-to-nifi.sh: GenerateFakeCustomers (0 sec,"
-                + " %,d records/FlowFile, 0 %% invalid) or GetFile -> ValidateCustomerRecord -> PutS3Batch (gzip, as shipped);"
-                + " Trigger Snowpipe left disabled", "flows/snowstream/customer-stream-to-snowflake.json", RECORDS_PER_FILE);
-        return new BenchmarkedFlow(nifi, "snowstream", flow.groupId(), flow.processorId(DeployedFlow.GENERATE), getFile.id(),
-                pipeline, Set.of(flow.connectionId(DeployedFlow.PUT_BATCHES, DeployedFlow.TRIGGER)), OUR_PREFIX, input,
+        group.awaitValid(
+                Stream.concat(pipeline.stream(), Stream.of(getFile.id(), flow.processorId(DeployedFlow.GENERATE)))
+                        .toList());
+        REPORT.line(
+                "  snowstream: %s, deployed with deploy/scripts/upload-flow-to-nifi.sh: GenerateFakeCustomers (0 sec,"
+                        + " %,d records/FlowFile, 0 %% invalid) or GetFile -> ValidateCustomerRecord -> PutS3Batch (gzip, as shipped);"
+                        + " Trigger Snowpipe left disabled",
+                "flows/snowstream/customer-stream-to-snowflake.json", RECORDS_PER_FILE);
+        return new BenchmarkedFlow(
+                nifi,
+                "snowstream",
+                flow.groupId(),
+                flow.processorId(DeployedFlow.GENERATE),
+                getFile.id(),
+                pipeline,
+                Set.of(flow.connectionId(DeployedFlow.PUT_BATCHES, DeployedFlow.TRIGGER)),
+                OUR_PREFIX,
+                input,
                 flow::generatedRecords);
     }
 
     private static BenchmarkedFlow deployStock(final NiFiClient nifi) throws IOException {
         final Path input = temporaryDirectory("nifi-benchmark-stock-input");
-        final StockCustomerFlow flow = StockCustomerFlow.build(nifi, nifi.rootGroupId(),
-                new StockCustomerFlow.Target(S3.endpoint().toString(), "us-east-1", BUCKET, STOCK_PREFIX,
-                        S3MockServer.ACCESS_KEY_ID, S3MockServer.SECRET_ACCESS_KEY),
-                new StockCustomerFlow.Batch(BATCH_RECORDS, BATCH_AGE), RECORDS_PER_FILE, input);
-        REPORT.line("  stock NiFi: built over REST: GenerateRecord (CSVRecordSetWriter, the customer schema as Schema Text with"
-                + " updated_at as an int: 2.8.0's GenerateRecord fails on timestamp fields; 0 sec, %,d records/FlowFile) or GetFile -> ValidateRecord (CSVReader with the schema, strict types, no extra fields)"
-                + " -> MergeRecord (min = max %,d records, max bin age %s) -> PutS3Object (plain CSV)", RECORDS_PER_FILE,
-                BATCH_RECORDS, BATCH_AGE);
-        return new BenchmarkedFlow(nifi, "stock NiFi", flow.groupId, flow.generate, flow.getFile,
-                List.of(flow.validate, flow.merge, flow.put), Set.of(), STOCK_PREFIX, input,
+        final StockCustomerFlow flow = StockCustomerFlow.build(
+                nifi,
+                nifi.rootGroupId(),
+                new StockCustomerFlow.Target(
+                        S3.endpoint().toString(),
+                        "us-east-1",
+                        BUCKET,
+                        STOCK_PREFIX,
+                        S3MockServer.ACCESS_KEY_ID,
+                        S3MockServer.SECRET_ACCESS_KEY),
+                new StockCustomerFlow.Batch(BATCH_RECORDS, BATCH_AGE),
+                RECORDS_PER_FILE,
+                input);
+        REPORT.line(
+                "  stock NiFi: built over REST: GenerateRecord (CSVRecordSetWriter, the customer schema as Schema Text with"
+                        + " updated_at as an int: 2.8.0's GenerateRecord fails on timestamp fields; 0 sec, %,d records/FlowFile) or GetFile -> ValidateRecord (CSVReader with the schema, strict types, no extra fields)"
+                        + " -> MergeRecord (min = max %,d records, max bin age %s) -> PutS3Object (plain CSV)",
+                RECORDS_PER_FILE, BATCH_RECORDS, BATCH_AGE);
+        return new BenchmarkedFlow(
+                nifi,
+                "stock NiFi",
+                flow.groupId,
+                flow.generate,
+                flow.getFile,
+                List.of(flow.validate, flow.merge, flow.put),
+                Set.of(),
+                STOCK_PREFIX,
+                input,
                 () -> nifi.counter(flow.generate, "Records Processed"));
     }
 
     /** The replayed input: customer CSV from the bundle's own generator (seeded), files of 10,000 records with a header. */
     private static Path writeReplayFiles() throws IOException {
         final Path directory = temporaryDirectory("nifi-benchmark-replay");
-        final GeneratorSettings settings = new GeneratorSettings(Locale.US, true, 70, 25, 5, 0, 10_000,
-                EventTime.parseCanonical("2026-01-01T00:00:00.000Z"), 1);
-        final ChangeStreamGenerator generator = ChangeStreamGenerator.create(settings, GeneratorState.initial(20261130L, Locale.US),
-                System::currentTimeMillis);
+        final GeneratorSettings settings = new GeneratorSettings(
+                Locale.US, true, 70, 25, 5, 0, 10_000, EventTime.parseCanonical("2026-01-01T00:00:00.000Z"), 1);
+        final ChangeStreamGenerator generator = ChangeStreamGenerator.create(
+                settings, GeneratorState.initial(20261130L, Locale.US), System::currentTimeMillis);
         long bytes = 0;
         for (int file = 0; file < REPLAY_FILES; file++) {
             final Path path = directory.resolve(String.format(Locale.ROOT, "customers-%05d.csv", file));
@@ -199,9 +254,10 @@ class NiFiFlowBenchmark {
             }
             bytes += Files.size(path);
         }
-        REPORT.line("  replayed input: %,d records in %d files of %,d (%,d bytes, %.0f bytes/record), written once by the bundle's"
-                + " generator classes (seeded: 70 %% inserts, 25 %% updates, 5 %% deletes)", REPLAY_RECORDS, REPLAY_FILES,
-                RECORDS_PER_FILE, bytes, (double) bytes / REPLAY_RECORDS);
+        REPORT.line(
+                "  replayed input: %,d records in %d files of %,d (%,d bytes, %.0f bytes/record), written once by the bundle's"
+                        + " generator classes (seeded: 70 %% inserts, 25 %% updates, 5 %% deletes)",
+                REPLAY_RECORDS, REPLAY_FILES, RECORDS_PER_FILE, bytes, (double) bytes / REPLAY_RECORDS);
         return directory;
     }
 
@@ -224,7 +280,9 @@ class NiFiFlowBenchmark {
     @Test
     @Order(1)
     void idleFlowsLeaveTheCpuAlone() {
-        REPORT.line("Idle: %d s each, no data (NiFi's JVM CPU from /proc/<pid>/stat, share of one core)", IDLE_WINDOW.toSeconds());
+        REPORT.line(
+                "Idle: %d s each, no data (NiFi's JVM CPU from /proc/<pid>/stat, share of one core)",
+                IDLE_WINDOW.toSeconds());
         idle.put("NiFi, nothing running", measureIdle(null));
         for (final BenchmarkedFlow flow : List.of(ours, stock)) {
             flow.idleProcessors().forEach(flow::start);
@@ -252,9 +310,14 @@ class NiFiFlowBenchmark {
             flow.taskCounts().forEach((name, count) -> tasks.put(name, count - tasksBefore.getOrDefault(name, 0L)));
         }
         final Idle result = new Idle(cpu / seconds, tasks);
-        REPORT.line("  %-22s %5.2f %% of one core (%.2f CPU s in %.1f s)%s; busiest threads (CPU s): %s",
-                flow == null ? "NiFi, nothing running" : flow.label() + ", idle", result.share() * 100, cpu, seconds,
-                tasks.isEmpty() ? "" : "; tasks in the window: " + tasks, busiest);
+        REPORT.line(
+                "  %-22s %5.2f %% of one core (%.2f CPU s in %.1f s)%s; busiest threads (CPU s): %s",
+                flow == null ? "NiFi, nothing running" : flow.label() + ", idle",
+                result.share() * 100,
+                cpu,
+                seconds,
+                tasks.isEmpty() ? "" : "; tasks in the window: " + tasks,
+                busiest);
         return result;
     }
 
@@ -263,9 +326,11 @@ class NiFiFlowBenchmark {
     @Test
     @Order(2)
     void generationIncluded_everyGeneratedRecordLands() {
-        REPORT.line("Generation included, saturated: records/s landed in S3 between the first object and the last one after a"
-                + " %d s window, GC in that window; CPU per record over the whole round (generator start to every record"
-                + " landed)", GENERATION_WINDOW.toSeconds());
+        REPORT.line(
+                "Generation included, saturated: records/s landed in S3 between the first object and the last one after a"
+                        + " %d s window, GC in that window; CPU per record over the whole round (generator start to every record"
+                        + " landed)",
+                GENERATION_WINDOW.toSeconds());
         alternate(generation, NiFiFlowBenchmark::generationRound);
         REPORT.line("");
     }
@@ -280,15 +345,19 @@ class NiFiFlowBenchmark {
         final Sampler sampler = new Sampler(landed);
         final Sample first;
         try {
-            first = sampler.awaitLanding(Duration.ofMinutes(3), sample -> !sample.keys().isEmpty());
+            first = sampler.awaitLanding(
+                    Duration.ofMinutes(3), sample -> !sample.keys().isEmpty());
         } catch (final AssertionError e) {
-            throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
+            throw new AssertionError(
+                    flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
         }
         final Sample last;
         final Map<String, Double> busy;
         try (ProcessorUtilization utilization = ProcessorUtilization.startIfEnabled(NIFI.client(), flow.groupId())) {
-            last = sampler.awaitLanding(GENERATION_WINDOW.plusMinutes(2), sample -> sample.nanos() - first.nanos()
-                    >= GENERATION_WINDOW.toNanos() && sample.keys().size() > first.keys().size());
+            last = sampler.awaitLanding(
+                    GENERATION_WINDOW.plusMinutes(2),
+                    sample -> sample.nanos() - first.nanos() >= GENERATION_WINDOW.toNanos()
+                            && sample.keys().size() > first.keys().size());
             busy = utilization.shares();
         }
         flow.stop(flow.generator());
@@ -299,11 +368,24 @@ class NiFiFlowBenchmark {
         final Set<String> all = new LinkedHashSet<>(landed.keys());
         final LandedObjects.Count total = landed.count(all);
         final LandedObjects.Count window = landed.count(LandedObjects.difference(last.keys(), first.keys()));
-        assertThat(total.records()).as("%s: records landed in S3 = records generated", flow.label()).isEqualTo(generated);
+        assertThat(total.records())
+                .as("%s: records landed in S3 = records generated", flow.label())
+                .isEqualTo(generated);
         finish(flow, landed);
-        return new Round((last.nanos() - first.nanos()) / 1e9, window.records(), last.cpu() - first.cpu(), generated,
-                cpuAtEnd - cpuAtStart, last.diagnostics(), first.diagnostics(), sampler.peakHeap(first, last), window.csvBytes(),
-                last.keys().size() - first.keys().size(), machineCores(first, last), threadCpu(first, last), busy);
+        return new Round(
+                (last.nanos() - first.nanos()) / 1e9,
+                window.records(),
+                last.cpu() - first.cpu(),
+                generated,
+                cpuAtEnd - cpuAtStart,
+                last.diagnostics(),
+                first.diagnostics(),
+                sampler.peakHeap(first, last),
+                window.csvBytes(),
+                last.keys().size() - first.keys().size(),
+                machineCores(first, last),
+                threadCpu(first, last),
+                busy);
     }
 
     // ---- 3. generation left out
@@ -311,8 +393,10 @@ class NiFiFlowBenchmark {
     @Test
     @Order(3)
     void generationLeftOut_everyReplayedRecordLands() {
-        REPORT.line("Generation left out: the same %,d pre-generated records replayed through GetFile into each flow, from GetFile's"
-                + " start to the last record landed in S3", REPLAY_RECORDS);
+        REPORT.line(
+                "Generation left out: the same %,d pre-generated records replayed through GetFile into each flow, from GetFile's"
+                        + " start to the last record landed in S3",
+                REPLAY_RECORDS);
         alternate(replay, NiFiFlowBenchmark::replayRound);
         REPORT.line("");
     }
@@ -332,7 +416,8 @@ class NiFiFlowBenchmark {
             last = sampler.awaitLanding(ROUND_TIMEOUT, sample -> sample.keys().size() >= expectedObjects);
             busy = utilization.shares();
         } catch (final AssertionError e) {
-            throw new AssertionError(flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
+            throw new AssertionError(
+                    flow.label() + ": " + e.getMessage() + "; queues: " + flow.queues() + flow.rejected(), e);
         }
         // more objects than full batches (a bin closed by age): wait until nothing is left in the flow
         while (!flow.drained()) {
@@ -344,12 +429,27 @@ class NiFiFlowBenchmark {
         final Set<String> all = new LinkedHashSet<>(landed.keys());
         assertThat(all).as("%s: objects after the flow drained", flow.label()).isEqualTo(last.keys());
         final LandedObjects.Count total = landed.count(all);
-        assertThat(Files.exists(flow.inputDirectory()) && isEmpty(flow.inputDirectory())).as("input directory emptied").isTrue();
-        assertThat(total.records()).as("%s: records landed in S3 = records replayed", flow.label()).isEqualTo(REPLAY_RECORDS);
+        assertThat(Files.exists(flow.inputDirectory()) && isEmpty(flow.inputDirectory()))
+                .as("input directory emptied")
+                .isTrue();
+        assertThat(total.records())
+                .as("%s: records landed in S3 = records replayed", flow.label())
+                .isEqualTo(REPLAY_RECORDS);
         finish(flow, landed);
-        return new Round((last.nanos() - start.nanos()) / 1e9, total.records(), last.cpu() - start.cpu(), total.records(),
-                last.cpu() - start.cpu(), last.diagnostics(), start.diagnostics(), sampler.peakHeap(start, last), total.csvBytes(), all.size(), machineCores(start, last),
-                threadCpu(start, last), busy);
+        return new Round(
+                (last.nanos() - start.nanos()) / 1e9,
+                total.records(),
+                last.cpu() - start.cpu(),
+                total.records(),
+                last.cpu() - start.cpu(),
+                last.diagnostics(),
+                start.diagnostics(),
+                sampler.peakHeap(start, last),
+                total.csvBytes(),
+                all.size(),
+                machineCores(start, last),
+                threadCpu(start, last),
+                busy);
     }
 
     // ---- rounds
@@ -372,8 +472,11 @@ class NiFiFlowBenchmark {
                     flow.stopAll();
                 }
                 final boolean warmUp = round < WARMUP_ROUNDS;
-                REPORT.line("  %s %-11s %s", warmUp ? "warm-up " : String.format(Locale.ROOT, "round %-2d", round - WARMUP_ROUNDS + 1),
-                        flow.label(), result);
+                REPORT.line(
+                        "  %s %-11s %s",
+                        warmUp ? "warm-up " : String.format(Locale.ROOT, "round %-2d", round - WARMUP_ROUNDS + 1),
+                        flow.label(),
+                        result);
                 if (!warmUp) {
                     results.get(flow.label()).add(result);
                 }
@@ -391,7 +494,9 @@ class NiFiFlowBenchmark {
             REPORT.line("  (%s: dropping what an earlier failed round left queued: %s)", flow.label(), flow.queues());
             flow.emptyAllConnections();
         }
-        assertThat(flow.drained()).as("%s drained before the round: %s", flow.label(), flow.queues()).isTrue();
+        assertThat(flow.drained())
+                .as("%s drained before the round: %s", flow.label(), flow.queues())
+                .isTrue();
         final LandedObjects landed = new LandedObjects(S3.client(), BUCKET, flow.s3Prefix());
         landed.deleteAll();
         return landed;
@@ -400,8 +505,12 @@ class NiFiFlowBenchmark {
     /** After a round: nothing left in any queue, nothing quarantined, the objects deleted. */
     private static void finish(final BenchmarkedFlow flow, final LandedObjects landed) {
         flow.stopAll();
-        assertThat(flow.drained()).as("%s: queues after the round: %s", flow.label(), flow.queues()).isTrue();
-        assertThat(new LandedObjects(S3.client(), BUCKET, OUR_QUARANTINE_PREFIX).keys()).as("quarantined objects").isEmpty();
+        assertThat(flow.drained())
+                .as("%s: queues after the round: %s", flow.label(), flow.queues())
+                .isTrue();
+        assertThat(new LandedObjects(S3.client(), BUCKET, OUR_QUARANTINE_PREFIX).keys())
+                .as("quarantined objects")
+                .isEmpty();
         flow.emptyParkedConnections();
         landed.deleteAll();
     }
@@ -412,9 +521,13 @@ class NiFiFlowBenchmark {
      * One observation: when, NiFi's CPU time so far, the whole machine's busy CPU time so far, the keys landed so far,
      * and (at the landings that bound a window, and every 5 s) NiFi's diagnostics.
      */
-    private record Sample(long nanos, double cpu, double machineCpu, Set<String> keys, SystemDiagnostics diagnostics,
-                          Map<String, Double> threads) {
-    }
+    private record Sample(
+            long nanos,
+            double cpu,
+            double machineCpu,
+            Set<String> keys,
+            SystemDiagnostics diagnostics,
+            Map<String, Double> threads) {}
 
     /**
      * Polls S3 every 100 ms for new objects. NiFi's diagnostics (a REST request, which costs NiFi some CPU too) are
@@ -448,13 +561,15 @@ class NiFiFlowBenchmark {
         Sample awaitLanding(final Duration timeout, final java.util.function.Predicate<Sample> done) {
             final Sample sample = awaitLanding(timeout, done, false);
             if (sample == null) {
-                throw new AssertionError("no object landed as expected within " + timeout.toSeconds() + " s; objects: " + lastKeys.size());
+                throw new AssertionError("no object landed as expected within " + timeout.toSeconds() + " s; objects: "
+                        + lastKeys.size());
             }
             return sample;
         }
 
         /** Like {@link #awaitLanding(Duration, java.util.function.Predicate)}, or null after the timeout when allowed. */
-        Sample awaitLanding(final Duration timeout, final java.util.function.Predicate<Sample> done, final boolean nullOnTimeout) {
+        Sample awaitLanding(
+                final Duration timeout, final java.util.function.Predicate<Sample> done, final boolean nullOnTimeout) {
             final long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 final Sample sample = sample(false);
@@ -462,8 +577,13 @@ class NiFiFlowBenchmark {
                     lastKeys = sample.keys();
                     if (done.test(sample)) {
                         // the landing's own diagnostics, fetched right after the listing that saw it
-                        final Sample landing = new Sample(sample.nanos(), sample.cpu(), sample.machineCpu(), sample.keys(),
-                                SystemDiagnostics.of(NIFI.client()), threadCpu());
+                        final Sample landing = new Sample(
+                                sample.nanos(),
+                                sample.cpu(),
+                                sample.machineCpu(),
+                                sample.keys(),
+                                SystemDiagnostics.of(NIFI.client()),
+                                threadCpu());
                         heapSamples.add(landing.diagnostics());
                         return landing;
                     }
@@ -474,14 +594,18 @@ class NiFiFlowBenchmark {
         }
 
         private Sample awaitFailed(final Duration timeout) {
-            throw new AssertionError("no object landed as expected within " + timeout.toSeconds() + " s; objects: " + lastKeys.size());
+            throw new AssertionError(
+                    "no object landed as expected within " + timeout.toSeconds() + " s; objects: " + lastKeys.size());
         }
 
         /** The highest heap use sampled between two samples (inclusive). */
         long peakHeap(final Sample from, final Sample to) {
-            return heapSamples.stream().filter(sample -> sample.nanos() >= from.diagnostics().nanos()
+            return heapSamples.stream()
+                    .filter(sample -> sample.nanos() >= from.diagnostics().nanos()
                             && sample.nanos() <= to.diagnostics().nanos())
-                    .mapToLong(SystemDiagnostics::usedHeapBytes).max().orElse(0);
+                    .mapToLong(SystemDiagnostics::usedHeapBytes)
+                    .max()
+                    .orElse(0);
         }
     }
 
@@ -492,7 +616,8 @@ class NiFiFlowBenchmark {
      */
     private static double machineCpu() {
         try {
-            final String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            final String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long busy = 0;
             for (int i = 1; i < Math.min(fields.length, 9); i++) {
                 if (i != 4 && i != 5) {
@@ -542,7 +667,8 @@ class NiFiFlowBenchmark {
     private static Map<String, Double> threadCpu(final Sample from, final Sample to) {
         final Map<String, Double> delta = new LinkedHashMap<>();
         to.threads().entrySet().stream()
-                .map(kind -> Map.entry(kind.getKey(), kind.getValue() - from.threads().getOrDefault(kind.getKey(), 0.0)))
+                .map(kind -> Map.entry(
+                        kind.getKey(), kind.getValue() - from.threads().getOrDefault(kind.getKey(), 0.0)))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(kind -> delta.put(kind.getKey(), kind.getValue()));
         return delta;
@@ -560,9 +686,20 @@ class NiFiFlowBenchmark {
      *                     run ahead and fill the queues in the window, so CPU in the window over records landed in it
      *                     would count work on records that land later
      */
-    record Round(double seconds, long records, double cpuSeconds, long costRecords, double costCpuSeconds,
-                 SystemDiagnostics end, SystemDiagnostics start, long peakHeapBytes, long csvBytes, int objects,
-                 double machineCores, Map<String, Double> threads, Map<String, Double> busy) {
+    record Round(
+            double seconds,
+            long records,
+            double cpuSeconds,
+            long costRecords,
+            double costCpuSeconds,
+            SystemDiagnostics end,
+            SystemDiagnostics start,
+            long peakHeapBytes,
+            long csvBytes,
+            int objects,
+            double machineCores,
+            Map<String, Double> threads,
+            Map<String, Double> busy) {
 
         double recordsPerSecond() {
             return records / seconds;
@@ -582,16 +719,32 @@ class NiFiFlowBenchmark {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,11d records in %6.2f s = %,9.0f records/s | NiFi CPU %6.2f s (%.2f cores);"
-                            + " %6.2f CPU s per million records (%,.0f CPU s for %,d records, round start to all landed)"
-                            + " | GC pauses %5d ms = %4.1f %% in %d collections (concurrent %d ms)"
-                            + " | heap used %,5.0f of %,.0f MB (peak sample) | %d objects, %.0f CSV bytes/record | machine %.2f of %d cores busy"
-                            + " | NiFi CPU s by thread: %s",
-                    records, seconds, recordsPerSecond(), cpuSeconds, cpuSeconds / seconds, cpuPerMillion(), costCpuSeconds,
-                    costRecords,
-                    end.pauseMillisSince(start), gcShare() * 100, end.collectionsSince(start), end.concurrentMillisSince(start),
-                    peakHeapMb(), end.maxHeapBytes() / 1048576.0, objects, (double) csvBytes / records, machineCores,
-                    Runtime.getRuntime().availableProcessors(), threadSummary())
+            return String.format(
+                            Locale.ROOT,
+                            "%,11d records in %6.2f s = %,9.0f records/s | NiFi CPU %6.2f s (%.2f cores);"
+                                    + " %6.2f CPU s per million records (%,.0f CPU s for %,d records, round start to all landed)"
+                                    + " | GC pauses %5d ms = %4.1f %% in %d collections (concurrent %d ms)"
+                                    + " | heap used %,5.0f of %,.0f MB (peak sample) | %d objects, %.0f CSV bytes/record | machine %.2f of %d cores busy"
+                                    + " | NiFi CPU s by thread: %s",
+                            records,
+                            seconds,
+                            recordsPerSecond(),
+                            cpuSeconds,
+                            cpuSeconds / seconds,
+                            cpuPerMillion(),
+                            costCpuSeconds,
+                            costRecords,
+                            end.pauseMillisSince(start),
+                            gcShare() * 100,
+                            end.collectionsSince(start),
+                            end.concurrentMillisSince(start),
+                            peakHeapMb(),
+                            end.maxHeapBytes() / 1048576.0,
+                            objects,
+                            (double) csvBytes / records,
+                            machineCores,
+                            Runtime.getRuntime().availableProcessors(),
+                            threadSummary())
                     + (busy.isEmpty() ? "" : " | busy share by processor (diagnostic): " + busySummary());
         }
 
@@ -611,8 +764,7 @@ class NiFiFlowBenchmark {
     }
 
     /** A flow's idle CPU and the tasks its processors ran in the window. */
-    record Idle(double share, Map<String, Long> tasks) {
-    }
+    record Idle(double share, Map<String, Long> tasks) {}
 
     // ---- the report
 
@@ -631,16 +783,22 @@ class NiFiFlowBenchmark {
             line("Summary (median of the measured rounds, min-max in brackets)");
             if (!idle.isEmpty()) {
                 final double base = idle.values().iterator().next().share();
-                idle.forEach((name, result) -> line("  idle %-22s %5.2f %% of one core (%+.2f %% over NiFi with nothing running)",
+                idle.forEach((name, result) -> line(
+                        "  idle %-22s %5.2f %% of one core (%+.2f %% over NiFi with nothing running)",
                         name, result.share() * 100, (result.share() - base) * 100));
             }
             phase("Generation included", generation, GOAL_GENERATION_SPEED, 0);
             phase("Generation left out", replay, GOAL_REPLAY_SPEED, GOAL_REPLAY_CPU);
-            line("  load average at the end: %s; other NiFi processes at the end: %s", loadAverage(),
-                    otherNiFiProcesses().isEmpty() ? "none" : otherNiFiProcesses());
+            line(
+                    "  load average at the end: %s; other NiFi processes at the end: %s",
+                    loadAverage(), otherNiFiProcesses().isEmpty() ? "none" : otherNiFiProcesses());
         }
 
-        private void phase(final String title, final Map<String, List<Round>> results, final double speedGoal, final double cpuGoal) {
+        private void phase(
+                final String title,
+                final Map<String, List<Round>> results,
+                final double speedGoal,
+                final double cpuGoal) {
             final List<Round> our = results.getOrDefault(ours.label(), List.of());
             final List<Round> their = results.getOrDefault(stock.label(), List.of());
             if (our.isEmpty() || their.isEmpty()) {
@@ -649,9 +807,13 @@ class NiFiFlowBenchmark {
             line("  %s:", title);
             for (final Map.Entry<String, List<Round>> side : results.entrySet()) {
                 final List<Round> rounds = side.getValue();
-                line("    %-11s %s records/s | %s CPU s per million records | GC pauses %s %% of the time | heap used %s MB (peak sample)",
-                        side.getKey(), spread(rounds, Round::recordsPerSecond, "%,.0f"), spread(rounds, Round::cpuPerMillion, "%.2f"),
-                        spread(rounds, round -> round.gcShare() * 100, "%.1f"), spread(rounds, Round::peakHeapMb, "%,.0f"));
+                line(
+                        "    %-11s %s records/s | %s CPU s per million records | GC pauses %s %% of the time | heap used %s MB (peak sample)",
+                        side.getKey(),
+                        spread(rounds, Round::recordsPerSecond, "%,.0f"),
+                        spread(rounds, Round::cpuPerMillion, "%.2f"),
+                        spread(rounds, round -> round.gcShare() * 100, "%.1f"),
+                        spread(rounds, Round::peakHeapMb, "%,.0f"));
             }
             final int pairs = Math.min(our.size(), their.size());
             final List<Double> speed = new ArrayList<>();
@@ -662,14 +824,26 @@ class NiFiFlowBenchmark {
             }
             final double speedRatio = median(our, Round::recordsPerSecond) / median(their, Round::recordsPerSecond);
             final double cpuRatio = median(their, Round::cpuPerMillion) / median(our, Round::cpuPerMillion);
-            line("    records/s, ours / stock:             %6.1fx (round by round %.1f-%.1f)   goal >= %.0fx: %s", speedRatio,
-                    min(speed), max(speed), speedGoal, speedRatio >= speedGoal ? "met" : "NOT met");
-            line("    CPU per record, stock / ours:        %6.1fx (round by round %.1f-%.1f)%s", cpuRatio, min(cpu), max(cpu),
-                    cpuGoal > 0 ? String.format(Locale.ROOT, "   goal >= %.0fx (ours <= 1/%.0f): %s", cpuGoal, cpuGoal,
-                            cpuRatio >= cpuGoal ? "met" : "NOT met") : "");
+            line(
+                    "    records/s, ours / stock:             %6.1fx (round by round %.1f-%.1f)   goal >= %.0fx: %s",
+                    speedRatio, min(speed), max(speed), speedGoal, speedRatio >= speedGoal ? "met" : "NOT met");
+            line(
+                    "    CPU per record, stock / ours:        %6.1fx (round by round %.1f-%.1f)%s",
+                    cpuRatio,
+                    min(cpu),
+                    max(cpu),
+                    cpuGoal > 0
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "   goal >= %.0fx (ours <= 1/%.0f): %s",
+                                    cpuGoal,
+                                    cpuGoal,
+                                    cpuRatio >= cpuGoal ? "met" : "NOT met")
+                            : "");
             final double ourGc = max(our.stream().map(Round::gcShare).toList());
-            line("    GC pauses, ours: at most %.1f %% of the time in any round   goal < %.0f %%: %s", ourGc * 100,
-                    GOAL_GC_SHARE * 100, ourGc < GOAL_GC_SHARE ? "met" : "NOT met");
+            line(
+                    "    GC pauses, ours: at most %.1f %% of the time in any round   goal < %.0f %%: %s",
+                    ourGc * 100, GOAL_GC_SHARE * 100, ourGc < GOAL_GC_SHARE ? "met" : "NOT met");
         }
 
         void save() throws IOException {
@@ -683,7 +857,8 @@ class NiFiFlowBenchmark {
 
     private static String spread(final List<Round> rounds, final ToDoubleFunction<Round> figure, final String format) {
         final List<Double> values = rounds.stream().map(figure::applyAsDouble).toList();
-        return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", median(values), min(values), max(values));
+        return String.format(
+                Locale.ROOT, format + " (" + format + "-" + format + ")", median(values), min(values), max(values));
     }
 
     private static double median(final List<Round> rounds, final ToDoubleFunction<Round> figure) {
@@ -708,7 +883,8 @@ class NiFiFlowBenchmark {
 
     private static String loadAverage() {
         try {
-            final String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            final String[] fields =
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " / " + fields[1] + " / " + fields[2] + " (1 / 5 / 15 min)";
         } catch (final IOException e) {
             return "unknown (" + e + ")";
@@ -717,8 +893,10 @@ class NiFiFlowBenchmark {
 
     private static String memTotal() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            return lines.filter(line -> line.startsWith("MemTotal:")).findFirst()
-                    .map(line -> String.format(Locale.ROOT, "%.0f GB RAM", Long.parseLong(line.replaceAll("\\D", "")) / 1048576.0))
+            return lines.filter(line -> line.startsWith("MemTotal:"))
+                    .findFirst()
+                    .map(line -> String.format(
+                            Locale.ROOT, "%.0f GB RAM", Long.parseLong(line.replaceAll("\\D", "")) / 1048576.0))
                     .orElse("RAM unknown");
         } catch (final IOException e) {
             return "RAM unknown";
@@ -736,7 +914,8 @@ class NiFiFlowBenchmark {
                     continue;
                 }
                 try {
-                    final String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8);
+                    final String commandLine =
+                            new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8);
                     if (commandLine.contains("org.apache.nifi.NiFi") && !commandLine.contains(own)) {
                         others.add(Long.parseLong(name));
                     }

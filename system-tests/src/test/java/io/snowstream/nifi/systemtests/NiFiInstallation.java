@@ -24,7 +24,8 @@ public record NiFiInstallation(Path home, String version) {
     /** The environment variable naming the installation. */
     public static final String NIFI_HOME = "NIFI_HOME";
 
-    private static final Pattern FRAMEWORK_NAR = Pattern.compile("nifi-framework-nar-(\\d+)\\.(\\d+)\\.(\\d+)(?:[-.].*)?\\.nar");
+    private static final Pattern FRAMEWORK_NAR =
+            Pattern.compile("nifi-framework-nar-(\\d+)\\.(\\d+)\\.(\\d+)(?:[-.].*)?\\.nar");
 
     /** The installation NIFI_HOME names, or empty when NIFI_HOME is not set (then the system tests are skipped). */
     public static Optional<String> configuredHome() {
@@ -41,14 +42,16 @@ public record NiFiInstallation(Path home, String version) {
         final Path path = Path.of(home).toAbsolutePath().normalize();
         final List<String> problems = new ArrayList<>();
         if (!Files.isDirectory(path)) {
-            throw new IllegalStateException(NIFI_HOME + "=" + home + " is not a directory: point it at an Apache NiFi 2.x"
-                    + " installation (the unpacked binary distribution, holding bin/nifi.sh, conf/ and lib/)");
+            throw new IllegalStateException(
+                    NIFI_HOME + "=" + home + " is not a directory: point it at an Apache NiFi 2.x"
+                            + " installation (the unpacked binary distribution, holding bin/nifi.sh, conf/ and lib/)");
         }
         requireFile(path, "bin/nifi.sh", problems);
         requireFile(path, "bin/nifi-env.sh", problems);
         requireFile(path, "conf/nifi.properties", problems);
         requireFile(path, "conf/bootstrap.conf", problems);
-        if (!Files.isDirectory(path.resolve("lib/bootstrap")) || list(path.resolve("lib/bootstrap"), ".jar").isEmpty()) {
+        if (!Files.isDirectory(path.resolve("lib/bootstrap"))
+                || list(path.resolve("lib/bootstrap"), ".jar").isEmpty()) {
             problems.add("lib/bootstrap/*.jar (NiFi's bootstrap)");
         }
         String version = null;
@@ -92,7 +95,9 @@ public record NiFiInstallation(Path home, String version) {
 
     private static List<Path> list(final Path directory, final String suffix) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,13 +1,5 @@
 package io.snowstream.nifi.systemtests;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +30,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One NiFi for one test class, run from a copy of the installation {@code NIFI_HOME} names: {@code bin/} and
@@ -72,12 +71,19 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     private static final Duration NIFI_SH_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(1);
-    private static final Pattern ERROR_LINE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} ERROR .*");
+    private static final Pattern ERROR_LINE =
+            Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} ERROR .*");
     private static final String APPLICATION_CLASS = "org.apache.nifi.NiFi";
     private static final String BOOTSTRAP_CLASS = "org.apache.nifi.bootstrap.BootstrapProcess";
     /** Files of a used installation's conf/ that would carry its flow, keys or users into the copy. */
-    private static final Set<String> NOT_COPIED = Set.of("flow.json.gz", "flow.xml.gz", "archive", "keystore.p12",
-            "truststore.p12", "users.xml", "authorizations.xml");
+    private static final Set<String> NOT_COPIED = Set.of(
+            "flow.json.gz",
+            "flow.xml.gz",
+            "archive",
+            "keystore.p12",
+            "truststore.p12",
+            "users.xml",
+            "authorizations.xml");
 
     private final Security security;
     private final String name;
@@ -99,8 +105,7 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     private Thread shutdownHook;
 
     /** The TLS material of a {@link Security#MUTUAL_TLS} instance: its stores (one password) and the test's client. */
-    record TlsFiles(Path keystore, Path truststore, String password, SSLContext clientContext) {
-    }
+    record TlsFiles(Path keystore, Path truststore, String password, SSLContext clientContext) {}
 
     private NiFiInstance(final Security security, final String name, final TlsFiles tls) {
         this.security = security;
@@ -161,9 +166,11 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     public ConditionEvaluationResult evaluateExecutionCondition(final ExtensionContext context) {
         return NiFiInstallation.configuredHome()
                 .map(home -> ConditionEvaluationResult.enabled(NiFiInstallation.NIFI_HOME + "=" + home))
-                .orElseGet(() -> ConditionEvaluationResult.disabled(NiFiInstallation.NIFI_HOME + " is not set: the system"
-                        + " tests run the NAR inside a real Apache NiFi 2.x installation; set " + NiFiInstallation.NIFI_HOME
-                        + " to one (the unpacked binary distribution) to run them"));
+                .orElseGet(
+                        () -> ConditionEvaluationResult.disabled(NiFiInstallation.NIFI_HOME + " is not set: the system"
+                                + " tests run the NAR inside a real Apache NiFi 2.x installation; set "
+                                + NiFiInstallation.NIFI_HOME
+                                + " to one (the unpacked binary distribution) to run them"));
     }
 
     @Override
@@ -237,8 +244,10 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
     /** The process id of NiFi's JVM (not the bootstrap's), found by its command line, as NiFi's bootstrap finds it. */
     public long applicationPid() {
-        return processes().stream().filter(process -> process.arguments().contains(APPLICATION_CLASS))
-                .mapToLong(NiFiProcess::pid).findFirst()
+        return processes().stream()
+                .filter(process -> process.arguments().contains(APPLICATION_CLASS))
+                .mapToLong(NiFiProcess::pid)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("NiFi's JVM is not running from " + home));
     }
 
@@ -256,7 +265,10 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     public List<String> errorLines() {
         final List<String> errors = new ArrayList<>();
         try (Stream<Path> logs = Files.list(home.resolve("logs"))) {
-            for (final Path log : logs.filter(file -> file.getFileName().toString().startsWith("nifi-app")).sorted().toList()) {
+            for (final Path log : logs.filter(
+                            file -> file.getFileName().toString().startsWith("nifi-app"))
+                    .sorted()
+                    .toList()) {
                 try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
                     lines.filter(line -> ERROR_LINE.matcher(line).matches()).forEach(errors::add);
                 }
@@ -272,27 +284,30 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         return tail(home.resolve("logs/nifi-app.log"), lines);
     }
 
-
     // ---- preparing the copy
 
     private void prepare() throws IOException {
         final Path nar = Path.of(System.getProperty("snowstream.nar", "target/nar/nifi-snowstream-nar.nar"));
         if (!Files.isRegularFile(nar)) {
-            throw new IllegalStateException("The NAR is not at " + nar.toAbsolutePath() + ": run the system tests through"
-                    + " Maven (./mvnw verify), which builds the NAR and copies it there");
+            throw new IllegalStateException(
+                    "The NAR is not at " + nar.toAbsolutePath() + ": run the system tests through"
+                            + " Maven (./mvnw verify), which builds the NAR and copies it there");
         }
-        home = Files.createTempDirectory("nifi-" + owner.replace('/', '-') + "-").toRealPath();
+        home = Files.createTempDirectory("nifi-" + owner.replace('/', '-') + "-")
+                .toRealPath();
         shutdownHook = new Thread(this::killAll, "kill NiFi of " + owner);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         copyRecursively(installation.home().resolve("bin"), home.resolve("bin"), Set.of());
         copyRecursively(installation.home().resolve("conf"), home.resolve("conf"), NOT_COPIED);
         // lib/ itself cannot be a link: NiFi's bootstrap builds the classpath with Files.find(lib, 1), which does not
-        // enter a linked directory (NiFi 2.8.0 then fails with "Could not find or load main class org.apache.nifi.NiFi")
+        // enter a linked directory (NiFi 2.8.0 then fails with "Could not find or load main class
+        // org.apache.nifi.NiFi")
         Files.createDirectories(home.resolve("lib"));
         try (Stream<Path> entries = Files.list(installation.home().resolve("lib"))) {
             for (final Path entry : entries.toList()) {
-                Files.createSymbolicLink(home.resolve("lib").resolve(entry.getFileName().toString()), entry.toRealPath());
+                Files.createSymbolicLink(
+                        home.resolve("lib").resolve(entry.getFileName().toString()), entry.toRealPath());
             }
         }
         Files.createDirectories(home.resolve("extensions"));
@@ -302,7 +317,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         final int port = freePort();
         final Map<String, String> properties = new LinkedHashMap<>();
         // one key for a whole cluster: the nodes must agree on it
-        properties.put("nifi.sensitive.props.key", this.properties.getOrDefault("nifi.sensitive.props.key", randomHex(16)));
+        properties.put(
+                "nifi.sensitive.props.key", this.properties.getOrDefault("nifi.sensitive.props.key", randomHex(16)));
         properties.put("nifi.nar.library.autoload.directory", "./extensions");
         properties.put("nifi.cluster.is.node", "false");
         properties.put("nifi.remote.input.socket.port", "");
@@ -314,8 +330,16 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
             properties.put("nifi.web.http.port", String.valueOf(port));
             properties.put("nifi.web.https.host", "");
             properties.put("nifi.web.https.port", "");
-            for (final String key : List.of("keystore", "keystoreType", "keystorePasswd", "keyPasswd", "truststore",
-                    "truststoreType", "truststorePasswd", "user.authorizer", "user.login.identity.provider")) {
+            for (final String key : List.of(
+                    "keystore",
+                    "keystoreType",
+                    "keystorePasswd",
+                    "keyPasswd",
+                    "truststore",
+                    "truststoreType",
+                    "truststorePasswd",
+                    "user.authorizer",
+                    "user.login.identity.provider")) {
                 properties.put("nifi.security." + key, "");
             }
             baseUri = URI.create("http://127.0.0.1:" + port);
@@ -356,7 +380,9 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
             baseUri = URI.create("https://localhost:" + port);
         }
         properties.putAll(this.properties);
-        PropertiesFile.read(home.resolve("conf/nifi.properties")).set(properties).write();
+        PropertiesFile.read(home.resolve("conf/nifi.properties"))
+                .set(properties)
+                .write();
         for (final Map.Entry<String, String> file : confFiles.entrySet()) {
             Files.createDirectories(home.resolve(file.getKey()).getParent());
             Files.writeString(home.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
@@ -366,7 +392,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
                 "java.arg.2", "-Xms" + initialHeap,
                 "java.arg.3", "-Xmx" + maxHeap,
                 // the Snowflake driver's OCSP cache inside the copy, not under the user's home
-                "java.arg.snowstreamOcspCache", "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp"),
+                "java.arg.snowstreamOcspCache",
+                        "-Dnet.snowflake.jdbc.ocspResponseCacheDir=" + home.resolve("work/snowflake-ocsp"),
                 // NiFi 2's management server (which bin/nifi.sh status and stop talk to) defaults to 127.0.0.1:52020:
                 // two NiFis on one machine (a cluster's nodes, parallel builds) must not share it
                 "management.server.address", "http://127.0.0.1:" + freePort()));
@@ -376,8 +403,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         if (security == Security.HTTPS_SINGLE_USER) {
             final NiFiSh credentials = nifiSh("set-single-user-credentials", USERNAME, password);
             if (credentials.exitCode() != 0) {
-                throw new IllegalStateException("bin/nifi.sh set-single-user-credentials failed (" + credentials.exitCode()
-                        + "):\n" + credentials.output());
+                throw new IllegalStateException("bin/nifi.sh set-single-user-credentials failed ("
+                        + credentials.exitCode() + "):\n" + credentials.output());
             }
         }
     }
@@ -394,11 +421,15 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     void launch() {
         final NiFiSh started = nifiSh("start");
         if (started.exitCode() != 0) {
-            throw new IllegalStateException("bin/nifi.sh start failed (" + started.exitCode() + "):\n" + started.output());
+            throw new IllegalStateException(
+                    "bin/nifi.sh start failed (" + started.exitCode() + "):\n" + started.output());
         }
         if (security == Security.HTTPS_SINGLE_USER) {
-            sslContext = Await.until("NiFi's bootstrap to generate the keystore and truststore", STARTUP_TIMEOUT,
-                    this::trustGeneratedCertificate, context -> context != null);
+            sslContext = Await.until(
+                    "NiFi's bootstrap to generate the keystore and truststore",
+                    STARTUP_TIMEOUT,
+                    this::trustGeneratedCertificate,
+                    context -> context != null);
         } else if (security == Security.MUTUAL_TLS) {
             sslContext = tls.clientContext();
         }
@@ -416,8 +447,11 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
                 return client.about().path("version").isTextual();
             });
             // the flow controller is initialized when the root group and the controller status answer
-            Await.until("NiFi's flow controller to be initialized", STARTUP_TIMEOUT,
-                    () -> !client.rootGroupId().isEmpty() && client.get("/flow/status").has("controllerStatus"));
+            Await.until(
+                    "NiFi's flow controller to be initialized",
+                    STARTUP_TIMEOUT,
+                    () -> !client.rootGroupId().isEmpty()
+                            && client.get("/flow/status").has("controllerStatus"));
         } catch (final AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nLast lines of nifi-app.log:\n" + appLogTail(60), e);
         }
@@ -443,8 +477,12 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
      */
     public void kill() {
         final List<NiFiProcess> processes = processes();
-        processes.stream().filter(process -> process.arguments().contains(BOOTSTRAP_CLASS)).forEach(NiFiProcess::kill);
-        processes.stream().filter(process -> process.arguments().contains(APPLICATION_CLASS)).forEach(NiFiProcess::kill);
+        processes.stream()
+                .filter(process -> process.arguments().contains(BOOTSTRAP_CLASS))
+                .forEach(NiFiProcess::kill);
+        processes.stream()
+                .filter(process -> process.arguments().contains(APPLICATION_CLASS))
+                .forEach(NiFiProcess::kill);
         awaitNoProcess(EXIT_TIMEOUT);
     }
 
@@ -458,7 +496,10 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     }
 
     private void awaitNoProcess(final Duration timeout) {
-        Await.until("NiFi's processes from " + home + " to exit", timeout, () -> processes().isEmpty());
+        Await.until(
+                "NiFi's processes from " + home + " to exit",
+                timeout,
+                () -> processes().isEmpty());
     }
 
     private void killAll() {
@@ -482,9 +523,11 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
                     continue;
                 }
                 try {
-                    final String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8);
+                    final String commandLine =
+                            new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8);
                     final long pid = Long.parseLong(name);
-                    if (commandLine.contains(marker) && pid != ProcessHandle.current().pid()) {
+                    if (commandLine.contains(marker)
+                            && pid != ProcessHandle.current().pid()) {
                         found.add(new NiFiProcess(pid, List.of(commandLine.split("\0"))));
                     }
                 } catch (final IOException e) {
@@ -512,8 +555,7 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
 
     // ---- bin/nifi.sh
 
-    private record NiFiSh(int exitCode, String output) {
-    }
+    private record NiFiSh(int exitCode, String output) {}
 
     private NiFiSh nifiSh(final String... arguments) {
         final List<String> command = new ArrayList<>();
@@ -528,16 +570,19 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         try {
             final Path output = Files.createTempFile(home.resolve("logs"), "nifi-sh-" + arguments[0] + '-', ".out");
             // the bootstrap started in the background inherits these: a file, never a pipe nobody reads
-            final Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            final Process process = builder.redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             if (!process.waitFor(NIFI_SH_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("bin/nifi.sh " + arguments[0] + " did not return within "
-                        + NIFI_SH_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "bin/nifi.sh " + arguments[0] + " did not return within " + NIFI_SH_TIMEOUT.toSeconds() + " s");
             }
             final String text = Files.readString(output, StandardCharsets.UTF_8);
-            return new NiFiSh(process.exitValue(), arguments[0].equals("set-single-user-credentials")
-                    ? text.replace(password, "********") : text);
+            return new NiFiSh(
+                    process.exitValue(),
+                    arguments[0].equals("set-single-user-credentials") ? text.replace(password, "********") : text);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
@@ -552,14 +597,16 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     private SSLContext trustGeneratedCertificate() {
         final Path truststore = home.resolve("conf/truststore.p12");
         final Optional<String> password = PropertiesFile.read(home.resolve("conf/nifi.properties"))
-                .get("nifi.security.truststorePasswd").filter(value -> !value.isEmpty());
+                .get("nifi.security.truststorePasswd")
+                .filter(value -> !value.isEmpty());
         if (!Files.isRegularFile(truststore) || password.isEmpty()) {
             return null;
         }
         try (InputStream in = Files.newInputStream(truststore)) {
             final KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password.get().toCharArray());
-            final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            final TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
             final SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), new SecureRandom());
@@ -576,7 +623,8 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         for (final String alias : Collections.list(store.aliases())) {
             final Certificate certificate = store.getCertificate(alias);
             pem.append("-----BEGIN CERTIFICATE-----\n")
-                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded()))
+                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(certificate.getEncoded()))
                     .append("\n-----END CERTIFICATE-----\n");
         }
         Files.createDirectories(certificatePem().getParent());
@@ -586,12 +634,21 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
     // ---- files
 
     private void keepLogs() {
-        final Path output = Path.of(System.getProperty("snowstream.system-tests.output", "target/system-tests")).resolve(owner);
+        final Path output = Path.of(System.getProperty("snowstream.system-tests.output", "target/system-tests"))
+                .resolve(owner);
         try {
             deleteRecursively(output);
             copyRecursively(home.resolve("logs"), output.resolve("logs"), Set.of());
-            copyRecursively(home.resolve("conf"), output.resolve("conf"), Set.of("keystore.p12", "truststore.p12", "tls",
-                    "flow.json.gz", "archive", "login-identity-providers.xml"));
+            copyRecursively(
+                    home.resolve("conf"),
+                    output.resolve("conf"),
+                    Set.of(
+                            "keystore.p12",
+                            "truststore.p12",
+                            "tls",
+                            "flow.json.gz",
+                            "archive",
+                            "login-identity-providers.xml"));
         } catch (final IOException | UncheckedIOException e) {
             System.err.println("Could not keep NiFi's logs of " + owner + ": " + e);
         }
@@ -624,25 +681,33 @@ public final class NiFiInstance implements ExecutionCondition, BeforeAllCallback
         }
     }
 
-    private static void copyRecursively(final Path source, final Path target, final Set<String> excluded) throws IOException {
+    private static void copyRecursively(final Path source, final Path target, final Set<String> excluded)
+            throws IOException {
         if (!Files.exists(source)) {
             return;
         }
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(final Path directory, final BasicFileAttributes attributes) throws IOException {
-                if (!directory.equals(source) && excluded.contains(directory.getFileName().toString())) {
+            public FileVisitResult preVisitDirectory(final Path directory, final BasicFileAttributes attributes)
+                    throws IOException {
+                if (!directory.equals(source)
+                        && excluded.contains(directory.getFileName().toString())) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                Files.createDirectories(target.resolve(source.relativize(directory).toString()));
+                Files.createDirectories(
+                        target.resolve(source.relativize(directory).toString()));
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException {
                 if (!excluded.contains(file.getFileName().toString())) {
-                    Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                            StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(
+                            file,
+                            target.resolve(source.relativize(file).toString()),
+                            StandardCopyOption.COPY_ATTRIBUTES,
+                            StandardCopyOption.REPLACE_EXISTING,
+                            LinkOption.NOFOLLOW_LINKS);
                 }
                 return FileVisitResult.CONTINUE;
             }

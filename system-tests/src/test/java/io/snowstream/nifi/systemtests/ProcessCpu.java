@@ -16,8 +16,7 @@ final class ProcessCpu {
 
     private static final double TICKS_PER_SECOND = clockTicks();
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     static double seconds(final long pid) {
         try {
@@ -36,7 +35,8 @@ final class ProcessCpu {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (final Path task : tasks.toList()) {
                 try {
-                    final String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    final String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8)
+                            .trim();
                     threads.put(name + " (" + task.getFileName() + ")", seconds(task.resolve("stat")));
                 } catch (final IOException e) {
                     // the thread ended while we looked
@@ -49,10 +49,12 @@ final class ProcessCpu {
     }
 
     /** The {@code top} threads that used the most CPU between two {@link #threads} samples, in seconds. */
-    static Map<String, Double> busiest(final Map<String, Double> before, final Map<String, Double> after, final int top) {
+    static Map<String, Double> busiest(
+            final Map<String, Double> before, final Map<String, Double> after, final int top) {
         final Map<String, Double> busiest = new LinkedHashMap<>();
         after.entrySet().stream()
-                .map(thread -> Map.entry(thread.getKey(), thread.getValue() - before.getOrDefault(thread.getKey(), 0.0)))
+                .map(thread ->
+                        Map.entry(thread.getKey(), thread.getValue() - before.getOrDefault(thread.getKey(), 0.0)))
                 .filter(thread -> thread.getValue() > 0)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(top)
@@ -72,7 +74,9 @@ final class ProcessCpu {
     /** getconf CLK_TCK; 100 on every Linux this runs on, but asked rather than assumed. */
     private static double clockTicks() {
         try {
-            final Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            final Process process = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
             if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0) {
                 return Double.parseDouble(output);

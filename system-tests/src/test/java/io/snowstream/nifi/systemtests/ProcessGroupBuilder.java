@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,11 +27,13 @@ final class ProcessGroupBuilder {
     private static final Duration WAIT = Duration.ofMinutes(2);
 
     /** The kind of a connectable component, as a connection's source or destination names it. */
-    enum Kind { PROCESSOR, FUNNEL }
+    enum Kind {
+        PROCESSOR,
+        FUNNEL
+    }
 
     /** A component a connection can start or end at. */
-    record Endpoint(String id, Kind kind) {
-    }
+    record Endpoint(String id, Kind kind) {}
 
     private final NiFiClient nifi;
     private final String groupId;
@@ -71,20 +72,28 @@ final class ProcessGroupBuilder {
     /** A controller service of {@code type} in the group; returns its id. It is created disabled. */
     String controllerService(final String name, final String type, final Map<String, String> properties) {
         final ObjectNode body = newEntity();
-        final ObjectNode component = body.putObject("component").put("type", type).put("name", name);
+        final ObjectNode component =
+                body.putObject("component").put("type", type).put("name", name);
         component.set("bundle", bundle(nifi.controllerServiceTypes(), "controllerServiceTypes", type));
         component.set("properties", JSON.valueToTree(properties));
-        return nifi.post("/process-groups/" + groupId + "/controller-services", body).path("id").asText();
+        return nifi.post("/process-groups/" + groupId + "/controller-services", body)
+                .path("id")
+                .asText();
     }
 
     /**
      * A processor of {@code type}: its properties, run schedule (timer driven) and the relationships it
      * terminates itself. Other settings keep NiFi's defaults (one concurrent task, run duration 0 ms). Returns its id.
      */
-    Endpoint processor(final String name, final String type, final Map<String, String> properties,
-                       final String runSchedule, final Set<String> autoTerminated) {
+    Endpoint processor(
+            final String name,
+            final String type,
+            final Map<String, String> properties,
+            final String runSchedule,
+            final Set<String> autoTerminated) {
         final ObjectNode body = newEntity();
-        final ObjectNode component = body.putObject("component").put("type", type).put("name", name);
+        final ObjectNode component =
+                body.putObject("component").put("type", type).put("name", name);
         component.set("bundle", bundle(nifi.processorTypes(), "processorTypes", type));
         component.set("position", nextPosition());
         final ObjectNode config = component.putObject("config");
@@ -92,7 +101,9 @@ final class ProcessGroupBuilder {
         config.set("properties", JSON.valueToTree(properties));
         final ArrayNode terminated = config.putArray("autoTerminatedRelationships");
         autoTerminated.forEach(terminated::add);
-        final String id = nifi.post("/process-groups/" + groupId + "/processors", body).path("id").asText();
+        final String id = nifi.post("/process-groups/" + groupId + "/processors", body)
+                .path("id")
+                .asText();
         processorIds.add(id);
         return new Endpoint(id, Kind.PROCESSOR);
     }
@@ -101,7 +112,11 @@ final class ProcessGroupBuilder {
     Endpoint deadEnd() {
         final ObjectNode body = newEntity();
         body.putObject("component").set("position", nextPosition());
-        return new Endpoint(nifi.post("/process-groups/" + groupId + "/funnels", body).path("id").asText(), Kind.FUNNEL);
+        return new Endpoint(
+                nifi.post("/process-groups/" + groupId + "/funnels", body)
+                        .path("id")
+                        .asText(),
+                Kind.FUNNEL);
     }
 
     /** A connection for {@code relationships} of {@code source}; NiFi's default back pressure (10,000 FlowFiles, 1 GB). */
@@ -110,17 +125,32 @@ final class ProcessGroupBuilder {
     }
 
     /** A connection with its own back-pressure thresholds. */
-    String connect(final Endpoint source, final Collection<String> relationships, final Endpoint destination,
-                   final long objectThreshold, final String dataSizeThreshold) {
+    String connect(
+            final Endpoint source,
+            final Collection<String> relationships,
+            final Endpoint destination,
+            final long objectThreshold,
+            final String dataSizeThreshold) {
         final ObjectNode body = newEntity();
         final ObjectNode component = body.putObject("component");
-        component.putObject("source").put("id", source.id()).put("groupId", groupId).put("type", source.kind().name());
-        component.putObject("destination").put("id", destination.id()).put("groupId", groupId)
+        component
+                .putObject("source")
+                .put("id", source.id())
+                .put("groupId", groupId)
+                .put("type", source.kind().name());
+        component
+                .putObject("destination")
+                .put("id", destination.id())
+                .put("groupId", groupId)
                 .put("type", destination.kind().name());
         final ArrayNode selected = component.putArray("selectedRelationships");
         relationships.forEach(selected::add);
-        component.put("backPressureObjectThreshold", objectThreshold).put("backPressureDataSizeThreshold", dataSizeThreshold);
-        return nifi.post("/process-groups/" + groupId + "/connections", body).path("id").asText();
+        component
+                .put("backPressureObjectThreshold", objectThreshold)
+                .put("backPressureDataSizeThreshold", dataSizeThreshold);
+        return nifi.post("/process-groups/" + groupId + "/connections", body)
+                .path("id")
+                .asText();
     }
 
     // ---- bringing it to life
@@ -132,11 +162,16 @@ final class ProcessGroupBuilder {
         }
         for (final String id : serviceIds) {
             try {
-                Await.until("controller service " + id + " to be enabled", WAIT, () -> nifi.controllerService(id).path("component"),
+                Await.until(
+                        "controller service " + id + " to be enabled",
+                        WAIT,
+                        () -> nifi.controllerService(id).path("component"),
                         service -> service.path("state").asText().equals("ENABLED"));
             } catch (final AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; validation errors: "
-                        + nifi.controllerService(id).path("component").path("validationErrors"), e);
+                throw new AssertionError(
+                        e.getMessage() + "; validation errors: "
+                                + nifi.controllerService(id).path("component").path("validationErrors"),
+                        e);
             }
         }
     }
@@ -145,12 +180,17 @@ final class ProcessGroupBuilder {
     void awaitValid(final Collection<String> ids) {
         for (final String id : ids) {
             try {
-                Await.until("processor " + id + " to be valid", WAIT, () -> nifi.processor(id).path("component"),
+                Await.until(
+                        "processor " + id + " to be valid",
+                        WAIT,
+                        () -> nifi.processor(id).path("component"),
                         processor -> processor.path("validationStatus").asText().equals("VALID"));
             } catch (final AssertionError e) {
                 final JsonNode component = nifi.processor(id).path("component");
-                throw new AssertionError("processor '" + component.path("name").asText() + "' is not valid: "
-                        + component.path("validationErrors"), e);
+                throw new AssertionError(
+                        "processor '" + component.path("name").asText() + "' is not valid: "
+                                + component.path("validationErrors"),
+                        e);
             }
         }
     }
@@ -159,7 +199,9 @@ final class ProcessGroupBuilder {
 
     /** The bundle (group, artifact, version) NiFi lists for a component type; the type must be installed once. */
     private static JsonNode bundle(final List<JsonNode> types, final String listing, final String type) {
-        final List<JsonNode> matches = types.stream().filter(candidate -> candidate.path("type").asText().equals(type)).toList();
+        final List<JsonNode> matches = types.stream()
+                .filter(candidate -> candidate.path("type").asText().equals(type))
+                .toList();
         if (matches.size() != 1) {
             throw new IllegalStateException(matches.size() + " bundles of " + type + " in NiFi's " + listing
                     + " (expected exactly one): is its NAR installed?");

@@ -1,7 +1,6 @@
 package io.snowstream.nifi.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +49,9 @@ final class ProcessorUtilization implements AutoCloseable {
                     polls++;
                     for (final JsonNode processor : status.path("processorStatusSnapshots")) {
                         final JsonNode snapshot = processor.path("processorStatusSnapshot");
-                        active.merge(snapshot.path("name").asText(), snapshot.path("activeThreadCount").asInt() > 0 ? 1 : 0,
+                        active.merge(
+                                snapshot.path("name").asText(),
+                                snapshot.path("activeThreadCount").asInt() > 0 ? 1 : 0,
                                 Integer::sum);
                     }
                 }
@@ -69,7 +70,8 @@ final class ProcessorUtilization implements AutoCloseable {
         final Map<String, Double> shares = new LinkedHashMap<>();
         synchronized (active) {
             final int total = Math.max(1, polls);
-            active.entrySet().stream().filter(entry -> entry.getValue() > 0)
+            active.entrySet().stream()
+                    .filter(entry -> entry.getValue() > 0)
                     .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                     .forEach(entry -> shares.put(entry.getKey(), (double) entry.getValue() / total));
         }

@@ -2,8 +2,6 @@ package io.snowstream.nifi.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Plays Snowpipe behind the loopback Snowflake stub while NiFi runs: every file the flow announces, by Snowpipe REST
@@ -21,8 +20,8 @@ import java.util.regex.Pattern;
  */
 final class SnowpipePlayer implements AutoCloseable {
 
-    private static final Pattern REFRESH = Pattern.compile("ALTER PIPE .* REFRESH PREFIX = '((?:[^']|'')*)'",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern REFRESH = Pattern.compile(
+            "ALTER PIPE .* REFRESH PREFIX = '((?:[^']|'')*)'", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final SnowflakeStub snowflake;
     private final Supplier<S3Client> s3;
@@ -42,7 +41,8 @@ final class SnowpipePlayer implements AutoCloseable {
      * @param s3          where the objects are (a supplier: a test may replace the S3 server)
      * @param stagePrefix the stage location's prefix in {@code bucket}, e.g. {@code customers/}
      */
-    SnowpipePlayer(final SnowflakeStub snowflake, final Supplier<S3Client> s3, final String bucket, final String stagePrefix) {
+    SnowpipePlayer(
+            final SnowflakeStub snowflake, final Supplier<S3Client> s3, final String bucket, final String stagePrefix) {
         this.snowflake = snowflake;
         this.s3 = s3;
         this.bucket = bucket;
@@ -73,7 +73,9 @@ final class SnowpipePlayer implements AutoCloseable {
             }
             for (final JsonNode file : request.body().path("files")) {
                 final String path = file.path("path").asText();
-                insertFilesAnnouncements.computeIfAbsent(path, ignored -> new AtomicInteger()).incrementAndGet();
+                insertFilesAnnouncements
+                        .computeIfAbsent(path, ignored -> new AtomicInteger())
+                        .incrementAndGet();
             }
         }
         insertFilesAnnouncements.keySet().forEach(this::load);
@@ -82,7 +84,8 @@ final class SnowpipePlayer implements AutoCloseable {
     private void playRefreshes() {
         final List<SnowflakeStub.Statement> statements = snowflake.statements();
         for (; statementsSeen < statements.size(); statementsSeen++) {
-            final Matcher refresh = REFRESH.matcher(statements.get(statementsSeen).sql());
+            final Matcher refresh =
+                    REFRESH.matcher(statements.get(statementsSeen).sql());
             if (!refresh.find()) {
                 continue;
             }
@@ -91,7 +94,9 @@ final class SnowpipePlayer implements AutoCloseable {
             // as Snowflake does: every file under the prefix that the pipe has not loaded yet
             for (final String key : StoredObjects.keys(s3.get(), bucket, stagePrefix + prefix)) {
                 final String path = key.substring(stagePrefix.length());
-                refreshAnnouncements.computeIfAbsent(path, ignored -> new AtomicInteger()).incrementAndGet();
+                refreshAnnouncements
+                        .computeIfAbsent(path, ignored -> new AtomicInteger())
+                        .incrementAndGet();
             }
         }
         refreshAnnouncements.keySet().forEach(this::load);
@@ -101,7 +106,8 @@ final class SnowpipePlayer implements AutoCloseable {
         if (loadedRows.containsKey(path)) {
             return;
         }
-        final long rows = StoredObjects.read(s3.get(), bucket, stagePrefix + path).recordCount();
+        final long rows =
+                StoredObjects.read(s3.get(), bucket, stagePrefix + path).recordCount();
         snowflake.addLoadHistory(path, "LOADED", rows, rows, Instant.now().toString(), null);
         loadedRows.put(path, rows);
     }

@@ -51,8 +51,8 @@ final class StockCustomerFlow {
      * the timestamp column (a number that does not match the Timestamp Format is read as epoch milliseconds) and
      * ValidateRecord's writer turns into the canonical format.
      */
-    static final String GENERATOR_SCHEMA = CUSTOMER_SCHEMA.replace(
-            "{\"type\": \"long\", \"logicalType\": \"timestamp-millis\"}", "\"int\"");
+    static final String GENERATOR_SCHEMA =
+            CUSTOMER_SCHEMA.replace("{\"type\": \"long\", \"logicalType\": \"timestamp-millis\"}", "\"int\"");
 
     /** The canonical updated_at, e.g. 2026-11-23T10:15:30.123Z (java.time pattern, as NiFi 2 reads it). */
     static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
@@ -64,11 +64,12 @@ final class StockCustomerFlow {
     static final String PUT_S3_OBJECT = "org.apache.nifi.processors.aws.s3.PutS3Object";
     static final String CSV_READER = "org.apache.nifi.csv.CSVReader";
     static final String CSV_WRITER = "org.apache.nifi.csv.CSVRecordSetWriter";
-    static final String AWS_CREDENTIALS = "org.apache.nifi.processors.aws.credentials.provider.service.AWSCredentialsProviderControllerService";
+    static final String AWS_CREDENTIALS =
+            "org.apache.nifi.processors.aws.credentials.provider.service.AWSCredentialsProviderControllerService";
 
     /** Where the flow stores its objects and how it batches them. */
-    record Target(String endpoint, String region, String bucket, String prefix, String accessKeyId, String secretAccessKey) {
-    }
+    record Target(
+            String endpoint, String region, String bucket, String prefix, String accessKeyId, String secretAccessKey) {}
 
     /**
      * GetFile's settings on both sides of the benchmark: it deletes what it read, and lists the directory on every
@@ -77,12 +78,12 @@ final class StockCustomerFlow {
      * schedule).
      */
     static Map<String, String> getFileProperties(final Path inputDirectory) {
-        return Map.of("Input Directory", inputDirectory.toString(), "Keep Source File", "false", "Polling Interval", "0 sec");
+        return Map.of(
+                "Input Directory", inputDirectory.toString(), "Keep Source File", "false", "Polling Interval", "0 sec");
     }
 
     /** Batch bounds, the same as PutS3Batch's in the benchmark. */
-    record Batch(long records, String maxAge) {
-    }
+    record Batch(long records, String maxAge) {}
 
     final String groupId;
     final String generate;
@@ -91,8 +92,13 @@ final class StockCustomerFlow {
     final String merge;
     final String put;
 
-    private StockCustomerFlow(final String groupId, final String generate, final String getFile, final String validate,
-                              final String merge, final String put) {
+    private StockCustomerFlow(
+            final String groupId,
+            final String generate,
+            final String getFile,
+            final String validate,
+            final String merge,
+            final String put) {
         this.groupId = groupId;
         this.generate = generate;
         this.getFile = getFile;
@@ -105,59 +111,106 @@ final class StockCustomerFlow {
      * Builds the group inside {@code parentGroupId}, enables its services and waits until every processor is valid;
      * everything is left stopped.
      */
-    static StockCustomerFlow build(final NiFiClient nifi, final String parentGroupId, final Target target, final Batch batch,
-                                   final int recordsPerFlowFile, final Path inputDirectory) {
+    static StockCustomerFlow build(
+            final NiFiClient nifi,
+            final String parentGroupId,
+            final Target target,
+            final Batch batch,
+            final int recordsPerFlowFile,
+            final Path inputDirectory) {
         if (GENERATOR_SCHEMA.equals(CUSTOMER_SCHEMA)) {
             throw new IllegalStateException("the generator's schema still types updated_at as a timestamp");
         }
         final ProcessGroupBuilder group = ProcessGroupBuilder.newGroup(nifi, parentGroupId, GROUP_NAME);
 
-        final String reader = group.controllerService("Customer CSV reader", CSV_READER, Map.of(
-                "Schema Access Strategy", "schema-text-property",
-                "Schema Text", CUSTOMER_SCHEMA,
-                "CSV Format", "rfc-4180",
-                "Treat First Line as Header", "true",
-                "Timestamp Format", TIMESTAMP_FORMAT));
-        final String writer = group.controllerService("Customer CSV writer", CSV_WRITER, Map.of(
-                "CSV Format", "rfc-4180",
-                "Include Header Line", "true",
-                "Timestamp Format", TIMESTAMP_FORMAT));
-        final String credentials = group.controllerService("S3 credentials", AWS_CREDENTIALS, Map.of(
-                "Access Key ID", target.accessKeyId(),
-                "Secret Access Key", target.secretAccessKey()));
+        final String reader = group.controllerService(
+                "Customer CSV reader",
+                CSV_READER,
+                Map.of(
+                        "Schema Access Strategy", "schema-text-property",
+                        "Schema Text", CUSTOMER_SCHEMA,
+                        "CSV Format", "rfc-4180",
+                        "Treat First Line as Header", "true",
+                        "Timestamp Format", TIMESTAMP_FORMAT));
+        final String writer = group.controllerService(
+                "Customer CSV writer",
+                CSV_WRITER,
+                Map.of(
+                        "CSV Format", "rfc-4180",
+                        "Include Header Line", "true",
+                        "Timestamp Format", TIMESTAMP_FORMAT));
+        final String credentials = group.controllerService(
+                "S3 credentials",
+                AWS_CREDENTIALS,
+                Map.of(
+                        "Access Key ID", target.accessKeyId(),
+                        "Secret Access Key", target.secretAccessKey()));
         group.enable(reader, writer, credentials);
 
-        final ProcessGroupBuilder.Endpoint generate = group.processor("Generate customer records", GENERATE_RECORD, Map.of(
-                "Record Writer", writer,
-                "Number of Records", String.valueOf(recordsPerFlowFile),
-                "Schema Text", GENERATOR_SCHEMA), "0 sec", Set.of());
-        final ProcessGroupBuilder.Endpoint getFile = group.processor("Get customer CSV files", GET_FILE,
-                getFileProperties(inputDirectory), "0 sec", Set.of());
-        final ProcessGroupBuilder.Endpoint validate = group.processor("Validate customer records", VALIDATE_RECORD, Map.of(
-                "Record Reader", reader,
-                "Record Writer", writer,
-                "Schema Access Strategy", "schema-text-property",
-                "Schema Text", CUSTOMER_SCHEMA,
-                "Allow Extra Fields", "false",
-                "Strict Type Checking", "true",
-                // else the reader hands over strings, and a timestamp column is checked against the default
-                // "yyyy-MM-dd HH:mm:ss" rather than the reader's Timestamp Format: every record would be invalid
-                "Force Types From Reader Schema", "true",
-                "Validation Details Attribute Name", "validation.details"), "0 sec", Set.of());
-        final ProcessGroupBuilder.Endpoint merge = group.processor("Merge customer records", MERGE_RECORD, Map.of(
-                "Record Reader", reader,
-                "Record Writer", writer,
-                "Merge Strategy", "Bin-Packing Algorithm",
-                "Minimum Number of Records", String.valueOf(batch.records()),
-                "Maximum Number of Records", String.valueOf(batch.records()),
-                "Max Bin Age", batch.maxAge()), "0 sec", Set.of("original"));
-        final ProcessGroupBuilder.Endpoint put = group.processor("Put customer batches to S3", PUT_S3_OBJECT, Map.of(
-                "Bucket", target.bucket(),
-                "Object Key", target.prefix() + "${uuid}.csv",
-                "Region", target.region(),
-                "AWS Credentials Provider Service", credentials,
-                "Endpoint Override URL", target.endpoint(),
-                "Use Path Style Access", "true"), "0 sec", Set.of("success"));
+        final ProcessGroupBuilder.Endpoint generate = group.processor(
+                "Generate customer records",
+                GENERATE_RECORD,
+                Map.of(
+                        "Record Writer", writer,
+                        "Number of Records", String.valueOf(recordsPerFlowFile),
+                        "Schema Text", GENERATOR_SCHEMA),
+                "0 sec",
+                Set.of());
+        final ProcessGroupBuilder.Endpoint getFile = group.processor(
+                "Get customer CSV files", GET_FILE, getFileProperties(inputDirectory), "0 sec", Set.of());
+        final ProcessGroupBuilder.Endpoint validate = group.processor(
+                "Validate customer records",
+                VALIDATE_RECORD,
+                Map.of(
+                        "Record Reader", reader,
+                        "Record Writer", writer,
+                        "Schema Access Strategy", "schema-text-property",
+                        "Schema Text", CUSTOMER_SCHEMA,
+                        "Allow Extra Fields", "false",
+                        "Strict Type Checking", "true",
+                        // else the reader hands over strings, and a timestamp column is checked against the default
+                        // "yyyy-MM-dd HH:mm:ss" rather than the reader's Timestamp Format: every record would be
+                        // invalid
+                        "Force Types From Reader Schema", "true",
+                        "Validation Details Attribute Name", "validation.details"),
+                "0 sec",
+                Set.of());
+        final ProcessGroupBuilder.Endpoint merge = group.processor(
+                "Merge customer records",
+                MERGE_RECORD,
+                Map.of(
+                        "Record Reader",
+                        reader,
+                        "Record Writer",
+                        writer,
+                        "Merge Strategy",
+                        "Bin-Packing Algorithm",
+                        "Minimum Number of Records",
+                        String.valueOf(batch.records()),
+                        "Maximum Number of Records",
+                        String.valueOf(batch.records()),
+                        "Max Bin Age",
+                        batch.maxAge()),
+                "0 sec",
+                Set.of("original"));
+        final ProcessGroupBuilder.Endpoint put = group.processor(
+                "Put customer batches to S3",
+                PUT_S3_OBJECT,
+                Map.of(
+                        "Bucket",
+                        target.bucket(),
+                        "Object Key",
+                        target.prefix() + "${uuid}.csv",
+                        "Region",
+                        target.region(),
+                        "AWS Credentials Provider Service",
+                        credentials,
+                        "Endpoint Override URL",
+                        target.endpoint(),
+                        "Use Path Style Access",
+                        "true"),
+                "0 sec",
+                Set.of("success"));
         final ProcessGroupBuilder.Endpoint rejected = group.deadEnd();
         final ProcessGroupBuilder.Endpoint failed = group.deadEnd();
 

@@ -3,10 +3,6 @@ package io.snowstream.nifi.systemtests;
 import io.snowstream.nifi.customer.csv.CustomerColumn;
 import io.snowstream.nifi.customer.csv.CustomerCsvReader;
 import io.snowstream.nifi.customer.csv.EventTime;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Reads back what PutS3Batch stored: the keys under a prefix, and each object's records. */
 final class StoredObjects {
@@ -33,12 +32,13 @@ final class StoredObjects {
         }
     }
 
-    private StoredObjects() {
-    }
+    private StoredObjects() {}
 
     static List<String> keys(final S3Client s3, final String bucket, final String prefix) {
         return s3.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(S3Object::key).sorted().toList();
+                .map(S3Object::key)
+                .sorted()
+                .toList();
     }
 
     /**
@@ -60,7 +60,8 @@ final class StoredObjects {
     }
 
     static Content read(final S3Client s3, final String bucket, final String key) {
-        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+        final byte[] stored = s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                .asByteArray();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             final CustomerCsvReader reader = new CustomerCsvReader(in, RECORD_LIMIT);
             final List<String> records = new ArrayList<>();
@@ -73,17 +74,25 @@ final class StoredObjects {
                     final int start = reader.fieldStart(0);
                     final int end = reader.fieldEnd(reader.fieldCount() - 1);
                     records.add(new String(Arrays.copyOfRange(reader.buffer(), start, end), StandardCharsets.UTF_8));
-                    times.add(reader.fieldCount() > EVENT_TIME_COLUMN
-                            ? EventTime.parseCanonical(reader.buffer(), reader.fieldStart(EVENT_TIME_COLUMN), reader.fieldLength(EVENT_TIME_COLUMN))
-                            : EventTime.INVALID);
+                    times.add(
+                            reader.fieldCount() > EVENT_TIME_COLUMN
+                                    ? EventTime.parseCanonical(
+                                            reader.buffer(),
+                                            reader.fieldStart(EVENT_TIME_COLUMN),
+                                            reader.fieldLength(EVENT_TIME_COLUMN))
+                                    : EventTime.INVALID);
                     ids.add(customerId(reader.buffer(), reader.fieldStart(0), reader.fieldLength(0)));
                 }
                 header = false;
             }
             if (status != CustomerCsvReader.Status.END_OF_INPUT) {
-                throw new IllegalStateException(key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
+                throw new IllegalStateException(
+                        key + " is not well-formed CSV: " + status + " at line " + reader.recordLine());
             }
-            return new Content(key, records, times.stream().mapToLong(Long::longValue).toArray(),
+            return new Content(
+                    key,
+                    records,
+                    times.stream().mapToLong(Long::longValue).toArray(),
                     ids.stream().mapToLong(Long::longValue).toArray());
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read " + key, e);

@@ -1,7 +1,6 @@
 package io.snowstream.nifi.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,18 +12,24 @@ import java.util.Map;
 record SystemDiagnostics(long nanos, long usedHeapBytes, long maxHeapBytes, Map<String, Collector> collectors) {
 
     /** One collector's cumulative figures. */
-    record Collector(long count, long millis) {
-    }
+    record Collector(long count, long millis) {}
 
     static SystemDiagnostics of(final NiFiClient nifi) {
-        final JsonNode snapshot = nifi.get("/system-diagnostics").path("systemDiagnostics").path("aggregateSnapshot");
+        final JsonNode snapshot =
+                nifi.get("/system-diagnostics").path("systemDiagnostics").path("aggregateSnapshot");
         final Map<String, Collector> collectors = new LinkedHashMap<>();
         for (final JsonNode collector : snapshot.path("garbageCollection")) {
-            collectors.put(collector.path("name").asText(),
-                    new Collector(collector.path("collectionCount").asLong(), collector.path("collectionMillis").asLong()));
+            collectors.put(
+                    collector.path("name").asText(),
+                    new Collector(
+                            collector.path("collectionCount").asLong(),
+                            collector.path("collectionMillis").asLong()));
         }
-        return new SystemDiagnostics(System.nanoTime(), snapshot.path("usedHeapBytes").asLong(),
-                snapshot.path("maxHeapBytes").asLong(), collectors);
+        return new SystemDiagnostics(
+                System.nanoTime(),
+                snapshot.path("usedHeapBytes").asLong(),
+                snapshot.path("maxHeapBytes").asLong(),
+                collectors);
     }
 
     /**
@@ -35,7 +40,8 @@ record SystemDiagnostics(long nanos, long usedHeapBytes, long maxHeapBytes, Map<
         long millis = 0;
         for (final Map.Entry<String, Collector> collector : collectors.entrySet()) {
             if (!isConcurrent(collector.getKey())) {
-                millis += collector.getValue().millis() - earlier.collector(collector.getKey()).millis();
+                millis += collector.getValue().millis()
+                        - earlier.collector(collector.getKey()).millis();
             }
         }
         return millis;
@@ -46,7 +52,8 @@ record SystemDiagnostics(long nanos, long usedHeapBytes, long maxHeapBytes, Map<
         long millis = 0;
         for (final Map.Entry<String, Collector> collector : collectors.entrySet()) {
             if (isConcurrent(collector.getKey())) {
-                millis += collector.getValue().millis() - earlier.collector(collector.getKey()).millis();
+                millis += collector.getValue().millis()
+                        - earlier.collector(collector.getKey()).millis();
             }
         }
         return millis;
@@ -56,7 +63,8 @@ record SystemDiagnostics(long nanos, long usedHeapBytes, long maxHeapBytes, Map<
     long collectionsSince(final SystemDiagnostics earlier) {
         long count = 0;
         for (final Map.Entry<String, Collector> collector : collectors.entrySet()) {
-            count += collector.getValue().count() - earlier.collector(collector.getKey()).count();
+            count += collector.getValue().count()
+                    - earlier.collector(collector.getKey()).count();
         }
         return count;
     }

@@ -67,21 +67,24 @@ final class TcpRelay implements AutoCloseable {
     }
 
     private void pump(final Socket from, final Socket to) {
-        final Thread thread = new Thread(() -> {
-            final byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, read);
-                    out.flush();
-                }
-            } catch (final IOException e) {
-                // either side closed
-            } finally {
-                close(from);
-                close(to);
-            }
-        }, "tcp-relay-pump");
+        final Thread thread = new Thread(
+                () -> {
+                    final byte[] buffer = new byte[64 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int read;
+                        while ((read = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, read);
+                            out.flush();
+                        }
+                    } catch (final IOException e) {
+                        // either side closed
+                    } finally {
+                        close(from);
+                        close(to);
+                    }
+                },
+                "tcp-relay-pump");
         thread.setDaemon(true);
         thread.start();
     }

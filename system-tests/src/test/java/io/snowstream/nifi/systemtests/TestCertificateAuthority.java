@@ -1,8 +1,5 @@
 package io.snowstream.nifi.systemtests;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +11,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS material of a test cluster, made by the project's own {@code deploy/cluster/make-certificates.sh} (what
@@ -36,13 +36,19 @@ final class TestCertificateAuthority {
 
     /** Runs the script in {@code directory} for the admin {@code admin} and the nodes {@code nodes}. */
     static TestCertificateAuthority create(final Path directory, final String admin, final List<String> nodes) {
-        final Path repository = Path.of(System.getProperty("snowstream.repository.root", "..")).toAbsolutePath().normalize();
-        final List<String> command = new ArrayList<>(List.of("bash",
-                repository.resolve("deploy/cluster/make-certificates.sh").toString(), directory.toString(), admin));
+        final Path repository = Path.of(System.getProperty("snowstream.repository.root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        final List<String> command = new ArrayList<>(List.of(
+                "bash",
+                repository.resolve("deploy/cluster/make-certificates.sh").toString(),
+                directory.toString(),
+                admin));
         command.addAll(nodes);
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // the script's keytool and java: the JDK the tests run on
-        builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        builder.environment()
+                .put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         try {
             final Process process = builder.start();
             process.getOutputStream().close();
@@ -50,7 +56,9 @@ final class TestCertificateAuthority {
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("deploy/cluster/make-certificates.sh failed: " + output);
             }
-            return new TestCertificateAuthority(directory, Files.readString(directory.resolve("store-password")).trim());
+            return new TestCertificateAuthority(
+                    directory,
+                    Files.readString(directory.resolve("store-password")).trim());
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
@@ -93,7 +101,8 @@ final class TestCertificateAuthority {
         try {
             final KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(load(keystore(name)), password.toCharArray());
-            final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            final TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(load(truststore()));
             final SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), new SecureRandom());
