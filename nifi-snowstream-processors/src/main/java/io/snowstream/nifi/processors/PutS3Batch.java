@@ -34,7 +34,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -553,6 +555,8 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     /** Tasks sending an object right now: a stop must not wait for S3 to answer their requests. */
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
+    /** Multipart uploads whose abort failed (a stop closes the client under them): aborted once more on a trigger. */
+    private final Queue<S3ObjectUpload.OpenUpload> uploadsLeftOpen = new ConcurrentLinkedQueue<>();
 
     /** Held by the task that forms the next batch; other concurrent tasks upload ready batches meanwhile. */
     private final Lock formingLock = new ReentrantLock();
@@ -619,6 +623,9 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSessionFactory sessionFactory) {
+        if (!uploadsLeftOpen.isEmpty()) {
+            abortUploadsLeftOpen();
+        }
         final ProcessSession session = sessionFactory.createSession();
         final List<FlowFile> batch = takeReadyBatch(session, sessionFactory);
         if (batch.isEmpty()) {
@@ -1081,12 +1088,38 @@ public class PutS3Batch extends AbstractSessionFactoryProcessor implements Verif
 
     private void abort(final S3ObjectUpload upload, final ObjectTarget target) {
         if (!upload.abort()) {
+            uploadsLeftOpen.add(upload.openUpload());
             getLogger()
-                    .warn(
-                            "Could not abort multipart upload {} of {}: its parts remain until a bucket lifecycle rule "
-                                    + "(AbortIncompleteMultipartUpload) removes them",
+                    .info(
+                            "Could not abort multipart upload {} of {} now; trying once more when the processor next runs",
                             upload.uploadId(),
                             target.transitUri());
+        }
+    }
+
+    /** One more abort of each upload left open; one that fails again is left to the bucket's lifecycle rule. */
+    private void abortUploadsLeftOpen() {
+        uploadsInFlight.incrementAndGet();
+        try {
+            S3ObjectUpload.OpenUpload open;
+            while (isScheduled() && (open = uploadsLeftOpen.poll()) != null) {
+                if (S3ObjectUpload.abort(connection.client(), open)) {
+                    getLogger()
+                            .info(
+                                    "Aborted multipart upload {} of {}, left open by an earlier failure or stop",
+                                    open.uploadId(),
+                                    open.target().transitUri());
+                } else {
+                    getLogger()
+                            .warn(
+                                    "Could not abort multipart upload {} of {}: its parts remain until a bucket"
+                                            + " lifecycle rule (AbortIncompleteMultipartUpload) removes them",
+                                    open.uploadId(),
+                                    open.target().transitUri());
+                }
+            }
+        } finally {
+            uploadsInFlight.decrementAndGet();
         }
     }
 

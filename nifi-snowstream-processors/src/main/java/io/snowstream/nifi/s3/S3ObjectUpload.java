@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -148,6 +150,32 @@ public final class S3ObjectUpload extends OutputStream {
             send("AbortMultipartUpload", () -> client.abortMultipartUpload(request));
             return true;
         } catch (final S3UploadException e) {
+            return false;
+        }
+    }
+
+    /** An unfinished multipart upload whose abort failed, as a later abort needs it. */
+    public record OpenUpload(ObjectTarget target, String uploadId) {}
+
+    /** This object's multipart upload, for an abort later; null while the object is small enough for one PutObject. */
+    public OpenUpload openUpload() {
+        return uploadId == null ? null : new OpenUpload(target, uploadId);
+    }
+
+    /**
+     * Aborts an upload left open earlier, in one request (no retries: the bucket's lifecycle rule remains the last
+     * resort). True when the upload is gone, also when S3 no longer knows it.
+     */
+    public static boolean abort(final S3Client client, final OpenUpload upload) {
+        try {
+            client.abortMultipartUpload(
+                    request -> request.bucket(upload.target().bucket())
+                            .key(upload.target().key())
+                            .uploadId(upload.uploadId()));
+            return true;
+        } catch (final AwsServiceException e) {
+            return e.statusCode() == 404;
+        } catch (final SdkException | IllegalStateException e) {
             return false;
         }
     }

@@ -522,6 +522,36 @@ class PutS3BatchTest {
     }
 
     @Test
+    void aMultipartUploadBrokenOffByAStopIsAbortedWhenTheProcessorRunsAgain() throws Exception {
+        useProxyWithSmallParts();
+        runner.setProperty(PutS3Batch.MAX_ATTEMPTS, "1000");
+        runner.setProperty(PutS3Batch.INITIAL_RETRY_DELAY, "5 sec");
+        proxy.fail(FaultInjectingProxy.Request::isPartUpload, Integer.MAX_VALUE, 503, "SlowDown");
+        final byte[] expected = enqueueMegabytes(12);
+
+        final Thread trigger = Thread.ofPlatform().start(() -> runner.run(1, false, true));
+        while (proxy.injectedFailures().isEmpty()) {
+            Thread.sleep(10);
+        }
+        runner.unSchedule();
+        trigger.join();
+
+        // the stop closed the client under the upload, so its abort could not be sent then (without the abort on
+        // the next run the upload stays open: this test fails so)
+        assertThat(runner.getQueueSize().getObjectCount()).isEqualTo(4);
+
+        proxy.reset();
+        runner.run();
+
+        assertThat(S3.openMultipartUploads(bucket)).isEmpty();
+        runner.assertAllFlowFilesTransferred(PutS3Batch.REL_SUCCESS, 1);
+        final List<S3Object> objects = S3.objects(bucket);
+        assertThat(objects).singleElement();
+        assertThat(Arrays.equals(S3.content(bucket, objects.getFirst().key()), expected))
+                .isTrue();
+    }
+
+    @Test
     void aStopWhileS3NeverAnswersEndsTheRequestAndReturnsTheBatchToTheQueue() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // accepts connections and never answers: the Communications Timeout (an hour) would end the request
