@@ -233,7 +233,7 @@ public final class SnowpipeBenchmark {
     private static void print(final String label, final Figure ours, final Figure peer) {
         System.out.printf(
                 Locale.ROOT,
-                "%-34s %7.1f calls %9.1f ms %7.1f calls %9.1f ms   (%.0fx fewer calls, %.1fx" + " faster)%n",
+                "%-34s %7.1f calls %9.1f ms %7.1f calls %9.1f ms   (%.0fx fewer calls, %.1fx faster)%n",
                 label,
                 ours.callsPer1000Files(),
                 ours.medianMillis(),

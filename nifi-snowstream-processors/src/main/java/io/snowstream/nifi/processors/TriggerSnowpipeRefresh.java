@@ -88,13 +88,13 @@ import org.apache.nifi.processor.util.StandardValidators;
     @WritesAttribute(attribute = TriggerSnowpipeRefresh.PIPE, description = "The pipe, as DB.SCHEMA.PIPE."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.PATH,
-            description = "The file's path relative to the" + " stage location, as Snowpipe names it."),
+            description = "The file's path relative to the stage location, as Snowpipe names it."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.MODE,
-            description = "How the pipe was told: REFRESH or" + " INSERT_FILES."),
+            description = "How the pipe was told: REFRESH or INSERT_FILES."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.REQUESTED_AT,
-            description = "When the pipe was told" + " (ISO-8601)."),
+            description = "When the pipe was told (ISO-8601)."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.STATUS,
             description = "LOADED, LOAD_FAILED,"
@@ -103,19 +103,19 @@ import org.apache.nifi.processor.util.StandardValidators;
     @WritesAttribute(attribute = TriggerSnowpipeRefresh.ROWS_PARSED, description = "Rows read from the file."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.LOAD_TIME,
-            description = "When Snowflake finished the" + " load (ISO-8601)."),
+            description = "When Snowflake finished the load (ISO-8601)."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.LATENCY,
-            description = "Milliseconds from the event" + " time attribute to the load time."),
+            description = "Milliseconds from the event time attribute to the load time."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.ERROR_CODE,
-            description = "Snowflake's error code or the" + " HTTP status, on failure or retry."),
+            description = "Snowflake's error code or the HTTP status, on failure or retry."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.ERROR_SQL_STATE,
-            description = "The SQL state of a JDBC" + " error."),
+            description = "The SQL state of a JDBC error."),
     @WritesAttribute(
             attribute = TriggerSnowpipeRefresh.ERROR_MESSAGE,
-            description = "Snowflake's message, or" + " the first error in the file for a failed load.")
+            description = "Snowflake's message, or the first error in the file for a failed load.")
 })
 @UseCase(
         description = "Load each object PutS3Batch writes into Snowflake promptly and learn the outcome per file.",
@@ -540,7 +540,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
                 return step(
                         VERIFY_NOTIFY,
                         Outcome.FAILED,
-                        "insertFiles needs key-pair authentication on the connection" + " service");
+                        "insertFiles needs key-pair authentication on the connection service");
             }
             restApi(service, pipe).lookUp(List.of(probe), Instant.now().minus(Duration.ofMinutes(1)));
             return step(
@@ -579,7 +579,7 @@ public class TriggerSnowpipeRefresh extends AbstractProcessor implements Verifia
                         return step(
                                 VERIFY_CONFIRM,
                                 Outcome.FAILED,
-                                "loadHistoryScan needs key-pair authentication on" + " the connection service");
+                                "loadHistoryScan needs key-pair authentication on the connection service");
                     }
                     restApi(service, pipe).lookUp(List.of("snowstream-verify"), since);
                     return step(

@@ -376,7 +376,7 @@ class CustomerStreamClusterSystemTest {
                     next - 1,
                     skipped.isEmpty()
                             ? ""
-                            : " except " + skipped.size() + " skipped with the" + " killed generator's reservation");
+                            : " except " + skipped.size() + " skipped with the killed generator's reservation");
         }
     }
 
