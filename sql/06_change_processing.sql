@@ -92,71 +92,79 @@ BEGIN
     DELETE FROM &{database}.&{schema}.customer_history_rebuild;
 
     -- The new tail of every touched chain, from the version in force at the batch's earliest event onwards:
-    -- candidates are the existing versions and the raw events of that period; one winner per (key, event time);
-    -- runs of equal states collapse into their first event; each version lasts until the next one starts.
-    -- A raw row of a touched key that Snowpipe commits during this transaction may be applied now although the
-    -- stream delivers it next time: applying it again then changes nothing.
+    -- candidates are the existing versions and the raw events of that period; one winner per (key, event time),
+    -- the stored version in force before an equal raw copy of its event; runs of equal states collapse into their
+    -- first event; each version lasts until the next one starts. A version in force that stays exactly as stored
+    -- is left out: the rebuild's current versions are those to write, so the steps below find the rows they replace
+    -- by key alone. A raw row of a touched key that Snowpipe commits during this transaction may be applied now
+    -- although the stream delivers it next time: applying it again then changes nothing.
     -- @step rebuild_chains
     INSERT INTO &{database}.&{schema}.customer_history_rebuild (
         customer_id, first_name, last_name, email, street, city, state, country,
         valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row
     )
     SELECT customer_id, first_name, last_name, email, street, city, state, country,
-           valid_from,
-           LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from),
-           LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from) IS NULL,
-           is_deleted, row_hash, source_file, source_row
+           valid_from, valid_to, is_current, is_deleted, row_hash, source_file, source_row
     FROM (
-        SELECT winner.*,
-               LAG(row_hash) OVER (PARTITION BY customer_id ORDER BY valid_from) AS previous_hash
+        SELECT chained.*,
+               LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from) AS valid_to,
+               LEAD(valid_from) OVER (PARTITION BY customer_id ORDER BY valid_from) IS NULL AS is_current
         FROM (
-            SELECT *
+            SELECT winner.*,
+                   LAG(row_hash) OVER (PARTITION BY customer_id ORDER BY valid_from) AS previous_hash
             FROM (
-                SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
-                       h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
-                FROM &{database}.&{schema}.customer_version_current h
-                JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = h.customer_id
-                UNION ALL
-                -- ended versions only from the key's earliest new event on: the join's bound on valid_to lets the
-                -- engine skip the older part of the table, which lies in valid_to order
-                SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state, h.country,
-                       h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row
-                FROM &{database}.&{schema}.customer_version_closed h
-                JOIN &{database}.&{schema}.customer_change_batch b
-                    ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
-                UNION ALL
-                SELECT r.customer_id,
-                       CASE WHEN r.op = 'U' THEN r.first_name END,
-                       CASE WHEN r.op = 'U' THEN r.last_name END,
-                       CASE WHEN r.op = 'U' THEN r.email END,
-                       CASE WHEN r.op = 'U' THEN r.street END,
-                       CASE WHEN r.op = 'U' THEN r.city END,
-                       CASE WHEN r.op = 'U' THEN r.state END,
-                       CASE WHEN r.op = 'U' THEN r.country END,
-                       r.updated_at,
-                       r.op = 'D',
-                       CASE WHEN r.op = 'D' THEN MD5('D')
-                            ELSE MD5('U'
-                           || COALESCE('v' || CAST(LENGTH(r.first_name) AS VARCHAR) || ':' || r.first_name, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.last_name) AS VARCHAR) || ':' || r.last_name, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.email) AS VARCHAR) || ':' || r.email, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.street) AS VARCHAR) || ':' || r.street, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.city) AS VARCHAR) || ':' || r.city, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.state) AS VARCHAR) || ':' || r.state, 'n')
-                           || COALESCE('v' || CAST(LENGTH(r.country) AS VARCHAR) || ':' || r.country, 'n'))
-                       END,
-                       r.source_file, r.source_row
-                FROM &{database}.&{schema}.customer_raw r
-                JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = r.customer_id
-                WHERE r.updated_at >= b.first_event_at
-                  AND r.op IN ('U', 'D')
-                  AND r.extra_field IS NULL
-            ) candidate
-            QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
-                                       ORDER BY source_file, source_row) = 1
-        ) winner
-    ) chained
-    WHERE previous_hash IS DISTINCT FROM row_hash;
+                SELECT *
+                FROM (
+                    SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state,
+                           h.country, h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row,
+                           TRUE AS is_stored_current
+                    FROM &{database}.&{schema}.customer_version_current h
+                    JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = h.customer_id
+                    UNION ALL
+                    -- ended versions only from the key's earliest new event on: the join's bound on valid_to lets
+                    -- the engine skip the older part of the table, which lies in valid_to order
+                    SELECT h.customer_id, h.first_name, h.last_name, h.email, h.street, h.city, h.state,
+                           h.country, h.valid_from, h.is_deleted, h.row_hash, h.source_file, h.source_row,
+                           FALSE
+                    FROM &{database}.&{schema}.customer_version_closed h
+                    JOIN &{database}.&{schema}.customer_change_batch b
+                        ON b.customer_id = h.customer_id AND h.valid_to >= b.first_event_at
+                    UNION ALL
+                    SELECT r.customer_id,
+                           CASE WHEN r.op = 'U' THEN r.first_name END,
+                           CASE WHEN r.op = 'U' THEN r.last_name END,
+                           CASE WHEN r.op = 'U' THEN r.email END,
+                           CASE WHEN r.op = 'U' THEN r.street END,
+                           CASE WHEN r.op = 'U' THEN r.city END,
+                           CASE WHEN r.op = 'U' THEN r.state END,
+                           CASE WHEN r.op = 'U' THEN r.country END,
+                           r.updated_at,
+                           r.op = 'D',
+                           CASE WHEN r.op = 'D' THEN MD5('D')
+                                ELSE MD5('U'
+                               || COALESCE('v' || CAST(LENGTH(r.first_name) AS VARCHAR) || ':' || r.first_name, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.last_name) AS VARCHAR) || ':' || r.last_name, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.email) AS VARCHAR) || ':' || r.email, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.street) AS VARCHAR) || ':' || r.street, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.city) AS VARCHAR) || ':' || r.city, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.state) AS VARCHAR) || ':' || r.state, 'n')
+                               || COALESCE('v' || CAST(LENGTH(r.country) AS VARCHAR) || ':' || r.country, 'n'))
+                           END,
+                           r.source_file, r.source_row,
+                           FALSE
+                    FROM &{database}.&{schema}.customer_raw r
+                    JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = r.customer_id
+                    WHERE r.updated_at >= b.first_event_at
+                      AND r.op IN ('U', 'D')
+                      AND r.extra_field IS NULL
+                ) candidate
+                QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id, valid_from
+                                           ORDER BY source_file, source_row, is_stored_current DESC) = 1
+            ) winner
+        ) chained
+        WHERE previous_hash IS DISTINCT FROM row_hash
+    ) rebuilt
+    WHERE NOT (is_current AND is_stored_current);
 
     -- Ended versions of the rebuilt period that the new chain does not have as they are: absorbed by an equal
     -- earlier state, displaced at the same event time by an event that wins the tie, or ending at another time now
@@ -203,20 +211,16 @@ BEGIN
       AND stored.customer_id IS NULL;
     history_rows_written := SQLROWCOUNT;
 
-    -- The version in force of every touched key: the stored one goes where the rebuilt one differs, then the rebuilt
-    -- ones not stored are appended. Deleting and appending instead of updating in place: a run's keys are spread over
-    -- the whole table, and an UPDATE rewrites every column of each row it touches where the DELETE only marks the
-    -- row (DuckDB: a MERGE updating 10,000 keys spread over 2,000,000 costs several times the DELETE and INSERT;
-    -- Snowflake rewrites the touched micro-partitions either way)
+    -- The version in force of every key whose rebuilt one is new: the stored one goes, the rebuilt one is appended.
+    -- Deleting and appending instead of updating in place: a run's keys are spread over the whole table, and an
+    -- UPDATE rewrites every column of each row it touches where the DELETE only marks the row (DuckDB: a MERGE
+    -- updating 10,000 keys spread over 2,000,000 costs several times the DELETE and INSERT; Snowflake rewrites the
+    -- touched micro-partitions either way). Found by key alone, the rows to delete cost a read of one column.
     -- @step remove_replaced_current_versions
     DELETE FROM &{database}.&{schema}.customer_version_current c
     USING &{database}.&{schema}.customer_history_rebuild n
     WHERE n.is_current
-      AND c.customer_id = n.customer_id
-      AND (c.valid_from IS DISTINCT FROM n.valid_from
-           OR c.row_hash IS DISTINCT FROM n.row_hash
-           OR c.source_file IS DISTINCT FROM n.source_file
-           OR c.source_row IS DISTINCT FROM n.source_row);
+      AND c.customer_id = n.customer_id;
     current_versions_removed := SQLROWCOUNT;
 
     -- @step write_current_version
@@ -227,22 +231,16 @@ BEGIN
     SELECT n.customer_id, n.first_name, n.last_name, n.email, n.street, n.city, n.state, n.country,
            n.valid_from, n.is_deleted, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
     FROM &{database}.&{schema}.customer_history_rebuild n
-    WHERE n.is_current
-      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_version_current c WHERE c.customer_id = n.customer_id);
+    WHERE n.is_current;
     current_versions_written := SQLROWCOUNT;
 
-    -- SCD1 is the current version of every touched chain: deleted customers leave, others take its state (removed
-    -- where it differs, then appended, as above)
+    -- SCD1 is the version in force of every live customer, so it changes exactly where that version does: the
+    -- stored row goes (a deleted customer leaves), the new state is appended, as above
     -- @step remove_replaced_customers
     DELETE FROM &{database}.&{schema}.customer c
     USING &{database}.&{schema}.customer_history_rebuild n
     WHERE n.is_current
-      AND c.customer_id = n.customer_id
-      AND (n.is_deleted
-           OR c.row_hash IS DISTINCT FROM n.row_hash
-           OR c.updated_at IS DISTINCT FROM n.valid_from
-           OR c.source_file IS DISTINCT FROM n.source_file
-           OR c.source_row IS DISTINCT FROM n.source_row);
+      AND c.customer_id = n.customer_id;
     customer_rows_removed := SQLROWCOUNT;
 
     -- @step write_customer
@@ -254,8 +252,7 @@ BEGIN
            n.valid_from, n.row_hash, n.source_file, n.source_row, CURRENT_TIMESTAMP
     FROM &{database}.&{schema}.customer_history_rebuild n
     WHERE n.is_current
-      AND NOT n.is_deleted
-      AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer c WHERE c.customer_id = n.customer_id);
+      AND NOT n.is_deleted;
     customer_rows_written := SQLROWCOUNT;
 
     -- Purge by age, in the same transaction that consumed the stream: a row older than the retention has been
