@@ -51,7 +51,23 @@ BEGIN
     -- @step clear_batch
     DELETE FROM &{database}.&{schema}.customer_change_batch;
 
-    -- Events that must not be applied (README.md, "Quarantine"): set aside with their reason, once each
+    -- The events to apply, per key: known ops, ten fields, and later than the newest purged event of their key
+    -- @step read_stream
+    INSERT INTO &{database}.&{schema}.customer_change_batch (customer_id, first_event_at, event_count)
+    SELECT s.customer_id, MIN(s.updated_at), COUNT(*)
+    FROM &{database}.&{schema}.customer_raw_stream s
+    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    WHERE s.METADATA$ACTION = 'INSERT'
+      AND s.op IN ('U', 'D')
+      AND s.extra_field IS NULL
+      AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)
+    GROUP BY s.customer_id;
+    changed_keys := SQLROWCOUNT;
+
+    -- The complement, set aside with its reason, once each (README.md, "Quarantine"). A known event not applied is
+    -- one before its key's earliest applied event, or of a key without one: exactly those at or before the purge
+    -- horizon, found through the batch's few keys instead of the horizon's one row per customer. A later run's
+    -- earliest event of a key is always after the key's horizon, so the rebuild never reads a quarantined event.
     -- @step quarantine_events
     INSERT INTO &{database}.&{schema}.customer_event_quarantine (
         customer_id, first_name, last_name, email, street, city, state, country, updated_at, op, extra_field,
@@ -65,26 +81,15 @@ BEGIN
            END,
            CURRENT_TIMESTAMP
     FROM &{database}.&{schema}.customer_raw_stream s
-    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
+    LEFT JOIN &{database}.&{schema}.customer_change_batch b ON b.customer_id = s.customer_id
     WHERE s.METADATA$ACTION = 'INSERT'
-      AND (s.op NOT IN ('U', 'D') OR s.extra_field IS NOT NULL OR s.updated_at <= p.purged_through)
+      AND (s.op NOT IN ('U', 'D')
+           OR s.extra_field IS NOT NULL
+           OR b.customer_id IS NULL
+           OR s.updated_at < b.first_event_at)
       AND NOT EXISTS (SELECT 1 FROM &{database}.&{schema}.customer_event_quarantine q
                       WHERE q.source_file = s.source_file AND q.source_row = s.source_row);
     quarantined_events := SQLROWCOUNT;
-
-    -- The complement: every other event of the stream, per key. A later run's earliest event of a key is always
-    -- after the key's purge horizon, so the rebuild below never reads an event that was quarantined as too old.
-    -- @step read_stream
-    INSERT INTO &{database}.&{schema}.customer_change_batch (customer_id, first_event_at, event_count)
-    SELECT s.customer_id, MIN(s.updated_at), COUNT(*)
-    FROM &{database}.&{schema}.customer_raw_stream s
-    LEFT JOIN &{database}.&{schema}.customer_purge_horizon p ON p.customer_id = s.customer_id
-    WHERE s.METADATA$ACTION = 'INSERT'
-      AND s.op IN ('U', 'D')
-      AND s.extra_field IS NULL
-      AND (p.purged_through IS NULL OR s.updated_at > p.purged_through)
-    GROUP BY s.customer_id;
-    changed_keys := SQLROWCOUNT;
 
     SELECT COALESCE(SUM(event_count), 0) INTO :events FROM &{database}.&{schema}.customer_change_batch;
 
