@@ -106,7 +106,7 @@ e2e() {
 # the change processing of sql/ against the size of the history (docs/benchmarks.md): its statements on DuckDB
 # (emulated Snowflake) with 1, 4 and 16 million history rows, longer (same customers, more versions) and wider (more
 # customers), and batches of 10,000 events. Runs sql's ChangeProcessingBenchmark (tagged benchmark, left out of
-# ./mvnw verify; 5 to 10 minutes, 4 GB of memory), which prints the tables and writes them to
+# ./mvnw verify; about 3 minutes, 10 GB of memory), which prints the tables and writes them to
 # sql/target/change-processing-scaling.md.
 sql() {
     ./mvnw -B -q -pl sql -am verify -Dgroups=benchmark -DexcludedGroups= \

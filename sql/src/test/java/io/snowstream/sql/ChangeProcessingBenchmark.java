@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * which the run must not pay for), then growing with its customers (8 versions each: 125,000 to 2,000,000 keys,
  * whose per-key tables a run does scan). The runs execute on one DuckDB thread, the calling one, and are measured
  * in that thread's CPU time: the work a run does, which other processes on a shared machine barely disturb (its wall
- * time is printed beside it). Prints the median run of five (after one warm-up) and its slowest steps.
+ * time is printed beside it). Prints the median run of eleven (after one warm-up) and its slowest steps.
  * Tagged benchmark: left out of ./mvnw verify; run by ./benchmarks.sh sql. Options:
  * -Dsnowstream.sql.benchmark.history=1000000,4000000 and -Dsnowstream.sql.benchmark.series=longer,wider.
  */
@@ -37,7 +37,7 @@ class ChangeProcessingBenchmark {
     private static final int VERSIONS_PER_CUSTOMER = 8;
     private static final long RAW_WINDOW = 500_000;
     private static final int BATCH = 10_000;
-    private static final int MEASURED_RUNS = 5;
+    private static final int MEASURED_RUNS = 11;
 
     @Test
     void costFollowsTheBatchNotTheHistory() throws SQLException, IOException {
