@@ -3,7 +3,7 @@
 # Usage: ./benchmarks.sh [generator|validator|s3|retries|snowpipe|e2e|all]...   (default: all)
 #        ./benchmarks.sh faults soak   (the reliability runs: a million records under faults; the soak; not in all)
 #        ./benchmarks.sh sql           (the Snowflake change processing on DuckDB against 1, 4 and 16 million history
-#                                       rows; not in all: it needs about 4 GB of memory)
+#                                       rows; not in all: it needs about 10 GB of memory)
 #        NIFI_HOME=/path/to/nifi-2.8.0 ./benchmarks.sh nifi
 #                                      (the flow against NiFi's stock processors inside a real NiFi; not in all: it
 #                                       needs a NiFi 2 installation; about 20 minutes)
