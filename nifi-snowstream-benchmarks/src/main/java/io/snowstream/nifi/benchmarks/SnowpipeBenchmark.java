@@ -7,7 +7,6 @@ import io.snowstream.nifi.snowflake.pipe.SnowpipeRestApi;
 import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
-import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,13 +38,6 @@ public final class SnowpipeBenchmark {
     private static final String BUCKET = "snowstream-landing";
     private static final String FOLDER = "2026/11/23/10/";
     private static final QualifiedName PIPE = QualifiedName.parse("ANALYTICS", "RAW", "CUSTOMER_PIPE");
-    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(
-            new Column("FILE_NAME", "text"),
-            new Column("STATUS", "text"),
-            new Column("ROW_COUNT", "fixed"),
-            new Column("ROW_PARSED", "fixed"),
-            new Column("LAST_LOAD_TIME", "timestamp_ltz"),
-            new Column("FIRST_ERROR_MESSAGE", "text"));
 
     /** One measured figure: Snowflake calls and median wall time for {@link #FILES} files. */
     private record Figure(double callsPer1000Files, double medianMillis) {}
@@ -64,10 +56,8 @@ public final class SnowpipeBenchmark {
                 stub.addLoadHistory(path(i), "LOADED", 1_000, 1_000, "2026-11-23T10:01:00.000Z", null);
                 copyHistory.add(List.of(path(i), "Loaded", 1_000, 1_000, "1795428060.000000000", ""));
             }
-            stub.onSql(
-                    "COPY_HISTORY.*PARSE_JSON",
-                    SqlResult.rows(COPY_HISTORY_COLUMNS, copyHistory.toArray(List<?>[]::new)));
-            stub.onSql("COPY_HISTORY.*FILE_NAME = \\?", SqlResult.rows(COPY_HISTORY_COLUMNS, copyHistory.getFirst()));
+            stub.onSql("COPY_HISTORY.*PARSE_JSON", SqlResult.copyHistory(copyHistory.toArray(List<?>[]::new)));
+            stub.onSql("COPY_HISTORY.*FILE_NAME = \\?", SqlResult.copyHistory(copyHistory.getFirst()));
 
             System.out.printf(
                     Locale.ROOT,

@@ -7,7 +7,6 @@ import io.snowstream.nifi.snowflake.service.StandardSnowflakeConnectionService;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub;
 import io.snowstream.nifi.snowflake.stub.SnowflakeStub.Endpoint;
 import io.snowstream.nifi.snowflake.stub.SqlResult;
-import io.snowstream.nifi.snowflake.stub.SqlResult.Column;
 import io.snowstream.nifi.snowflake.stub.TestKeys;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,13 +28,6 @@ import org.junit.jupiter.api.Test;
 class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
     private static final String FOLDER = "customers/2026/11/23/10/";
-    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(
-            new Column("FILE_NAME", "text"),
-            new Column("STATUS", "text"),
-            new Column("ROW_COUNT", "fixed"),
-            new Column("ROW_PARSED", "fixed"),
-            new Column("LAST_LOAD_TIME", "timestamp_ltz"),
-            new Column("FIRST_ERROR_MESSAGE", "text"));
 
     @BeforeEach
     void loadThroughTheLoaderRoleAndWarehouse() {
@@ -319,8 +311,7 @@ class TriggerSnowpipeRefreshTest extends SnowpipeStubFixture {
 
             stub.onSql(
                     "COPY_HISTORY",
-                    SqlResult.rows(
-                            COPY_HISTORY_COLUMNS,
+                    SqlResult.copyHistory(
                             List.of("2026/11/23/10/loaded.csv.gz", "Loaded", 10, 10, "1795428060.500000000", ""),
                             List.of(
                                     "2026/11/23/10/failed.csv.gz",

@@ -14,6 +14,15 @@ public final class SqlResult {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The columns TriggerSnowpipeRefresh reads from COPY_HISTORY, in its order. */
+    private static final List<Column> COPY_HISTORY_COLUMNS = List.of(
+            new Column("FILE_NAME", "text"),
+            new Column("STATUS", "text"),
+            new Column("ROW_COUNT", "fixed"),
+            new Column("ROW_PARSED", "fixed"),
+            new Column("LAST_LOAD_TIME", "timestamp_ltz"),
+            new Column("FIRST_ERROR_MESSAGE", "text"));
+
     private final ObjectNode json;
 
     private SqlResult(final ObjectNode json) {
@@ -53,6 +62,14 @@ public final class SqlResult {
             });
         }
         return new SqlResult(answer);
+    }
+
+    /**
+     * A COPY_HISTORY result: each row is file name, status, rows loaded, rows parsed, last load time (epoch seconds)
+     * and first error message.
+     */
+    public static SqlResult copyHistory(final List<?>... rows) {
+        return rows(COPY_HISTORY_COLUMNS, rows);
     }
 
     /** A Snowflake error, e.g. {@code error("002003", "02000", "SQL compilation error:\nPipe ... does not exist")}. */
